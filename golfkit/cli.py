@@ -1,0 +1,160 @@
+"""The `golfkit` command: train, eval, and data fetch/build/verify.
+
+    golfkit train --preset P [--set key=value]... [--data DIR] [--run-dir DIR]
+    golfkit eval --artifact FILE [--data DIR]
+    golfkit data fetch --variant sp1024 --train-shards N [--dir DIR]
+    golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N]
+    golfkit data verify DIR [--variant sp1024]
+
+Under torchrun: `torchrun --standalone --nproc_per_node=8 -m golfkit train --preset baseline`.
+User mistakes print one line `golfkit: error: ...` and exit 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from golfkit.errors import GolfkitError
+
+
+def _add_train(sub) -> None:
+    from golfkit.presets import PRESETS
+
+    p = sub.add_parser("train", help="train, export the artifact, and score its roundtrip",
+                       description="Train a model, quantize+compress it into an artifact, reload the artifact "
+                                   "from disk and report its val_bpb (the challenge's score).")
+    p.add_argument("--preset", default="baseline", help=f"starting config: {', '.join(PRESETS)} (default baseline)")
+    p.add_argument("--config", help="a config.json to start from instead of a preset")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a config field by dotted key, e.g. --set model.num_layers=11 (repeatable)")
+    p.add_argument("--data", help="data folder in the challenge layout (datasets/, tokenizers/); sets data.dir")
+    p.add_argument("--run-dir", help="output folder (default runs/<utc-time>_<preset>_s<seed>)")
+    p.add_argument("--print-config", action="store_true", help="print the resolved config as JSON and exit")
+
+
+def _add_eval(sub) -> None:
+    p = sub.add_parser("eval", help="score an artifact (reproduces the run's final val_bpb)",
+                       description="Load an artifact, rebuild its model from the config stored inside it, and "
+                                   "evaluate val_loss / val_bpb on the whole validation split.")
+    p.add_argument("--artifact", required=True, help="artifact file written by `golfkit train`")
+    p.add_argument("--data", help="data folder (default: the data.dir stored in the artifact)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                   help="override eval-side config (e.g. eval.batch_tokens=65536, device=cpu)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _add_data(sub) -> None:
+    p = sub.add_parser("data", help="fetch, build or verify challenge-format data")
+    dsub = p.add_subparsers(dest="data_cmd", required=True)
+    f = dsub.add_parser("fetch", help="download the challenge export from Hugging Face (needs internet)")
+    f.add_argument("--variant", default="sp1024", help="sp1024, sp4096, ... (default sp1024)")
+    f.add_argument("--train-shards", type=int, default=80, help="training shards of 100M tokens (default 80)")
+    f.add_argument("--dir", default="data", help="destination data folder (default ./data)")
+    b = dsub.add_parser("build", help="tokenize text into challenge shards (BOS per document, no EOS)")
+    b.add_argument("--text", required=True, help=".jsonl with a 'text' field, or .txt with blank-line-separated docs")
+    b.add_argument("--tokenizer", required=True, help="SentencePiece .model")
+    b.add_argument("--out", required=True, help="output data folder")
+    b.add_argument("--val-docs", type=int, default=0, help="the first N documents form the validation split")
+    b.add_argument("--variant", help="dataset name suffix (default sp<vocab>)")
+    v = dsub.add_parser("verify", help="check every shard and print tokens, documents and bytes per token")
+    v.add_argument("dir", help="data folder")
+    v.add_argument("--variant", default="sp1024")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="golfkit", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    _add_train(sub)
+    _add_eval(sub)
+    _add_data(sub)
+    return parser
+
+
+def resolve_train_config(args):
+    from golfkit.config import RunConfig, parse_set_args
+    from golfkit.presets import get_preset
+
+    if args.config:
+        try:
+            cfg = RunConfig.from_json(Path(args.config).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as e:
+            raise GolfkitError(f"cannot read config {args.config}: {e}") from None
+    else:
+        cfg = get_preset(args.preset)
+    overrides = parse_set_args(args.sets)
+    if args.data:
+        overrides["data.dir"] = args.data
+    return cfg.override(overrides)
+
+
+def cmd_train(args) -> int:
+    cfg = resolve_train_config(args)
+    if args.print_config:
+        print(cfg.to_json())
+        return 0
+    from golfkit.train import train
+
+    metrics = train(cfg, args.run_dir)
+    return 0 if metrics else 1
+
+
+def cmd_eval(args) -> int:
+    from golfkit import artifact, dist
+    from golfkit.config import RunConfig, parse_set_args
+    from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
+    from golfkit.train import evaluate_artifact
+
+    art = artifact.load(args.artifact)  # checks integrity before anything else
+    overrides = parse_set_args(args.sets)
+    if args.data:
+        overrides["data.dir"] = args.data
+    cfg = RunConfig.from_dict(art.config).override(overrides)
+    ctx = dist.init(cfg.device)
+    try:
+        ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False)
+        luts = build_byte_luts(load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size)
+        res = evaluate_artifact(Path(args.artifact), cfg, ctx, load_val_tokens(ds), luts)
+    finally:
+        dist.shutdown()
+    if ctx.is_main:
+        if args.json:
+            print(json.dumps(res.to_dict()))
+        else:
+            print(f"final_int8_zlib_roundtrip val_loss:{res.val_loss:.4f} val_bpb:{res.val_bpb:.4f} "
+                  f"eval_time:{1000 * res.eval_seconds:.0f}ms")
+            print(f"final_int8_zlib_roundtrip_exact val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f}")
+            print(f"val_tokens:{res.val_tokens} val_bytes:{res.val_bytes}")
+    return 0
+
+
+def cmd_data(args) -> int:
+    from golfkit import dataprep
+
+    if args.data_cmd == "fetch":
+        report = dataprep.fetch(args.variant, args.train_shards, args.dir)
+    elif args.data_cmd == "build":
+        report = dataprep.build(args.text, args.tokenizer, args.out, args.val_docs, args.variant)
+    else:
+        report = dataprep.verify(args.dir, args.variant)
+    print(dataprep.format_report(report))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data}
+    try:
+        return handlers[args.cmd](args)
+    except GolfkitError as e:
+        print(f"golfkit: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("golfkit: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""Challenge shards, the data folder layout, the training loader and the byte tables.
+
+Shard format (openai/parameter-golf `data/`): 256 little-endian int32 header words
+(magic 20240520, version 1, token count, zeros), then the tokens as little-endian
+uint16. Every document starts with BOS (id 1); there is no EOS.
+
+Folder layout (the challenge's `data/`, also `../shared/data`):
+    DIR/datasets/fineweb10B_<variant>/fineweb_{train,val}_NNNNNN.bin
+    DIR/tokenizers/fineweb_<vocab>_bpe.model
+
+Training reads train shards only: `TokenStream` takes a glob of `fineweb_train_*`, and
+the validation split is loaded by a separate function used only by evaluation.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from golfkit.errors import GolfkitError
+
+MAGIC, VERSION, HEADER_WORDS = 20240520, 1, 256
+HEADER_BYTES = HEADER_WORDS * 4
+BOS_ID = 1
+
+
+# ----------------------------------------------------------------------------------
+# shard format
+# ----------------------------------------------------------------------------------
+def read_shard(path: str | Path) -> np.ndarray:
+    """Tokens of one shard as uint16, after checking magic, version and file size."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise GolfkitError(f"cannot read shard {path}: {e.strerror}") from None
+    if size < HEADER_BYTES:
+        raise GolfkitError(f"shard {path} is truncated: {size} bytes, shorter than the {HEADER_BYTES}-byte header")
+    header = np.fromfile(path, dtype="<i4", count=HEADER_WORDS)
+    if int(header[0]) != MAGIC:
+        raise GolfkitError(f"shard {path} has wrong magic {int(header[0])} (expected {MAGIC}): not a challenge shard")
+    if int(header[1]) != VERSION:
+        raise GolfkitError(f"shard {path} has unsupported version {int(header[1])} (expected {VERSION})")
+    n = int(header[2])
+    expected = HEADER_BYTES + 2 * n
+    if size != expected:
+        kind = "truncated" if size < expected else "longer than its header says"
+        raise GolfkitError(f"shard {path} is {kind}: {size} bytes, header promises {n} tokens = {expected} bytes")
+    return np.fromfile(path, dtype="<u2", count=n, offset=HEADER_BYTES)
+
+
+def write_shard(path: str | Path, tokens: np.ndarray) -> None:
+    """Write a shard atomically (temp file, then rename)."""
+    tokens = np.asarray(tokens)
+    if tokens.size and (tokens.min() < 0 or tokens.max() > 65535):
+        raise GolfkitError(f"token ids must fit uint16 to be written to {path}")
+    header = np.zeros(HEADER_WORDS, dtype="<i4")
+    header[:3] = (MAGIC, VERSION, tokens.size)
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(header.tobytes())
+        f.write(tokens.astype("<u2").tobytes())
+    os.replace(tmp, path)
+
+
+# ----------------------------------------------------------------------------------
+# folder layout
+# ----------------------------------------------------------------------------------
+@dataclass
+class Dataset:
+    root: Path
+    variant: str
+    train_files: list[Path]
+    val_files: list[Path]
+    tokenizer: Path
+
+    @property
+    def vocab_size_hint(self) -> int | None:
+        m = re.fullmatch(r"sp(\d+)", self.variant)
+        return int(m.group(1)) if m else None
+
+
+def find_dataset(data_dir: str | Path, variant: str, tokenizer: str = "", need_train: bool = True) -> Dataset:
+    """Locate shards and tokenizer under a challenge-layout data folder, with clear errors."""
+    root = Path(data_dir)
+    ds = root / "datasets" / f"fineweb10B_{variant}"
+    if not ds.is_dir():
+        raise GolfkitError(f"no dataset folder {ds} (pass --data DIR pointing at a folder with datasets/ and tokenizers/; "
+                           f"'golfkit data fetch' downloads one)")
+    train = sorted(ds.glob("fineweb_train_*.bin"))
+    val = sorted(ds.glob("fineweb_val_*.bin"))
+    if need_train and not train:
+        raise GolfkitError(f"no training shards fineweb_train_*.bin in {ds}")
+    if not val:
+        raise GolfkitError(f"no validation shards fineweb_val_*.bin in {ds}")
+    if tokenizer:
+        tok = Path(tokenizer)
+    else:
+        m = re.fullmatch(r"sp(\d+)", variant)
+        tok = root / "tokenizers" / f"fineweb_{m.group(1) if m else variant}_bpe.model"
+    if not tok.is_file():
+        raise GolfkitError(f"tokenizer {tok} not found (set data.tokenizer=PATH)")
+    return Dataset(root, variant, train, val, tok)
+
+
+def load_tokens(files: list[Path]) -> Tensor:
+    """Concatenate shards in sorted order (the canonical order of the split)."""
+    return torch.from_numpy(np.concatenate([read_shard(f) for f in files]).astype(np.int32))
+
+
+def load_val_tokens(ds: Dataset) -> Tensor:
+    """The whole validation split. Used by evaluation only, never by a training path."""
+    return load_tokens(ds.val_files)
+
+
+# ----------------------------------------------------------------------------------
+# training loader (the baseline's semantics)
+# ----------------------------------------------------------------------------------
+class TokenStream:
+    """One contiguous stream over the sorted train shards, wrapping around forever."""
+
+    def __init__(self, files: list[Path]):
+        if not files:
+            raise GolfkitError("no training shards to stream")
+        bad = [f for f in files if not re.fullmatch(r"fineweb_train_\d+\.bin", f.name)]
+        if bad:
+            # Structural guard: the training stream only ever opens train shards.
+            raise GolfkitError(f"training stream refuses {bad[0]}: only fineweb_train_*.bin shards are training data")
+        self.files, self.idx = files, 0
+        self.tokens, self.pos = read_shard(files[0]), 0
+
+    def take(self, n: int) -> np.ndarray:
+        chunks, remaining = [], n
+        while remaining > 0:
+            avail = self.tokens.size - self.pos
+            if avail <= 0:
+                self.idx = (self.idx + 1) % len(self.files)
+                self.tokens, self.pos = read_shard(self.files[self.idx]), 0
+                continue
+            k = min(remaining, avail)
+            chunks.append(self.tokens[self.pos: self.pos + k])
+            self.pos += k
+            remaining -= k
+        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+
+
+class DistributedTokenLoader:
+    """Each call takes one contiguous chunk of the stream; rank r gets the r-th disjoint span.
+
+    The "+1" token per span lets (x, y) be built by shifting. Spans of consecutive
+    calls are consecutive, so single-process micro-steps and multi-rank micro-steps see
+    the same micro-batches (the DDP-equivalence test relies on it).
+    """
+
+    def __init__(self, files: list[Path], rank: int, world_size: int, device: torch.device):
+        self.rank, self.world_size, self.device = rank, world_size, device
+        self.stream = TokenStream(files)
+
+    def next_batch(self, local_tokens: int, seq_len: int) -> tuple[Tensor, Tensor]:
+        span = local_tokens + 1
+        chunk = self.stream.take(span * self.world_size)
+        local = torch.from_numpy(chunk[self.rank * span: (self.rank + 1) * span].astype(np.int64))
+        x = local[:-1].reshape(-1, seq_len)
+        y = local[1:].reshape(-1, seq_len)
+        return x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+
+
+# ----------------------------------------------------------------------------------
+# tokenizer and byte tables
+# ----------------------------------------------------------------------------------
+@dataclass
+class ByteLUTs:
+    """Per-token byte accounting tables of the challenge (`build_sentencepiece_luts`)."""
+
+    base_bytes: Tensor  # int16: UTF-8 bytes of the piece without a leading "▁"; 1 for <0xNN>; 0 for control
+    has_leading_space: Tensor  # bool: piece starts with "▁" (costs one space byte)
+    is_boundary: Tensor  # bool: control/unknown/unused pieces (BOS...) after which "▁" costs nothing
+
+    def to(self, device: torch.device) -> ByteLUTs:
+        return ByteLUTs(self.base_bytes.to(device), self.has_leading_space.to(device), self.is_boundary.to(device))
+
+    def token_bytes(self, prev_ids: Tensor, tgt_ids: Tensor) -> Tensor:
+        """Bytes charged for predicting `tgt_ids` after `prev_ids` (same shapes), int32."""
+        b = self.base_bytes[tgt_ids].to(torch.int32)
+        return b + (self.has_leading_space[tgt_ids] & ~self.is_boundary[prev_ids]).to(torch.int32)
+
+
+def load_tokenizer(path: str | Path, vocab_size: int):
+    """A SentencePiece processor whose vocab must match the model's."""
+    import sentencepiece as spm
+
+    path = Path(path)
+    if path.suffix != ".model":
+        raise GolfkitError(f"tokenizer {path} is not a SentencePiece .model file")
+    try:
+        sp = spm.SentencePieceProcessor(model_file=str(path))
+    except Exception as e:  # sentencepiece raises OSError/RuntimeError on bad files
+        raise GolfkitError(f"cannot load tokenizer {path}: {e}") from None
+    if int(sp.vocab_size()) != vocab_size:
+        raise GolfkitError(f"tokenizer {path} has vocab {int(sp.vocab_size())} but model.vocab_size={vocab_size}; "
+                           f"use the matching data.variant or set model.vocab_size")
+    return sp
+
+
+def build_byte_luts(sp, vocab_size: int) -> ByteLUTs:
+    """The challenge's tables, built once over the vocab (reference: train_gpt.py)."""
+    n = max(int(sp.vocab_size()), vocab_size)
+    base = np.zeros(n, dtype=np.int16)
+    space = np.zeros(n, dtype=np.bool_)
+    boundary = np.ones(n, dtype=np.bool_)  # ids beyond the tokenizer count as boundaries, 0 bytes
+    for i in range(int(sp.vocab_size())):
+        if sp.is_control(i) or sp.is_unknown(i) or sp.is_unused(i):
+            continue
+        boundary[i] = False
+        if sp.is_byte(i):
+            base[i] = 1
+            continue
+        piece = sp.id_to_piece(i)
+        if piece.startswith("\u2581"):
+            space[i] = True
+            piece = piece[1:]
+        base[i] = len(piece.encode("utf-8"))
+    return ByteLUTs(torch.from_numpy(base), torch.from_numpy(space), torch.from_numpy(boundary))

@@ -1,0 +1,11 @@
+"""The one exception type for user mistakes.
+
+Anything a user can cause (a bad shard, a wrong vocab, an unknown config key, an
+artifact over budget or altered on disk) raises `GolfkitError` with a message that
+names the problem. The CLI prints that message as one line and exits non-zero;
+everything else is a bug and keeps its traceback.
+"""
+
+
+class GolfkitError(Exception):
+    """A user-facing error: the message alone must tell the user what to fix."""

@@ -1,0 +1,122 @@
+"""Quantize a state dict into artifact tensors, and back.
+
+The baseline's int8 export (openai/parameter-golf `quantize_state_dict_int8`):
+
+* 2-D float tensors with more than 65,536 elements: per-row int8, each row clipped at
+  the 99.99984th percentile of |w|, scale = clip/127 stored as fp16 (floor 1/127);
+* other float tensors of that size: per-tensor int8 with one fp32 scale;
+* float tensors of at most 65,536 elements: kept as fp16, except control tensors
+  (scales, gates, mixes: the model's `control` family), kept fp32;
+* non-float tensors: stored as they are.
+
+Each stored tensor names its format, so `dequantize` needs no config.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from golfkit.artifact import QTensor, numpy_to_torch, torch_to_numpy
+from golfkit.errors import GolfkitError
+
+KEEP_FLOAT_MAX_NUMEL = 65_536
+INT8_CLIP_Q = 99.99984 / 100.0
+
+
+def _dtype_name(t: Tensor) -> str:
+    return str(t.dtype).removeprefix("torch.")
+
+
+def passthrough(name: str, t: Tensor, fmt: str) -> QTensor:
+    """Store `t` as fp16, fp32 or unchanged ("raw")."""
+    if fmt == "fp16":
+        arr, tag = torch_to_numpy(t.to(torch.float16))
+    elif fmt == "fp32":
+        arr, tag = torch_to_numpy(t.to(torch.float32))
+    else:
+        arr, tag = torch_to_numpy(t)
+    return QTensor(name, fmt, tuple(t.shape), _dtype_name(t), {"w": arr}, {"part_dtypes": {"w": tag}})
+
+
+def quantize_int8_row(name: str, t: Tensor) -> QTensor:
+    """Per-row int8 with a percentile clip and fp16 scales (the baseline's matrix format)."""
+    t32 = t.float()
+    clip = torch.quantile(t32.abs(), INT8_CLIP_Q, dim=1)
+    clipped = torch.maximum(torch.minimum(t32, clip[:, None]), -clip[:, None])
+    scale = (clip / 127.0).clamp_min(1.0 / 127.0)
+    q = torch.clamp(torch.round(clipped / scale[:, None]), -127, 127).to(torch.int8)
+    # As the baseline: round with the fp32 scale, store the scale in fp16.
+    return QTensor(name, "int8_row", tuple(t.shape), _dtype_name(t),
+                   {"q": q.numpy(), "scale": scale.to(torch.float16).numpy()})
+
+
+def quantize_int8_tensor(name: str, t: Tensor) -> QTensor:
+    """Per-tensor int8 with one fp32 scale (the baseline's format for non-matrix tensors)."""
+    t32 = t.float()
+    clip = float(torch.quantile(t32.abs().flatten(), INT8_CLIP_Q)) if t32.numel() else 0.0
+    scale = clip / 127.0 if clip > 0 else 1.0
+    q = torch.clamp(torch.round(torch.clamp(t32, -clip, clip) / scale), -127, 127).to(torch.int8)
+    return QTensor(name, "int8_tensor", tuple(t.shape), _dtype_name(t),
+                   {"q": q.numpy(), "scale": np.array([scale], dtype=np.float32)})
+
+
+def quantize_state_dict_int8(sd: dict[str, Tensor], control: set[str]) -> list[QTensor]:
+    """The baseline's export; `control` names the tensors kept in fp32."""
+    out = []
+    for name, t in sd.items():
+        t = t.detach().cpu().contiguous()
+        if not t.is_floating_point():
+            out.append(passthrough(name, t, "raw"))
+        elif t.numel() <= KEEP_FLOAT_MAX_NUMEL:
+            out.append(passthrough(name, t, "fp32" if name in control else "fp16"))
+        elif t.ndim == 2:
+            out.append(quantize_int8_row(name, t))
+        else:
+            out.append(quantize_int8_tensor(name, t))
+    return out
+
+
+# ----------------------------------------------------------------------------------
+# dequantization, by stored format
+# ----------------------------------------------------------------------------------
+def _part(qt: QTensor, key: str) -> Tensor:
+    return numpy_to_torch(qt.parts[key], qt.meta.get("part_dtypes", {}).get(key, qt.parts[key].dtype.name))
+
+
+def _deq_int8_row(qt: QTensor) -> Tensor:
+    q, s = _part(qt, "q").float(), _part(qt, "scale").float()
+    return q * s.view(q.shape[0], *([1] * (q.ndim - 1)))
+
+
+def _deq_int8_tensor(qt: QTensor) -> Tensor:
+    return _part(qt, "q").float() * float(_part(qt, "scale")[0])
+
+
+DEQUANTIZERS = {
+    "int8_row": _deq_int8_row,
+    "int8_tensor": _deq_int8_tensor,
+    "fp16": lambda qt: _part(qt, "w"),
+    "fp32": lambda qt: _part(qt, "w"),
+    "raw": lambda qt: _part(qt, "w"),
+}
+
+
+def dequantize(tensors: list[QTensor]) -> dict[str, Tensor]:
+    """Rebuild a state dict (original dtypes and shapes) from stored tensors."""
+    out = {}
+    for qt in tensors:
+        fn = DEQUANTIZERS.get(qt.format)
+        if fn is None:
+            raise GolfkitError(f"artifact tensor {qt.name} has unknown format '{qt.format}' (newer golfkit?)")
+        t = fn(qt)
+        if tuple(t.shape) != tuple(qt.shape):
+            t = t.reshape(qt.shape)
+        out[qt.name] = t.to(getattr(torch, qt.dtype)).contiguous()
+    return out
+
+
+def payload_bytes(tensors: list[QTensor]) -> int:
+    """Raw bytes before compression (the baseline's `int8_payload_bytes`)."""
+    return sum(qt.nbytes() for qt in tensors)

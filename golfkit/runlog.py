@@ -1,0 +1,116 @@
+"""What a run writes: the challenge-dialect log, metrics.jsonl, and the JSON records.
+
+Run folder contents (rank 0 writes, other ranks write nothing):
+
+    train.log       every log line, in the challenge's dialect (`step:S/N train_loss:...`)
+    metrics.jsonl   one JSON object per logged step, for code and notebooks
+    config.json     the resolved RunConfig
+    env.json        git commit + dirty flag, python/torch/CUDA versions, devices, world size
+    metrics.json    the final record (val_bpb of the roundtrip, bytes, timings, ...)
+
+JSON files are written to a temp file and renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import torch
+
+
+def write_json(path: str | Path, obj: Any) -> None:
+    """Atomic JSON write (temp file + rename); NaN/inf become null so the file stays valid JSON."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(_finite(obj), indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _finite(obj: Any) -> Any:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+class RunLog:
+    """Log lines to stdout + train.log and metric rows to metrics.jsonl (rank 0 only)."""
+
+    def __init__(self, run_dir: Path | None, enabled: bool, echo: bool = True):
+        self.run_dir, self.enabled, self.echo = run_dir, enabled, echo
+        if enabled and run_dir is not None:
+            run_dir.mkdir(parents=True, exist_ok=True)
+            # A fresh run starts fresh files (a rerun into the same folder must not interleave).
+            for name in ("train.log", "metrics.jsonl"):
+                (run_dir / name).write_text("", encoding="utf-8")
+
+    def line(self, msg: str) -> None:
+        if not self.enabled:
+            return
+        if self.echo:
+            print(msg, flush=True)
+        if self.run_dir is not None:
+            with open(self.run_dir / "train.log", "a", encoding="utf-8") as f:
+                f.write(msg + "\n")
+
+    def metric(self, **row: Any) -> None:
+        if self.enabled and self.run_dir is not None:
+            with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
+                f.write(json.dumps(_finite(row)) + "\n")
+
+    def write(self, name: str, obj: Any) -> None:
+        if self.enabled and self.run_dir is not None:
+            write_json(self.run_dir / name, obj)
+
+
+def git_info(where: Path) -> dict[str, Any]:
+    """Commit and dirty flag of the checkout holding `where` (None outside git)."""
+    def run(*args: str) -> str | None:
+        try:
+            r = subprocess.run(["git", *args], cwd=where, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return r.stdout.strip() if r.returncode == 0 else None
+
+    commit = run("rev-parse", "HEAD")
+    status = run("status", "--porcelain", "--untracked-files=no")
+    return {"git_commit": commit, "git_dirty": None if status is None else bool(status)}
+
+
+def env_info(world_size: int, device: torch.device) -> dict[str, Any]:
+    info: dict[str, Any] = git_info(Path(__file__).resolve().parent)
+    info.update(
+        python=sys.version.split()[0],
+        platform=platform.platform(),
+        torch=torch.__version__,
+        cuda=torch.version.cuda,
+        cuda_available=torch.cuda.is_available(),
+        device=str(device),
+        world_size=world_size,
+        cpu_count=os.cpu_count(),
+        torch_threads=torch.get_num_threads(),
+    )
+    if device.type == "cuda":
+        info["gpus"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    return info
+
+
+def code_bytes(package: str = "golfkit") -> tuple[int, list[str]]:
+    """UTF-8 bytes of the package modules this process imported (what a submission must count).
+
+    Until an export step bundles a run into one train_gpt.py, the code a run "used" is
+    every golfkit module loaded in this process.
+    """
+    files = sorted({m.__file__ for name, m in list(sys.modules.items())
+                    if (name == package or name.startswith(package + ".")) and getattr(m, "__file__", None)})
+    return sum(Path(f).stat().st_size for f in files), [Path(f).name for f in files]

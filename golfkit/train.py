@@ -1,0 +1,382 @@
+"""One training loop for CPU and CUDA, one process or torchrun DDP, with the challenge's semantics.
+
+    train(cfg, run_dir) -> metrics dict
+
+Order of events (openai/parameter-golf `train_gpt.py`, `main()`):
+1. seed, tokenizer + byte tables, validation tokens (eval only), model, optimizers;
+2. compile priming: `warmup_steps` real steps, then the initial weights, optimizer
+   state and data stream are restored, so compilation is not in the timed run;
+3. the loop: validation at step 0, every `val_loss_every` and at the last step (its time
+   is excluded from train_time); Muon momentum warmup; the wall-clock-aware warmdown;
+   stop at `iterations` or when train_time reaches the cap (agreed across ranks);
+4. export: quantize -> compress -> write the artifact -> reload it from disk -> evaluate.
+   The reported val_bpb is always the reloaded artifact's.
+
+CUDA runs in bf16 autocast with torch.compile and flash SDPA; CPU runs fp32, uncompiled.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as tdist
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel as DDP
+
+from golfkit import artifact, dist, quant
+from golfkit.config import RunConfig
+from golfkit.data import ByteLUTs, Dataset, DistributedTokenLoader, build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
+from golfkit.errors import GolfkitError
+from golfkit.eval import EvalResult, autocast_for, evaluate_flat
+from golfkit.model import GPT, count_params
+from golfkit.optim import build_optimizers, lr_multiplier, muon_momentum_at, newton_schulz
+from golfkit.runlog import RunLog, code_bytes, env_info
+
+ARTIFACT_NAME = "final_model.int8.golf"
+
+
+@dataclass
+class Session:
+    """Everything the loop needs, built once."""
+
+    cfg: RunConfig
+    ctx: dist.DistContext
+    log: RunLog
+    ds: Dataset
+    luts: ByteLUTs
+    val_tokens: torch.Tensor
+    base: GPT  # the plain module (weights live here)
+    model: nn.Module  # what training calls: compiled and/or DDP-wrapped
+    eval_model: nn.Module  # compiled, not DDP-wrapped
+    optimizers: list[torch.optim.Optimizer]
+    accum: int  # micro-steps per rank per optimizer step
+    history: list[dict] = field(default_factory=list)
+
+
+def default_run_dir(cfg: RunConfig, root: str | Path = "runs") -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return Path(root) / f"{stamp}_{cfg.preset}_s{cfg.seed}"
+
+
+# ----------------------------------------------------------------------------------
+# setup
+# ----------------------------------------------------------------------------------
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+def check_batch_geometry(cfg: RunConfig, world: int) -> int:
+    """Micro-steps per rank; refuses batch shapes that would silently drop tokens."""
+    s = cfg.schedule
+    if s.micro_batches % world != 0:
+        raise GolfkitError(f"schedule.micro_batches={s.micro_batches} must be divisible by the world size {world}")
+    per_micro = s.train_batch_tokens // s.micro_batches
+    if s.train_batch_tokens % s.micro_batches or per_micro % s.train_seq_len:
+        raise GolfkitError(f"schedule.train_batch_tokens={s.train_batch_tokens} must split into {s.micro_batches} "
+                           f"micro-batches of whole {s.train_seq_len}-token sequences")
+    return s.micro_batches // world
+
+
+def use_compile(cfg: RunConfig, device: torch.device) -> bool:
+    return cfg.compile == "on" or (cfg.compile == "auto" and device.type == "cuda")
+
+
+def prepare_model(cfg: RunConfig, device: torch.device) -> GPT:
+    """Build the model in the baseline's training dtypes.
+
+    On CUDA the baseline casts the whole model to bf16 and then restores the linears and
+    the small/control tensors to fp32; the net effect is a bf16 token embedding.
+    """
+    model = GPT(cfg.model).to(device)
+    if device.type == "cuda":
+        model.tok_emb.to(torch.bfloat16)
+    return model
+
+
+def compile_model(model: nn.Module, on: bool) -> nn.Module:
+    return torch.compile(model, dynamic=False, fullgraph=True) if on else model
+
+
+def enable_fast_cuda() -> None:
+    """TF32 matmuls and flash SDPA only, as the baseline."""
+    from torch.backends import cuda as bc
+
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    bc.enable_cudnn_sdp(False)
+    bc.enable_flash_sdp(True)
+    bc.enable_mem_efficient_sdp(False)
+    bc.enable_math_sdp(False)
+
+
+def preflight(cfg: RunConfig, ctx: dist.DistContext) -> tuple[int, Dataset, ByteLUTs, torch.Tensor]:
+    """Every check a user can fail, before anything is written: batch shape, data, tokenizer vocab."""
+    accum = check_batch_geometry(cfg, ctx.world_size)
+    ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer)
+    sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
+    luts = build_byte_luts(sp, cfg.model.vocab_size)
+    return accum, ds, luts, load_val_tokens(ds)
+
+
+def build_session(cfg: RunConfig, ctx: dist.DistContext, log: RunLog, checked: tuple) -> Session:
+    accum, ds, luts, val_tokens = checked
+    seed_everything(cfg.seed)
+    if ctx.device.type == "cuda":
+        enable_fast_cuda()
+    base = prepare_model(cfg, ctx.device)
+    compiled = use_compile(cfg, ctx.device)
+    eval_model = compile_model(base, compiled)
+    model = DDP(eval_model, device_ids=[ctx.local_rank] if ctx.device.type == "cuda" else None,
+                broadcast_buffers=False) if ctx.distributed else eval_model
+    optimizers = build_optimizers(base.param_groups(), cfg.optim, cfg.model.tie_embeddings,
+                                  fused=ctx.device.type == "cuda")
+    if compiled:
+        for opt in optimizers:
+            if hasattr(opt, "ns"):
+                opt.ns = torch.compile(newton_schulz)
+    log_header(cfg, ctx, log, ds, val_tokens, base, accum)
+    return Session(cfg, ctx, log, ds, luts, val_tokens, base, model, eval_model, optimizers, accum)
+
+
+def log_header(cfg: RunConfig, ctx, log: RunLog, ds: Dataset, val_tokens, base: GPT, accum: int) -> None:
+    m, o, s = cfg.model, cfg.optim, cfg.schedule
+    log.line(f"val_bpb:enabled tokenizer_kind=sentencepiece tokenizer_path={ds.tokenizer}")
+    log.line(f"train_loader:dataset:fineweb10B_{ds.variant} train_shards:{len(ds.train_files)}")
+    log.line(f"val_loader:shards pattern={ds.val_files[0].parent}/fineweb_val_*.bin tokens:{val_tokens.numel() - 1}")
+    log.line(f"model_params:{count_params(base)}")
+    log.line(f"world_size:{ctx.world_size} grad_accum_steps:{accum}")
+    log.line(f"device:{ctx.device} compile:{use_compile(cfg, ctx.device)}")
+    log.line(f"attention_mode:gqa num_heads:{m.num_heads} num_kv_heads:{m.num_kv_heads}")
+    embed_lr = o.tied_embed_lr if m.tie_embeddings else o.embed_lr
+    head_lr = 0.0 if m.tie_embeddings else o.head_lr
+    log.line(f"tie_embeddings:{m.tie_embeddings} embed_lr:{embed_lr} head_lr:{head_lr} "
+             f"matrix_lr:{o.matrix_lr} scalar_lr:{o.scalar_lr}")
+    log.line(f"train_batch_tokens:{s.train_batch_tokens} train_seq_len:{s.train_seq_len} iterations:{s.iterations} "
+             f"warmup_steps:{s.warmup_steps} max_wallclock_seconds:{s.max_wallclock_seconds:.3f}")
+    log.line(f"seed:{cfg.seed}")
+
+
+# ----------------------------------------------------------------------------------
+# steps
+# ----------------------------------------------------------------------------------
+def zero_grad(sess: Session) -> None:
+    for opt in sess.optimizers:
+        opt.zero_grad(set_to_none=True)
+
+
+def train_step(sess: Session, loader: DistributedTokenLoader, step: int, lr_scale: float) -> torch.Tensor:
+    """One optimizer step over `accum` micro-batches; returns the mean micro-batch loss (this rank)."""
+    cfg, ctx = sess.cfg, sess.ctx
+    local_tokens = cfg.schedule.train_batch_tokens // (ctx.world_size * sess.accum)
+    zero_grad(sess)
+    total = torch.zeros((), device=ctx.device)
+    for micro in range(sess.accum):
+        if isinstance(sess.model, DDP):
+            # all-reduce gradients once, on the last micro-step (nanoGPT's idiom)
+            sess.model.require_backward_grad_sync = micro == sess.accum - 1
+        x, y = loader.next_batch(local_tokens, cfg.schedule.train_seq_len)
+        with autocast_for(ctx.device):
+            loss = sess.model(x, y)
+        total += loss.detach()
+        (loss / sess.accum).backward()
+    for opt in sess.optimizers:
+        if hasattr(opt, "ns"):  # Muon
+            for g in opt.param_groups:
+                g["momentum"] = muon_momentum_at(step, cfg.optim)
+        for g in opt.param_groups:
+            g["lr"] = g["base_lr"] * lr_scale
+    if cfg.optim.grad_clip_norm > 0:
+        torch.nn.utils.clip_grad_norm_(sess.base.parameters(), cfg.optim.grad_clip_norm)
+    for opt in sess.optimizers:
+        opt.step()
+    zero_grad(sess)
+    return total / sess.accum
+
+
+def prime_compile(sess: Session) -> None:
+    """Run warmup_steps real steps to trigger compilation, then restore the initial state."""
+    n = sess.cfg.schedule.warmup_steps
+    if n <= 0:
+        return
+    init_model = {k: v.detach().clone() for k, v in sess.base.state_dict().items()}
+    init_opts = [copy.deepcopy(opt.state_dict()) for opt in sess.optimizers]
+    loader = DistributedTokenLoader(sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device)
+    for i in range(n):
+        train_step(sess, loader, 0, 1.0)
+        if n <= 20 or (i + 1) % 10 == 0 or i + 1 == n:
+            sess.log.line(f"warmup_step:{i + 1}/{n}")
+    sess.base.load_state_dict(init_model, strict=True)
+    for opt, state in zip(sess.optimizers, init_opts):
+        opt.load_state_dict(state)
+    zero_grad(sess)
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def mean_across_ranks(t: torch.Tensor) -> float:
+    if tdist.is_available() and tdist.is_initialized():
+        t = t.clone()
+        tdist.all_reduce(t, op=tdist.ReduceOp.SUM)
+        t /= tdist.get_world_size()
+    return float(t.item())
+
+
+# ----------------------------------------------------------------------------------
+# the loop
+# ----------------------------------------------------------------------------------
+def validate(sess: Session, step: int, train_ms: float) -> EvalResult:
+    s = sess.cfg.schedule
+    res = evaluate_flat(sess.eval_model, sess.val_tokens, sess.luts, s.train_seq_len, sess.cfg.eval.batch_tokens, sess.ctx)
+    sess.log.line(f"step:{step}/{s.iterations} val_loss:{res.val_loss:.4f} val_bpb:{res.val_bpb:.4f} "
+                  f"train_time:{train_ms:.0f}ms step_avg:{train_ms / max(step, 1):.2f}ms")
+    sess.log.metric(step=step, kind="val", val_loss=res.val_loss, val_bpb=res.val_bpb, train_time_ms=train_ms)
+    return res
+
+
+def run_loop(sess: Session) -> dict[str, Any]:
+    """Train until `iterations` or the wall-clock cap; return the loop's numbers."""
+    cfg, ctx, s = sess.cfg, sess.ctx, sess.cfg.schedule
+    loader = DistributedTokenLoader(sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device)
+    cap_ms = 1000.0 * s.max_wallclock_seconds if s.max_wallclock_seconds > 0 else None
+    train_ms, stop_after, step, last_val = 0.0, None, 0, None
+    sess.base.train()
+    sync(ctx.device)
+    t0 = time.perf_counter()
+    while True:
+        last = step == s.iterations or (stop_after is not None and step >= stop_after)
+        if last or (s.val_loss_every > 0 and step % s.val_loss_every == 0):
+            sync(ctx.device)
+            train_ms += 1000.0 * (time.perf_counter() - t0)  # validation time is not training time
+            last_val = validate(sess, step, train_ms)
+            sync(ctx.device)
+            t0 = time.perf_counter()
+        if last:
+            if stop_after is not None and step < s.iterations:
+                sess.log.line(f"stopping_early: wallclock_cap train_time:{train_ms:.0f}ms step:{step}/{s.iterations}")
+            break
+        scale = lr_multiplier(step, train_ms + 1000.0 * (time.perf_counter() - t0), s)
+        loss = train_step(sess, loader, step, scale)
+        step += 1
+        now_ms = train_ms + 1000.0 * (time.perf_counter() - t0)
+        if s.train_log_every > 0 and (step <= 10 or step % s.train_log_every == 0 or stop_after is not None):
+            train_loss = mean_across_ranks(loss)
+            sess.log.line(f"step:{step}/{s.iterations} train_loss:{train_loss:.4f} "
+                          f"train_time:{now_ms:.0f}ms step_avg:{now_ms / step:.2f}ms")
+            sess.log.metric(step=step, kind="train", train_loss=train_loss, train_time_ms=now_ms, lr_scale=scale)
+        reached = dist.all_reduce_max_flag(cap_ms is not None and now_ms >= cap_ms, ctx.device)
+        if stop_after is None and reached:
+            stop_after = step
+    return {"steps": step, "train_time_ms": train_ms, "pre_quant": last_val}
+
+
+# ----------------------------------------------------------------------------------
+# export + roundtrip
+# ----------------------------------------------------------------------------------
+def export_artifact(sess: Session, path: Path) -> dict[str, Any]:
+    """Quantize the trained weights and write the artifact (rank 0); returns byte counts."""
+    cfg = sess.cfg
+    control = set(sess.base.tensor_names("scalar"))
+    qts = quant.quantize_state_dict_int8(sess.base.state_dict(), control)
+    art = artifact.Artifact(qts, cfg.to_dict(), {"format": "int8_clean_per_row_v1"}, cfg.quant.compressor)
+    nbytes = artifact.save(art, path) if sess.ctx.is_main else 0
+    dist.barrier()
+    return {"bytes_model": nbytes, "payload_bytes": quant.payload_bytes(qts)}
+
+
+def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tokens, luts: ByteLUTs) -> EvalResult:
+    """Rebuild a fresh model from the artifact on disk and score it (`golfkit eval` uses this too)."""
+    art = artifact.load(path)
+    model = prepare_model(cfg, ctx.device)
+    state = quant.dequantize(art.tensors)
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as e:
+        raise GolfkitError(f"artifact {path} does not match its model config: {str(e).splitlines()[0]}") from None
+    eval_model = compile_model(model, use_compile(cfg, ctx.device))
+    return evaluate_flat(eval_model, val_tokens, luts, cfg.schedule.train_seq_len, cfg.eval.batch_tokens, ctx)
+
+
+def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float) -> dict[str, Any]:
+    cfg, ctx, log = sess.cfg, sess.ctx, sess.log
+    peak = None
+    if ctx.device.type == "cuda":
+        peak = torch.cuda.max_memory_allocated() // 2**20
+        log.line(f"peak memory allocated: {peak} MiB reserved: {torch.cuda.max_memory_reserved() // 2**20} MiB")
+    path = run_dir / ARTIFACT_NAME
+    sizes = export_artifact(sess, path)
+    code, files = code_bytes()
+    total = sizes["bytes_model"] + code
+    log.line(f"Serialized model int8+{cfg.quant.compressor}: {sizes['bytes_model']} bytes (payload:{sizes['payload_bytes']})")
+    log.line(f"Code size: {code} bytes ({len(files)} golfkit modules)")
+    log.line(f"Total submission size int8+{cfg.quant.compressor}: {total} bytes")
+    over = total > cfg.quant.budget_bytes
+    if over:
+        log.line(f"WARNING over_budget: {total} bytes > {cfg.quant.budget_bytes} (decimal) by {total - cfg.quant.budget_bytes}")
+    rt = evaluate_artifact(path, cfg, ctx, sess.val_tokens, sess.luts)
+    log.line(f"final_int8_zlib_roundtrip val_loss:{rt.val_loss:.4f} val_bpb:{rt.val_bpb:.4f} eval_time:{1000 * rt.eval_seconds:.0f}ms")
+    log.line(f"final_int8_zlib_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
+    pre: EvalResult = loop["pre_quant"]
+    steps, train_ms = loop["steps"], loop["train_time_ms"]
+    tokens = steps * cfg.schedule.train_batch_tokens
+    return {
+        "val_loss": rt.val_loss, "val_bpb": rt.val_bpb,
+        "pre_quant_val_loss": pre.val_loss, "pre_quant_val_bpb": pre.val_bpb,
+        "quant_gap_bpb": rt.val_bpb - pre.val_bpb,
+        "val_tokens": rt.val_tokens, "val_bytes": rt.val_bytes, "eval_seconds": rt.eval_seconds,
+        "bytes_model": sizes["bytes_model"], "bytes_code": code, "bytes_total": total,
+        "budget_bytes": cfg.quant.budget_bytes, "over_budget": over, "code_files": files,
+        "steps": steps, "train_time_ms": train_ms, "step_avg_ms": train_ms / max(steps, 1),
+        "train_tokens": tokens, "tokens_per_s": tokens / max(train_ms / 1000.0, 1e-9),
+        "epochs": tokens / max(sum(f.stat().st_size - 1024 for f in sess.ds.train_files) / 2, 1),
+        "peak_memory_mib": peak, "seed": cfg.seed, "preset": cfg.preset,
+        "model_params": count_params(sess.base), "world_size": ctx.world_size,
+        "artifact": str(path), "wall_seconds": time.perf_counter() - started,
+    }
+
+
+# ----------------------------------------------------------------------------------
+# entry point
+# ----------------------------------------------------------------------------------
+def agree_on_run_dir(run_dir: Path, ctx: dist.DistContext) -> Path:
+    """Every rank must read the artifact rank 0 wrote: use rank 0's folder name."""
+    if not (tdist.is_available() and tdist.is_initialized()):
+        return run_dir
+    box = [str(run_dir)]
+    tdist.broadcast_object_list(box, src=0)
+    return Path(box[0])
+
+
+def train(cfg: RunConfig, run_dir: str | Path | None = None, echo: bool = True) -> dict[str, Any]:
+    """Train, export, reload and score; write the run folder; return metrics.json's content."""
+    started = time.perf_counter()
+    ctx = dist.init(cfg.device)
+    try:
+        checked = preflight(cfg, ctx)
+        run_dir = agree_on_run_dir(Path(run_dir) if run_dir else default_run_dir(cfg), ctx)
+        log = RunLog(run_dir, ctx.is_main, echo)
+        log.line(f"run_dir:{run_dir}")
+        log.write("config.json", cfg.to_dict())
+        log.write("env.json", env_info(ctx.world_size, ctx.device))
+        sess = build_session(cfg, ctx, log, checked)
+        prime_compile(sess)
+        loop = run_loop(sess)
+        metrics = finalize(sess, loop, run_dir, started)
+        log.write("metrics.json", metrics)
+        return metrics
+    finally:
+        dist.shutdown()
