@@ -86,6 +86,7 @@ class ScheduleConfig:
     max_wallclock_seconds: float = 600.0  # 0 = no cap (iteration-based warmdown)
     val_loss_every: int = 1000  # 0 = only at the end
     train_log_every: int = 200
+    save_checkpoint: bool = False  # also write the full-precision weights (checkpoint.golf) for later analysis
 
 
 @dataclass

@@ -48,15 +48,26 @@ class RMSNorm(nn.Module):
 
 
 class CastedLinear(nn.Linear):
-    """fp32 master weights, cast to the activation dtype at matmul time (bf16 compute)."""
+    """fp32 master weights, cast to the activation dtype at matmul time (bf16 compute).
+
+    Two optional add-ons, both None by default (then this is a plain linear):
+    * `weight_transform(w) -> w'`: applied to the weight before the matmul (fake
+      quantization for QAT, noise for Noisy QAT);
+    * `adapter(x) -> dy`: a parallel path added to the output (LoRA for TTT). Training
+      and test-time forwards go through this one module, so no path can miss a feature.
+    """
 
     def __init__(self, in_features: int, out_features: int, group: str = "matrix", zero_init: bool = False):
         super().__init__(in_features, out_features, bias=False)
         self.zero_init = zero_init
+        self.weight_transform = None
+        self.adapter: nn.Module | None = None
         claim(self, weight=group)
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.linear(x, self.weight.to(x.dtype))
+        w = self.weight if self.weight_transform is None else self.weight_transform(self.weight)
+        y = F.linear(x, w.to(x.dtype))
+        return y if self.adapter is None else y + self.adapter(x)
 
 
 class Rotary(nn.Module):
@@ -167,6 +178,7 @@ class GPT(nn.Module):
         claim(self, skip_weights="scalar")
         self.final_norm = RMSNorm()
         self.lm_head = None if cfg.tie_embeddings else CastedLinear(cfg.model_dim, cfg.vocab_size, "head", zero_init=True)
+        self.head_adapter: nn.Module | None = None  # LoRA on the LM head at test time (logits += B A h)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -222,8 +234,9 @@ class GPT(nn.Module):
 
     def logits(self, h: Tensor) -> Tensor:
         """Softcapped logits from hidden states."""
-        w = self.tok_emb.weight if self.lm_head is None else self.lm_head.weight
-        z = F.linear(h, w.to(h.dtype))
+        z = F.linear(h, self.tok_emb.weight.to(h.dtype)) if self.lm_head is None else self.lm_head(h)
+        if self.head_adapter is not None:
+            z = z + self.head_adapter(h)
         c = self.cfg.logit_softcap
         return c * torch.tanh(z / c)
 

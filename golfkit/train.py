@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -41,6 +41,7 @@ from golfkit.optim import build_optimizers, lr_multiplier, muon_momentum_at, new
 from golfkit.runlog import RunLog, code_bytes, env_info
 
 ARTIFACT_NAME = "final_model.int8.golf"
+CHECKPOINT_NAME = "checkpoint.golf"  # full-precision weights, only with schedule.save_checkpoint
 
 
 @dataclass
@@ -58,7 +59,11 @@ class Session:
     eval_model: nn.Module  # compiled, not DDP-wrapped
     optimizers: list[torch.optim.Optimizer]
     accum: int  # micro-steps per rank per optimizer step
-    history: list[dict] = field(default_factory=list)
+    # Extension points for techniques (EMA, loop activation, late QAT, ...):
+    # step_hooks run after every optimizer step as fn(sess, step, frac), frac = training progress in [0, 1];
+    # final_hooks run once after the loop, before export, as fn(sess) (e.g. swap in EMA weights).
+    step_hooks: list[Callable[["Session", int, float], None]] = field(default_factory=list)
+    final_hooks: list[Callable[["Session"], None]] = field(default_factory=list)
 
 
 def default_run_dir(cfg: RunConfig, root: str | Path = "runs") -> Path:
@@ -239,6 +244,13 @@ def mean_across_ranks(t: torch.Tensor) -> float:
 # ----------------------------------------------------------------------------------
 # the loop
 # ----------------------------------------------------------------------------------
+def progress(step: int, elapsed_ms: float, s) -> float:
+    """Fraction of training done: of the wall-clock cap when one is set, else of the iterations."""
+    if s.max_wallclock_seconds > 0:
+        return min(elapsed_ms / (1000.0 * s.max_wallclock_seconds), 1.0)
+    return min(step / max(s.iterations, 1), 1.0)
+
+
 def validate(sess: Session, step: int, train_ms: float) -> EvalResult:
     s = sess.cfg.schedule
     res = evaluate_flat(sess.eval_model, sess.val_tokens, sess.luts, s.train_seq_len, sess.cfg.eval.batch_tokens, sess.ctx)
@@ -273,6 +285,8 @@ def run_loop(sess: Session) -> dict[str, Any]:
         loss = train_step(sess, loader, step, scale)
         step += 1
         now_ms = train_ms + 1000.0 * (time.perf_counter() - t0)
+        for hook in sess.step_hooks:
+            hook(sess, step, progress(step, now_ms, s))
         if s.train_log_every > 0 and (step <= 10 or step % s.train_log_every == 0 or stop_after is not None):
             train_loss = mean_across_ranks(loss)
             sess.log.line(f"step:{step}/{s.iterations} train_loss:{train_loss:.4f} "
@@ -281,6 +295,10 @@ def run_loop(sess: Session) -> dict[str, Any]:
         reached = dist.all_reduce_max_flag(cap_ms is not None and now_ms >= cap_ms, ctx.device)
         if stop_after is None and reached:
             stop_after = step
+    if sess.final_hooks:
+        for hook in sess.final_hooks:
+            hook(sess)
+        last_val = validate(sess, step, train_ms)  # the weights changed: re-score before export
     return {"steps": step, "train_time_ms": train_ms, "pre_quant": last_val}
 
 
@@ -298,15 +316,28 @@ def export_artifact(sess: Session, path: Path) -> dict[str, Any]:
     return {"bytes_model": nbytes, "payload_bytes": quant.payload_bytes(qts)}
 
 
-def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tokens, luts: ByteLUTs) -> EvalResult:
-    """Rebuild a fresh model from the artifact on disk and score it (`golfkit eval` uses this too)."""
+def save_checkpoint(sess: Session, path: Path) -> int:
+    """The trained (pre-quantization) weights, losslessly, in the artifact container (no pickle)."""
+    qts = [quant.passthrough(name, t, "raw") for name, t in sess.base.state_dict().items()]
+    art = artifact.Artifact(qts, sess.cfg.to_dict(), {"kind": "checkpoint"}, "zlib")
+    return artifact.save(art, path) if sess.ctx.is_main else 0
+
+
+def model_from_artifact(path: str | Path, cfg: RunConfig | None = None, device: torch.device | None = None) -> tuple[RunConfig, GPT]:
+    """A fresh model holding an artifact's (or checkpoint's) dequantized weights, and its config."""
     art = artifact.load(path)
-    model = prepare_model(cfg, ctx.device)
-    state = quant.dequantize(art.tensors)
+    cfg = cfg or RunConfig.from_dict(art.config)
+    model = prepare_model(cfg, device or torch.device("cpu"))
     try:
-        model.load_state_dict(state, strict=True)
+        model.load_state_dict(quant.dequantize(art.tensors), strict=True)
     except RuntimeError as e:
         raise GolfkitError(f"artifact {path} does not match its model config: {str(e).splitlines()[0]}") from None
+    return cfg, model
+
+
+def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tokens, luts: ByteLUTs) -> EvalResult:
+    """Rebuild a fresh model from the artifact on disk and score it (`golfkit eval` uses this too)."""
+    _, model = model_from_artifact(path, cfg, ctx.device)
     eval_model = compile_model(model, use_compile(cfg, ctx.device))
     return evaluate_flat(eval_model, val_tokens, luts, cfg.schedule.train_seq_len, cfg.eval.batch_tokens, ctx)
 
@@ -317,6 +348,8 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     if ctx.device.type == "cuda":
         peak = torch.cuda.max_memory_allocated() // 2**20
         log.line(f"peak memory allocated: {peak} MiB reserved: {torch.cuda.max_memory_reserved() // 2**20} MiB")
+    if cfg.schedule.save_checkpoint:
+        save_checkpoint(sess, run_dir / CHECKPOINT_NAME)
     path = run_dir / ARTIFACT_NAME
     sizes = export_artifact(sess, path)
     code, files = code_bytes()
