@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from golfkit.atomic import atomic_write
 from golfkit.compress import get_codec
 from golfkit.errors import GolfkitError
 
@@ -176,13 +176,7 @@ def save(art: Artifact, path: str | Path) -> int:
     back = unpack(blob, str(path))  # decompress and check before anything is reported
     if [t.name for t in back.tensors] != [t.name for t in art.tensors]:
         raise AssertionError("artifact round trip lost tensors")
-    tmp = path.with_name(path.name + ".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(tmp, "wb") as f:
-        f.write(blob)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, blob)
     return len(blob)
 
 

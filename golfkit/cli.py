@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train(sub)
     _add_eval(sub)
     _add_data(sub)
+    # run/runs are listed here for --help only: golfkit.runs_cli parses them and is imported only for
+    # those commands (a training process counts every golfkit module it imports as code bytes).
+    sub.add_parser("run", add_help=False, help="execute a notebook as a recorded run under runs/<id>/ (run -h)")
+    sub.add_parser("runs", add_help=False, help="list and compare recorded runs (runs -h)")
+    from golfkit import qreport  # golfkit quant report RUN_DIR (issue #3)
+
+    qreport.add_parsers(sub)
     return parser
 
 
@@ -144,10 +151,18 @@ def cmd_data(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handlers = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data}
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["run"], ["runs"]):
+        from golfkit import runs_cli
+
+        args, handler = runs_cli.parse(argv)
+    else:
+        args = build_parser().parse_args(argv)
+        from golfkit.qreport import cmd_quant
+
+        handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant}[args.cmd]
     try:
-        return handlers[args.cmd](args)
+        return handler(args)
     except GolfkitError as e:
         print(f"golfkit: error: {e}", file=sys.stderr)
         return 2

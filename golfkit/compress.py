@@ -1,26 +1,101 @@
 """Byte compressors for the artifact payload, by name.
 
-The baseline uses zlib level 9. Every compressor here is lossless and deterministic;
-`artifact.save` decompresses what it wrote and compares before reporting a size.
+    zlib (level 9, the baseline), lzma (preset 9, PR #160), zstd (level 22, rec 03-19_MLP3x_QAT),
+    brotli (quality 11, PR #1089); any of them as "NAME+shuffle": a stride-2 byte
+    de-interleave first (all even bytes, then all odd bytes; PR #1089), which lines up the
+    high and low bytes of fp16 data.
+
+Every compressor here is lossless and deterministic; `artifact.save` decompresses what
+it wrote and compares before reporting a size, and `smallest` checks each candidate too.
+zstandard and brotli are the optional extra `golfkit[compress]`, imported only when used.
 """
 
 from __future__ import annotations
 
 import lzma
+import time
 import zlib
 from typing import Callable
+
+import numpy as np
 
 from golfkit.errors import GolfkitError
 
 Codec = tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]
+BASE_NAMES = ("zlib", "lzma", "zstd", "brotli")
 
-COMPRESSORS: dict[str, Codec] = {
-    "zlib": (lambda b: zlib.compress(b, 9), zlib.decompress),
-    "lzma": (lambda b: lzma.compress(b, preset=9), lzma.decompress),
+
+def _optional(module: str):
+    try:
+        return __import__(module)
+    except ImportError:
+        raise GolfkitError(f"compressor needs the '{module}' package: pip install 'golfkit[compress]'") from None
+
+
+def _zstd() -> Codec:
+    zstd = _optional("zstandard")
+    return (lambda b: zstd.ZstdCompressor(level=22).compress(b),
+            lambda b: zstd.ZstdDecompressor().decompress(b))
+
+
+def _brotli() -> Codec:
+    brotli = _optional("brotli")
+    return (lambda b: brotli.compress(b, quality=11), brotli.decompress)
+
+
+COMPRESSORS: dict[str, Callable[[], Codec]] = {
+    "zlib": lambda: (lambda b: zlib.compress(b, 9), zlib.decompress),
+    "lzma": lambda: (lambda b: lzma.compress(b, preset=9), lzma.decompress),
+    "zstd": _zstd,
+    "brotli": _brotli,
 }
 
 
+def shuffle(b: bytes) -> bytes:
+    a = np.frombuffer(b, dtype=np.uint8)
+    return a[0::2].tobytes() + a[1::2].tobytes()
+
+
+def unshuffle(b: bytes) -> bytes:
+    a = np.frombuffer(b, dtype=np.uint8)
+    half = (a.size + 1) // 2  # the even bytes come first; there is one more of them when the length is odd
+    out = np.empty_like(a)
+    out[0::2], out[1::2] = a[:half], a[half:]
+    return out.tobytes()
+
+
 def get_codec(name: str) -> Codec:
-    if name not in COMPRESSORS:
-        raise GolfkitError(f"unknown compressor '{name}' (known: {', '.join(COMPRESSORS)})")
-    return COMPRESSORS[name]
+    base, plus, extra = name.partition("+")
+    if base not in COMPRESSORS or (plus and extra != "shuffle"):
+        raise GolfkitError(f"unknown compressor '{name}' (known: {', '.join(BASE_NAMES)}, each optionally +shuffle)")
+    comp, decomp = COMPRESSORS[base]()
+    if not plus:
+        return comp, decomp
+    return (lambda b: comp(shuffle(b))), (lambda b: unshuffle(decomp(b)))
+
+
+def candidates(choice: str, byte_shuffle: bool) -> list[str]:
+    """Codec names a config asks for: one, or every base name for "auto" (with and without shuffle)."""
+    bases = list(BASE_NAMES) if choice == "auto" else [choice]
+    if not byte_shuffle:
+        return bases
+    return [n for b in bases for n in ((b, b + "+shuffle") if choice == "auto" else (b + "+shuffle",))]
+
+
+def measure(data: bytes, names: list[str]) -> list[dict]:
+    """Compress `data` with each codec, check the round trip, and report bytes and seconds."""
+    rows = []
+    for name in names:
+        comp, decomp = get_codec(name)
+        t0 = time.perf_counter()
+        blob = comp(data)
+        t1 = time.perf_counter()
+        if decomp(blob) != data:
+            raise AssertionError(f"compressor {name} did not round-trip")
+        rows.append({"name": name, "bytes": len(blob), "compress_s": t1 - t0, "decompress_s": time.perf_counter() - t1})
+    return rows
+
+
+def smallest(data: bytes, names: list[str]) -> str:
+    """The codec that makes `data` smallest (each one verified); ties keep the first listed."""
+    return min(measure(data, names), key=lambda r: r["bytes"])["name"]

@@ -52,6 +52,72 @@ class ModelConfig:
     logit_softcap: float = 30.0  # logits = c * tanh(z / c)
     rope_base: float = 10000.0
     qk_gain_init: float = 1.5  # per-head q gain; sets the attention temperature
+    # -- depth systems (golfkit/recurrence.py, deq.py, seedlora.py, mod.py; techniques.md 1(a)) --
+    # Depth recurrence "mini" (PR #1204 -> rec 03-31/04-09, PR #1290, PR #1801): physical blocks
+    # loop_start..loop_end run num_loops more times once training reaches enable_looping_at (fraction;
+    # 0 = looped from step 0, which with a wide band is the "middle-cycle" stem + core x R + tail).
+    num_loops: int = 0  # 0 = off; records: 1 (PR #1290, layers 4,5) or 2 (rec 04-09, layers 3-5)
+    loop_start: int = 3
+    loop_end: int = 5
+    enable_looping_at: float = 0.35  # rec 04-09 ENABLE_LOOPING_AT=0.35; PR #1290 started at step 3000
+    loop_lora_rank: int = 0  # per-pass LoRA on the looped MLPs' fc/proj (B zero-init); 0 = off
+    # Frozen recurrent carry (PR #1779 -> PR #1801): on repeat passes band layer k writes
+    # beta_k*f(x) + sum_j alpha_kj*stopgrad(latest output of band layer j). PR #1801's constants.
+    recur_carry: bool = False
+    recur_beta: list[float] = field(default_factory=lambda: [1.56, 1.85, 2.13])
+    recur_alpha: list[list[float]] = field(default_factory=lambda: [[0.23, 0.04, 0.03], [0.13, -0.34, 0.01],
+                                                                    [0.06, 0.19, -0.02]])
+    # DEQ universal-transformer block (PR #1783 wish list): block deq_layer iterated to a fixed point.
+    deq_layer: int = -1  # physical block index; -1 = off
+    deq_solver: Literal["anderson", "picard"] = "anderson"  # PR #1783: Anderson, history 5
+    deq_history: int = 5
+    deq_max_iter: int = 24
+    deq_tol: float = 1e-3  # relative residual |f(z)-z|/|f(z)|
+    deq_phantom_steps: int = 4  # phantom gradient: K unrolled damped steps from z* (PR #1783: K=4)
+    deq_phantom_damping: float = 0.5  # lambda of z <- (1-lambda) z + lambda f(z) (Geng et al. 2021)
+    # Seed-LoRA (README wish list; PR #1113, NR 04-30, PR #1783): the targeted block linears become
+    # W_rand(seed) + B A; the artifact stores seeds and adapters, the matrices are regenerated at load.
+    seed_lora_targets: list[str] = field(default_factory=list)  # e.g. ["mlp.fc", "mlp.proj"]; [] = off
+    seed_lora_rank: int = 32  # PR #1113: 32; NR 04-30: 160
+    seed_lora_init: Literal["gaussian", "orthogonal"] = "gaussian"
+    seed_lora_seed: int = 0  # base seed; each matrix gets its own seed derived from it
+    # Mixture of Depths (Raposo et al. 2024; PR #1783): listed blocks only update a capacity fraction of tokens.
+    mod_layers: list[int] = field(default_factory=list)  # physical block indices; [] = off
+    mod_capacity: float = 0.5  # PR #1783: top-50%
+    mod_aux_weight: float = 0.01  # load-balancing / router-predictor BCE, added to the training loss
+    mod_routing: Literal["topk", "causal"] = "topk"  # see golfkit/mod.py for causality
+    # -- per-layer architecture switches (golfkit/layers.py, attention_variants.py, embeddings.py;
+    #    techniques.md 1(a)). Every default is off = the baseline; sources in those modules. --
+    # two_lane: modded-nanogpt PR #230 -> PR #1204 / rec 03-31 (attn reads lane 0, MLP lane 1, learned
+    # 2x2 post + per-lane resid); gptj: attn and MLP in parallel from one input (rec 04-06).
+    parallel_residual: Literal["none", "two_lane", "gptj"] = "none"
+    parallel_start: int = 7  # two_lane: first physical layer P with two lanes (rec 03-31: 7, SOTA: 8)
+    parallel_resid_init: float = 1.1  # two_lane: per-lane residual scale init (1.0 = identity at init)
+    xsa_last_n: int = 0  # XSA (arXiv 2603.09078, PR #265/#287) on the last n layers; -1 = all (PR #478)
+    smear_gate: bool = False  # SmearGate v2 (PR #1667) with the BOS mask (PR #1851)
+    gate_window: int = 12  # leading residual dims read by the smear / narrow / sparse gates
+    bos_id: int = 1  # the token that starts every document (sp1024: 1, golfkit.data.BOS_ID)
+    bigram_buckets: int = 0  # BigramHash embedding (PR #162); 0 = off; records 2048..10240
+    bigram_dim: int = 128
+    ve_dim: int = 0  # value embeddings (PR #374; records 128); 0 = off
+    ve_layers: list[int] = field(default_factory=list)  # physical layers whose V gets the VE (rec 03-22: 9,10)
+    rope_dims: int = 0  # partial RoPE (PR #315): rotate the first n head dims (records 16); 0 = all
+    # (NTK scaling for longer eval: Rotary.set_ntk_scale, applied to the rope_dims tables; golfkit.evalwin)
+    ln_scale: bool = False  # norm outputs into attn/MLP x 1/sqrt(layer+1) (PR #315)
+    mlp_act: Literal["relu2", "leaky_relu2", "swiglu"] = "relu2"  # leaky_relu2: PR #493; swiglu: swapp1990#2
+    mlp_hidden: int = 0  # explicit MLP hidden width (any int); 0 = mlp_mult * model_dim
+    skip_gates: bool = False  # sigmoid-gated U-Net skips (PR #1089)
+    # dense: Qwen G1 per-head sigmoid(W_g x), N(0, 0.005) (arXiv 2505.06708, PR #1736);
+    # narrow: 2*sigmoid(W x[:12]) zero-init (PR #1667); sparse: sigmoid(s*W x[:12]) zero-init (PR #1787)
+    attn_gate: Literal["none", "dense", "narrow", "sparse"] = "none"
+    attn_gate_scale: float = 0.5  # sparse gate's s (SOTA 0.5)
+    dense_gate_init_std: float = 0.005
+    value_residual: bool = False  # ResFormer v += sigmoid(a)*v_layer0 (PRs #486/#490/#569)
+    diff_attn: bool = False  # differential attention (arXiv 2410.05258; PR #675)
+    mtp_heads: int = 0  # multi-token-prediction heads; training loss only, never exported
+    mtp_loss_weight: float = 0.3  # NR 03-21: 4 heads, w = 0.3
+    # orthogonal: rec 03-19_smeargate OrthoInit; orthogonal_scaled: + output projections orthogonal/sqrt(2L)
+    init: Literal["baseline", "orthogonal", "orthogonal_scaled"] = "baseline"
 
 
 @dataclass
@@ -70,7 +136,38 @@ class OptimConfig:
     beta1: float = 0.9
     beta2: float = 0.95
     adam_eps: float = 1e-8
-    grad_clip_norm: float = 0.0  # 0 = no clipping
+    grad_clip_norm: float = 0.0  # global-norm clip before the step; 0 = none (records: 0.3 from rec 03-19_Seq2048)
+    # -- Muon variants (techniques.md 1(b)) --
+    # MuonEq-R: divide each row of the momentum update by its L2 norm before Newton-Schulz
+    # (arXiv 2603.28254; PR #1217/#1260 -> rec 04-03, records' MUON_ROW_NORMALIZE=1).
+    muon_row_normalize: bool = False
+    # Newton-Schulz coefficients: "standard" = (3.4445, -4.7750, 2.0315) every step (Keller Jordan);
+    # "polar_express" = the 5 per-iteration minimax tuples of PR #1344 (-> PR #1787), the last repeating.
+    muon_ns: Literal["standard", "polar_express"] = "standard"
+    # -- decoupled weight decay: p *= 1 - lr*wd before the update (rec 03-19 smeargate onward) --
+    muon_wd: float = 0.0  # Muon matrices (records: 0.04 rec 03-20, 0.085-0.095 SP4096/8192 era)
+    embed_wd: float = 0.0  # AdamW on tok_emb (and lm_head when untied); records' EMBED_WD 0.085
+    scalar_wd: float = 0.0  # AdamW on vectors/scalars/control tensors; records' ADAM_WD 0.02
+    # Multiplier on muon_wd over training (Muon only, as the records' taper/ramp). constant = 1;
+    # taper = 1 until wd_taper_start_frac of training, then linear to wd_taper_final_mult at the end
+    # (PR #1729: 0.70 / 0.50; keyed on the wall-clock fraction, not on `iterations`);
+    # ramp = 1 -> wd_ramp_final_mult linearly across the warmdown (PR #309/#675: 0.02 -> 0.08 = x4).
+    wd_schedule: Literal["constant", "taper", "ramp"] = "constant"
+    wd_taper_start_frac: float = 0.70
+    wd_taper_final_mult: float = 0.50
+    wd_ramp_final_mult: float = 4.0
+    # -- weight averaging, swapped in before export (golfkit/averaging.py) --
+    # ema: shadow <- d*shadow + (1-d)*w every step, fp32 (rec 03-20 XSA4 / PR #287; 0.997, later 0.9965);
+    # swa: uniform mean of snapshots every swa_every steps once lr scale < swa_lr_scale_below or in the
+    #      last swa_last_frac of training (rec 03-20; PR #401); lawa: uniform mean of the last lawa_k
+    #      snapshots taken every lawa_every steps (PR #675).
+    weight_averaging: Literal["none", "ema", "swa", "lawa"] = "none"
+    ema_decay: float = 0.997
+    swa_every: int = 50
+    swa_lr_scale_below: float = 0.2  # snapshot while lr scale < this (rec 03-20 used 0.5, later 0.2)
+    swa_last_frac: float = 0.0  # ... or during the last fraction of training (0 = unused; thwu1: 0.4)
+    lawa_k: int = 10
+    lawa_every: int = 100
 
 
 @dataclass
@@ -82,6 +179,15 @@ class ScheduleConfig:
     train_seq_len: int = 1024
     micro_batches: int = 8  # global micro-batches per step; each rank runs micro_batches / world_size
     warmdown_iters: int = 1200  # linear decay to 0; in time units when a wall-clock cap is set
+    # iters = the baseline's warmdown_iters; fraction = the later records' schedule (rec 04-05 onward):
+    # frac = elapsed/(cap - reserve) (step/iterations without a cap), and once frac >= 1 - warmdown_frac,
+    # lr_mul = max((1 - frac)/warmdown_frac, min_lr). Use fraction for 1-GPU proxies (pitfall 6.9).
+    warmdown_kind: Literal["iters", "fraction"] = "iters"
+    warmdown_frac: float = 0.72  # records: 0.667 (rec 04-05), 0.72, 0.75, 0.85 (SOTA)
+    min_lr: float = 0.0  # warmdown floor as a fraction of peak, both kinds (PR #1787 -> rec 04-23: 0.10)
+    # seconds of the cap kept for post-training work that still counts (e.g. GPTQ calibration on
+    # training data, rec 04-23: 0.5 s); training stops and the schedule ends at cap - reserve.
+    wallclock_reserve_seconds: float = 0.0
     warmup_steps: int = 20  # compile-priming steps, undone before the timed run starts
     max_wallclock_seconds: float = 600.0  # 0 = no cap (iteration-based warmdown)
     val_loss_every: int = 1000  # 0 = only at the end
@@ -90,19 +196,134 @@ class ScheduleConfig:
 
 
 @dataclass
-class QuantConfig:
-    """How the trained weights become the artifact."""
+class TensorPolicy:
+    """How one tensor family is stored under quant.scheme="policy" (golfkit/qexport.py).
 
-    scheme: Literal["int8"] = "int8"  # the baseline's per-row int8 export
-    compressor: Literal["zlib"] = "zlib"  # zlib level 9, as the baseline
+    Every family defaults to int8 per-row percentile RTN, so a partial override changes
+    only what it names.
+    """
+
+    format: Literal["int", "fp16", "fp32"] = "int"  # fp16/fp32 = kept as floats (e.g. rec 03-18's fp16 embedding)
+    bits: int = 8  # 2..8, symmetric [-(2^(b-1)-1), 2^(b-1)-1] in int8 containers
+    group_size: int = 0  # columns per scale; 0 = one scale per row
+    method: Literal["rtn", "gptq"] = "rtn"  # gptq: full-Hessian GPTQ (PR #1019), needs quant.calib
+    clip: Literal["percentile", "search", "sdclip", "hsdclip"] = "percentile"  # see golfkit/qformats.py
+    clip_percentile: float = 0.9999984  # "percentile": the baseline's 99.99984th of |w|
+    clip_sigmas: float = 12.85  # "sdclip"/"hsdclip": k in scale = k*std(row)/qmax (PR #1394)
+    hsd_lambda: float = 0.175  # "hsdclip": row-importance strength (PR #1412)
+
+
+@dataclass
+class QuantConfig:
+    """How the trained weights become the artifact. Defaults = the baseline's int8 + zlib export."""
+
+    scheme: Literal["int8", "policy"] = "int8"  # int8: the baseline's export; policy: per-family TensorPolicy
+    compressor: Literal["zlib", "lzma", "zstd", "brotli", "auto"] = "zlib"  # levels 9/9/22/11; auto = smallest
+    byte_shuffle: bool = False  # stride-2 byte de-interleave before compressing (PR #1089); auto tries both
     budget_bytes: int = 16_000_000  # decimal bytes: the challenge's cap on model + code
+    # -- policy per tensor family (GPT.tensor_family); control tensors are always fp32 --
+    embedding: TensorPolicy = field(default_factory=TensorPolicy)
+    attention: TensorPolicy = field(default_factory=TensorPolicy)
+    mlp: TensorPolicy = field(default_factory=TensorPolicy)
+    other: TensorPolicy = field(default_factory=TensorPolicy)
+    passthrough_max_numel: int = 65_536  # float tensors this small stay fp16 (the baseline's rule)
+    # -- calibration for gptq / hsdclip; never validation data (golfkit/calib.py) --
+    calib: Literal["none", "train", "selfgen"] = "none"  # train: inside schedule.wallclock_reserve_seconds
+    calib_batches: int = 16  # "train": micro-batches of the training stream (rec 04-14: 16)
+    selfgen_seqs: int = 64  # "selfgen": sampled sequences (PR #1019: 64 x 2048 at T=0.8)
+    selfgen_len: int = 0  # tokens per sequence; 0 = schedule.train_seq_len
+    selfgen_temperature: float = 0.8
+    selfgen_batch: int = 8
+    gptq_damp: float = 0.01  # fraction of mean(diag H) added to the diagonal
+    gptq_block: int = 128  # columns per lazy error-propagation block
+    gptq_act_order: bool = True  # quantize columns by descending diag(H)
+    # -- LQER low-rank error correction of the top-k error tensors (PR #1797); 0 = off --
+    lqer_rank: int = 0
+    lqer_top_k: int = 3
+    lqer_a_bits: int = 2
+    lqer_b_bits: int = 4
+    lqer_group: int = 64
+    # -- selective +-1 pruning down to the budget (PR #609); target in decimal bytes --
+    prune: bool = False
+    prune_target_bytes: int = 0  # model bytes to reach; 0 = budget_bytes - code bytes
+    prune_families: list[str] = field(default_factory=lambda: ["attention", "mlp"])
+    # -- QAT (golfkit/qat.py): ste = straight-through fake quant (rec 03-19), noisy = U(-1/2,1/2)*step (PR #363) --
+    qat: Literal["off", "ste", "noisy"] = "off"
+    qat_start_frac: float = 0.0  # training fraction at which it turns on; 0 = whole run (late QAT: 0.85)
+    qat_layers: list[int] = field(default_factory=list)  # physical block indices; empty = every block
+
+
+@dataclass
+class SGDTTTConfig:
+    """Score-first full-weight chunked SGD TTT (PR #461 -> rec 03-23, PR #549; techniques.md 5.2)."""
+
+    chunk_tokens: int = 32_768  # targets per chunk: scored, then trained on
+    lr: float = 0.002  # SP1024 records; SP8192 records use 0.005
+    momentum: float = 0.9
+    epochs: int = 3  # passes over each scored chunk; 0 = no adaptation (equals sliding)
+    seq_len: int = 0  # training sequence length inside a chunk; 0 = the eval window
+    batch_seqs: int = 32  # sequences per SGD step (global)
+    grad_clip_norm: float = 1.0  # 0 = none
+    freeze_blocks: int = 0  # the first N blocks stay fixed (record: 0; 2 was 0.0004 worse)
+    lr_schedule: Literal["cosine", "constant"] = "cosine"  # across chunks, not within one
+
+
+@dataclass
+class LoRATTTConfig:
+    """Per-document batched LoRA TTT (rec 03-17_LoRA_TTT v1 defaults; rec 04-10/PR #1767 knobs; techniques.md 5.3)."""
+
+    targets: list[Literal["q", "k", "v", "o", "mlp", "head"]] = field(default_factory=lambda: ["q", "v", "head"])
+    rank: int = 8  # v2: 96, SOTA: 80
+    alpha: float = 0.0  # output scale alpha/rank (PR #1767: 144); 0 = unscaled (v1)
+    optimizer: Literal["adam", "adamw"] = "adam"  # v2: adamw, beta1 0, wd 0.5
+    lr: float = 0.01  # v2: 1e-4
+    beta1: float = 0.9
+    beta2: float = 0.95
+    eps: float = 1e-10
+    weight_decay: float = 0.0
+    chunk_tokens: int = 256  # v2: 32, SOTA: 48
+    context: int = 1024  # window length (tokens of doc prefix) per chunk; v2: 2048
+    batch_docs: int = 64
+    steps_per_chunk: int = 1  # optimizer steps after each scored chunk; 0 = no adaptation
+    a_init: Literal["reset", "warm"] = "reset"  # warm: only B is zeroed per batch, A persists (PR #1767)
+    # longest_first: the records' queue (similar lengths per batch); it reads document lengths (BOS
+    # positions) before scoring, which the records accept. stream: documents in validation order.
+    doc_order: Literal["longest_first", "stream"] = "longest_first"
+
+
+@dataclass
+class PhasedTTTConfig:
+    """Phased global SGD on already-scored documents (PR #1610 -> rec 04-13; PR #1626 -> rec 04-14)."""
+
+    docs: int = 2000  # N: the phases end after this many documents of the queue (SOTA 2500)
+    phases: int = 1  # P: SGD after N*p/P documents, p = 1..P (rec 04-14: 3)
+    lr: float = 0.001  # rec 04-13: 0.005 x 3 epochs
+    momentum: float = 0.9
+    epochs: int = 1  # 0 = no global SGD
+    chunk_tokens: int = 32_768  # tokens per SGD step group; lr is cosine across these chunks
+    seq_len: int = 0  # 0 = the eval window; sequences never cross a document boundary
+    batch_seqs: int = 32
+    grad_clip_norm: float = 1.0
 
 
 @dataclass
 class EvalConfig:
-    """Validation: the whole split, every target scored once."""
+    """Validation: the whole split, every target scored once, by one method (golfkit/evalwin.py, ttt.py)."""
 
     batch_tokens: int = 524_288  # global validation tokens per forward batch
+    # flat: the baseline's non-overlapping sequences; sliding: windows of seq_len every stride tokens
+    # (rec 03-19_SlidingWindowEval); doc: sliding windows inside each document (rec 03-17 ablation);
+    # ttt-*: score-first test-time training (techniques.md 2.3, 5.2, 5.3).
+    method: Literal["flat", "sliding", "doc", "ttt-sgd", "ttt-lora", "ttt-phased"] = "flat"
+    seq_len: int = 0  # window length L; 0 = schedule.train_seq_len
+    stride: int = 64  # scored tokens per later window (records: 64; doc eval in rec 03-17: 256)
+    rope_scaling: Literal["none", "ntk"] = "none"  # ntk: base*s^(d/(d-2)), s = window/train_seq_len when > 1
+    temperature: float = 1.0  # logits / T before the softmax (ternary rec 03-24: T=0.90 for relu^2)
+    time_budget_seconds: float = 600.0  # the challenge's eval cap; 0 = unchecked
+    over_budget: Literal["warn", "stop"] = "warn"  # stop: abort with an error (a partial score is no score)
+    sgd: SGDTTTConfig = field(default_factory=SGDTTTConfig)
+    lora: LoRATTTConfig = field(default_factory=LoRATTTConfig)
+    phased: PhasedTTTConfig = field(default_factory=PhasedTTTConfig)
 
 
 @dataclass

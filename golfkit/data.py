@@ -14,7 +14,6 @@ the validation split is loaded by a separate function used only by evaluation.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from golfkit.atomic import atomic_write
 from golfkit.errors import GolfkitError
 
 MAGIC, VERSION, HEADER_WORDS = 20240520, 1, 256
@@ -62,12 +62,7 @@ def write_shard(path: str | Path, tokens: np.ndarray) -> None:
         raise GolfkitError(f"token ids must fit uint16 to be written to {path}")
     header = np.zeros(HEADER_WORDS, dtype="<i4")
     header[:3] = (MAGIC, VERSION, tokens.size)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(header.tobytes())
-        f.write(tokens.astype("<u2").tobytes())
-    os.replace(tmp, path)
+    atomic_write(path, header.tobytes() + tokens.astype("<u2").tobytes())
 
 
 # ----------------------------------------------------------------------------------
@@ -123,16 +118,46 @@ def load_val_tokens(ds: Dataset) -> Tensor:
 # ----------------------------------------------------------------------------------
 # training loader (the baseline's semantics)
 # ----------------------------------------------------------------------------------
+TRAIN_SHARD = re.compile(r"fineweb_train_\d+\.bin")
+
+
+def _same_bytes(a: Path, b: Path, probe: int = 1 << 20) -> bool:
+    # Same size and same first MiB: a copied (renamed) shard, without reading whole files.
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        return fa.read(probe) == fb.read(probe)
+
+
+def refuse_non_train(files: list[Path], val_files: list[Path] | None = None) -> None:
+    """Refuse any training file that is not a train shard: by name, by symlink target, or
+    (when `val_files` is given) by being a renamed copy of a validation shard.
+
+    The challenge README: "You CANNOT access validation data during training". PR #675
+    trained on the validation split (its 1.2302 is therefore not a usable anchor); golfkit
+    makes that impossible by construction, not by convention.
+    """
+    for f in files:
+        f = Path(f)
+        if not (TRAIN_SHARD.fullmatch(f.name) and TRAIN_SHARD.fullmatch(f.resolve().name)):
+            raise GolfkitError(
+                f"training refuses {f}{' -> ' + str(f.resolve()) if f.resolve().name != f.name else ''}: only "
+                f"fineweb_train_*.bin shards are training data. The challenge rules forbid training on validation "
+                f"data (README: \"You CANNOT access validation data during training\"; PR #675 did it and its "
+                f"score is not valid). Validation shards are read by evaluation only.")
+        for v in val_files or []:
+            if _same_bytes(f, Path(v)):
+                raise GolfkitError(f"training refuses {f}: it has the same bytes as validation shard {v}. The challenge "
+                                   f"rules forbid training on validation data (PR #675 did it; its score is not valid).")
+
+
 class TokenStream:
     """One contiguous stream over the sorted train shards, wrapping around forever."""
 
     def __init__(self, files: list[Path]):
         if not files:
             raise GolfkitError("no training shards to stream")
-        bad = [f for f in files if not re.fullmatch(r"fineweb_train_\d+\.bin", f.name)]
-        if bad:
-            # Structural guard: the training stream only ever opens train shards.
-            raise GolfkitError(f"training stream refuses {bad[0]}: only fineweb_train_*.bin shards are training data")
+        refuse_non_train(files)  # structural guard: the training stream only ever opens train shards
         self.files, self.idx = files, 0
         self.tokens, self.pos = read_shard(files[0]), 0
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -35,6 +35,8 @@ class EvalResult:
     val_tokens: int  # scored targets
     val_bytes: int
     eval_seconds: float
+    method: str = "flat"  # eval.method that produced it
+    over_budget: bool = False  # eval_seconds exceeded eval.time_budget_seconds
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -109,3 +111,36 @@ def evaluate_flat(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, seq_len:
         torch.cuda.synchronize()
     model.train(was_training)
     return acc.result(time.perf_counter() - t0)
+
+
+def evaluate(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, cfg, ctx: DistContext, probe=None) -> EvalResult:
+    """Score with `cfg.eval.method` (flat | sliding | doc | ttt-sgd | ttt-lora | ttt-phased), timed against the budget.
+
+    flat without temperature/RoPE scaling/probe is `evaluate_flat` itself; otherwise flat is the
+    window plan with stride = window (golfkit/evalwin.py). `probe(logp, pos, tgt)` sees every
+    scored distribution (tests). TTT modes work on a copy: `model` is left as it was.
+    """
+    from golfkit import evalwin, ttt
+
+    e, train_len = cfg.eval, cfg.schedule.train_seq_len
+    L = e.seq_len or train_len
+    window = e.lora.context if e.method in ("ttt-lora", "ttt-phased") else L
+    scale = evalwin.ntk_scale(window, train_len, e.rope_scaling)
+    clock = evalwin.Clock(e.time_budget_seconds, e.over_budget, e.method, ctx.device)
+    scorer = evalwin.Scorer(cfg.model.vocab_size, e.temperature, probe)
+    bt = max(1, e.batch_tokens // ctx.world_size)  # per rank
+    plain = e.temperature == 1.0 and scale == 1.0 and probe is None
+    with evalwin.rope_scaled(model, scale):
+        if e.method == "flat" and plain:
+            res = evaluate_flat(model, val_tokens, luts, L, e.batch_tokens, ctx)
+        elif e.method in ("flat", "sliding"):
+            stride = L if e.method == "flat" else e.stride
+            res = evalwin.evaluate_sliding(model, val_tokens, luts, ctx, L, stride, scorer, bt, clock)
+        elif e.method == "doc":
+            res = evalwin.evaluate_docs(model, val_tokens, luts, ctx, L, e.stride, scorer, bt, clock)
+        elif e.method == "ttt-sgd":
+            res = ttt.ttt_sgd(model, val_tokens, luts, ctx, e, L, scorer, bt, clock)
+        else:
+            res = ttt.ttt_lora(model, val_tokens, luts, ctx, e, scorer, clock, phased=e.method == "ttt-phased")
+    clock.check()
+    return replace(res, method=e.method, over_budget=clock.over, eval_seconds=clock.elapsed())

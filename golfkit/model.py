@@ -26,6 +26,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from golfkit import attention_variants as av
+from golfkit import deq, mod, recurrence
+from golfkit import embeddings, layers  # issue #4 switches (they reach this module lazily)
 from golfkit.config import ModelConfig
 
 # Optimizer groups. matrix -> Muon; the rest -> Adam with their own learning rates.
@@ -75,12 +78,25 @@ class Rotary(nn.Module):
 
     def __init__(self, dim: int, base: float):
         super().__init__()
+        self.dim, self.base = dim, base
         inv_freq = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
         self.register_buffer("inv_freq", inv_freq, persistent=False)
         self._cache: tuple[int, torch.device, Tensor, Tensor] | None = None
 
+    def set_ntk_scale(self, scale: float) -> None:
+        """NTK-aware RoPE for eval longer than training: base' = base * s^(d/(d-2)); 1.0 = off, exactly.
+
+        From rec 03-19_WarmdownQuantization (techniques.md 1(d)); golfkit.evalwin.rope_scaled sets it.
+        """
+        base = self.base * scale ** (self.dim / (self.dim - 2)) if scale != 1.0 else self.base
+        ar = torch.arange(0, self.dim, 2, dtype=torch.float32, device=self.inv_freq.device)
+        self.inv_freq = 1.0 / (base ** (ar / self.dim))
+        self._cache = None
+
     def forward(self, seq_len: int, device: torch.device, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
-        if self._cache is None or self._cache[0] != seq_len or self._cache[1] != device:
+        # A table built under inference_mode (validation) cannot enter autograd: rebuild it for training.
+        stale = self._cache is not None and self._cache[2].is_inference() and not torch.is_inference_mode_enabled()
+        if self._cache is None or self._cache[0] != seq_len or self._cache[1] != device or stale:
             t = torch.arange(seq_len, device=device, dtype=self.inv_freq.dtype)
             freqs = torch.outer(t, self.inv_freq.to(device))
             self._cache = (seq_len, device, freqs.cos()[None, None], freqs.sin()[None, None])
@@ -94,7 +110,7 @@ def apply_rotary(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
 
 
 class CausalSelfAttention(nn.Module):
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: ModelConfig, layer_idx: int = 0, fctx: layers.ForwardContext | None = None):
         super().__init__()
         dim, nh, nkv = cfg.model_dim, cfg.num_heads, cfg.num_kv_heads
         if dim % nh != 0:
@@ -111,54 +127,77 @@ class CausalSelfAttention(nn.Module):
         self.proj = CastedLinear(dim, dim, zero_init=True)
         self.q_gain = nn.Parameter(torch.full((nh,), cfg.qk_gain_init, dtype=torch.float32))
         claim(self, q_gain="scalar")
-        self.rotary = Rotary(self.head_dim, cfg.rope_base)
+        self.rotary = av.make_rotary(cfg, self.head_dim)  # Rotary(head_dim) unless partial RoPE
+        # issue #4 switches (XSA, output gate, VE, value residual, diff attention); None = the baseline
+        on = av.any_attention_switch(cfg, layer_idx)
+        self.switches = av.AttentionSwitches(cfg, layer_idx, nh, fctx) if on else None
 
     def forward(self, x: Tensor) -> Tensor:
         B, T, D = x.shape  # (batch, time, model_dim)
         q = self.c_q(x).reshape(B, T, self.num_heads, self.head_dim).transpose(1, 2)
         k = self.c_k(x).reshape(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)
         v = self.c_v(x).reshape(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)
+        if self.switches is not None:
+            v = self.switches.values(v)  # value embeddings / value residual
         q, k = F.rms_norm(q, (self.head_dim,)), F.rms_norm(k, (self.head_dim,))
         cos, sin = self.rotary(T, x.device, q.dtype)
-        q, k = apply_rotary(q, cos, sin), apply_rotary(k, cos, sin)
+        q, k = av.apply_rope(q, cos, sin), av.apply_rope(k, cos, sin)  # = apply_rotary unless partial
         q = q * self.q_gain.to(q.dtype)[None, :, None, None]
-        y = F.scaled_dot_product_attention(
-            q, k, v, is_causal=True, enable_gqa=self.num_kv_heads != self.num_heads
-        )  # (B, H, T, head_dim)
+        if self.switches is None:
+            y = F.scaled_dot_product_attention(
+                q, k, v, is_causal=True, enable_gqa=self.num_kv_heads != self.num_heads
+            )  # (B, H, T, head_dim)
+        else:
+            y = self.switches.post(self.switches.attend(q, k, v), v, x)  # diff attn; XSA, output gate
         return self.proj(y.transpose(1, 2).reshape(B, T, D))
 
 
 class MLP(nn.Module):
     """relu^2 MLP (modded-nanogpt): proj(relu(fc(x))^2)."""
 
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: ModelConfig, layer_idx: int = 0):
         super().__init__()
-        hidden = cfg.mlp_mult * cfg.model_dim
+        hidden, self.act = layers.mlp_hidden(cfg), cfg.mlp_act  # width / activation switches (issue #4)
         self.fc = CastedLinear(cfg.model_dim, hidden)
         self.proj = CastedLinear(hidden, cfg.model_dim, zero_init=True)
+        self.gate = None
+        if self.act == "swiglu":  # SwiGLU's W1 (Muon), from its own random stream
+            with layers.own_rng(4200 + layer_idx):
+                self.gate = CastedLinear(cfg.model_dim, hidden)
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.proj(torch.relu(self.fc(x)).square())
+        if self.act == "relu2":
+            return self.proj(torch.relu(self.fc(x)).square())
+        return self.proj(layers.activate(self.act, self.fc(x), None if self.gate is None else self.gate(x)))
 
 
 class Block(nn.Module):
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: ModelConfig, layer_idx: int = 0, fctx: layers.ForwardContext | None = None):
         super().__init__()
         dim = cfg.model_dim
         self.attn_norm, self.mlp_norm = RMSNorm(), RMSNorm()
-        self.attn = CausalSelfAttention(cfg)
-        self.mlp = MLP(cfg)
+        self.attn = CausalSelfAttention(cfg, layer_idx, fctx)
+        self.mlp = MLP(cfg, layer_idx)
         self.attn_scale = nn.Parameter(torch.ones(dim, dtype=torch.float32))
         self.mlp_scale = nn.Parameter(torch.ones(dim, dtype=torch.float32))
         # resid_mix[0] scales the stream, resid_mix[1] mixes in x0; init = identity.
         self.resid_mix = nn.Parameter(torch.stack((torch.ones(dim), torch.zeros(dim))).float())
         claim(self, attn_scale="scalar", mlp_scale="scalar", resid_mix="scalar")
+        # issue #4: LN scale factor (1.0 = off) and parallel residuals (golfkit/layers.py)
+        self.ln_scale = layers.ln_scale(cfg, layer_idx)
+        lane = cfg.parallel_residual == "two_lane" and layer_idx >= cfg.parallel_start
+        self.parallel = "two_lane" if lane else ("gptj" if cfg.parallel_residual == "gptj" else "none")
+        if lane:
+            layers.add_lane_params(self, cfg)
 
     def forward(self, x: Tensor, x0: Tensor) -> Tensor:
+        if self.parallel != "none":
+            return (layers.two_lane_forward if self.parallel == "two_lane" else layers.gptj_forward)(self, x, x0)
         mix = self.resid_mix.to(x.dtype)
         x = mix[0] * x + mix[1] * x0
-        x = x + self.attn_scale.to(x.dtype) * self.attn(self.attn_norm(x))
-        x = x + self.mlp_scale.to(x.dtype) * self.mlp(self.mlp_norm(x))
+        s = self.ln_scale
+        x = x + self.attn_scale.to(x.dtype) * self.attn(self.attn_norm(x) if s == 1.0 else self.attn_norm(x) * s)
+        x = x + self.mlp_scale.to(x.dtype) * self.mlp(self.mlp_norm(x) if s == 1.0 else self.mlp_norm(x) * s)
         return x
 
 
@@ -170,8 +209,11 @@ class GPT(nn.Module):
         self.cfg = cfg
         self.tok_emb = nn.Embedding(cfg.vocab_size, cfg.model_dim)
         claim(self.tok_emb, weight="embed")
-        self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.num_layers)])
-        n_virtual = len(self.layer_schedule())
+        layers.validate_switches(cfg)
+        self.fctx = layers.ForwardContext()  # per-forward values for issue #4 switches (no tensors of state)
+        self.blocks = nn.ModuleList([Block(cfg, i, self.fctx) for i in range(cfg.num_layers)])
+        self.install_depth_systems(cfg)
+        n_virtual = len(self.layer_schedule(active=True))  # skips sized for the longest (looped) schedule
         self.num_encoder = n_virtual // 2
         self.num_decoder = n_virtual - self.num_encoder
         self.skip_weights = nn.Parameter(torch.ones(min(self.num_encoder, self.num_decoder), cfg.model_dim))
@@ -179,6 +221,11 @@ class GPT(nn.Module):
         self.final_norm = RMSNorm()
         self.lm_head = None if cfg.tie_embeddings else CastedLinear(cfg.model_dim, cfg.vocab_size, "head", zero_init=True)
         self.head_adapter: nn.Module | None = None  # LoRA on the LM head at test time (logits += B A h)
+        # issue #4 modules; their random init comes from an own stream, so baseline tensors are unchanged
+        layers.add_skip_gates(self, cfg)
+        with layers.own_rng(4001):
+            self.frontend = embeddings.TokenFrontend(cfg, self.fctx) if embeddings.TokenFrontend.wanted(cfg) else None
+        self.mtp = layers.MTPHeads(cfg) if cfg.mtp_heads > 0 else None  # training loss only; not in state_dict()
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -188,11 +235,30 @@ class GPT(nn.Module):
         for m in self.modules():
             if isinstance(m, CastedLinear) and m.zero_init:
                 nn.init.zeros_(m.weight)
+        layers.orthogonal_init(self, self.cfg)  # no-op unless model.init != "baseline"
 
     # -- structure -------------------------------------------------------------------
-    def layer_schedule(self) -> list[int]:
-        """Which physical block runs at each virtual position (identity without recurrence)."""
-        return list(range(len(self.blocks)))
+    def install_depth_systems(self, cfg: ModelConfig) -> None:
+        """Loop band, DEQ block, Mixture-of-Depths routers, Seed-LoRA linears: all off by default."""
+        # Built looped: a model rebuilt from an artifact runs as trained; train.py switches the
+        # loop off until enable_looping_at (golfkit/recurrence.py).
+        self.loop = recurrence.LoopBand(cfg, self.blocks) if cfg.num_loops > 0 else None
+        self.looping_active = self.loop is not None
+        self.deq = deq.DEQBlock(cfg) if cfg.deq_layer >= 0 else None
+        self.mod = mod.MoD(cfg) if cfg.mod_layers else None
+        if cfg.seed_lora_targets:
+            from golfkit import seedlora  # imports this module
+
+            seedlora.install(self.blocks, cfg)
+
+    def layer_schedule(self, active: bool | None = None) -> list[int]:
+        """Which physical block runs at each virtual position (identity without recurrence).
+
+        `active` overrides the current loop state (None = `self.looping_active`).
+        """
+        if self.loop is None:
+            return list(range(len(self.blocks)))
+        return self.loop.schedule(self.looping_active if active is None else active)
 
     def param_groups(self) -> dict[str, list[nn.Parameter]]:
         """Every parameter in exactly one optimizer group, as its module declared it."""
@@ -217,20 +283,72 @@ class GPT(nn.Module):
         ids = {id(p) for p in self.param_groups()[group]}
         return [name for name, p in self.named_parameters() if id(p) in ids]
 
+    def tensor_family(self, name: str, control: set[str] | None = None) -> str:
+        """Quantization family of a state-dict tensor: embedding, attention, mlp, control or other.
+
+        control = optimizer group "scalar"; attention/mlp = owned by a CausalSelfAttention/MLP.
+        """
+        if name in (control if control is not None else set(self.tensor_names("scalar"))):
+            return "control"
+        if name in ("tok_emb.weight", "lm_head.weight"):
+            return "embedding"
+        parts = name.split(".")[:-1]
+        for i in range(len(parts), 0, -1):  # innermost owner first
+            mod = self.get_submodule(".".join(parts[:i]))
+            if isinstance(mod, (CausalSelfAttention, MLP)):
+                return "attention" if isinstance(mod, CausalSelfAttention) else "mlp"
+        return "other"
+
     # -- forward ---------------------------------------------------------------------
     def hidden(self, input_ids: Tensor) -> Tensor:
         """Final-normed hidden states (B, T, D): the LM head's input."""
-        x = F.rms_norm(self.tok_emb(input_ids), (self.cfg.model_dim,))
+        return self.hidden_aux(input_ids)[0]
+
+    def hidden_aux(self, input_ids: Tensor) -> tuple[Tensor, Tensor | None]:
+        """Hidden states and the summed auxiliary training losses (None when no switch makes one)."""
+        x = self.embed(input_ids)  # BigramHash / SmearGate / VE when on (issue #4)
         x0 = x
+        schedule = self.layer_schedule()
+        visits = self.loop.visits(schedule) if self.loop is not None else [(0, -1)] * len(schedule)
+        n_enc = len(schedule) // 2  # the U-Net halves of the *virtual* schedule
         skips: list[Tensor] = []
-        for pos, layer in enumerate(self.layer_schedule()):
-            if pos >= self.num_encoder and skips:
-                # decoder position i pairs with encoder position num_encoder - 1 - i
-                x = x + self.skip_weights[pos - self.num_encoder].to(x.dtype) * skips.pop()
-            x = self.blocks[layer](x, x0)
-            if pos < self.num_encoder:
+        carry: dict[int, Tensor] = {}
+        aux: list[Tensor] = []
+        for pos, layer in enumerate(schedule):
+            if pos >= n_enc and skips:
+                # decoder position i pairs with encoder position n_enc - 1 - i
+                x = layers.merge_skip(self, x, skips.pop(), pos - n_enc)  # gated if skip_gates (issue #4)
+            x = self.run_block(layer, visits[pos], x, x0, carry, aux)
+            if pos < n_enc:
                 skips.append(x)
-        return self.final_norm(x)
+        if self.loop is not None and not self.looping_active:
+            x = self.loop.keep_in_graph(x)
+        x = layers.merge_lanes(x)  # two-lane parallel residuals: mean of the lanes (issue #4)
+        return self.final_norm(x), (sum(aux) if aux else None)
+
+    def embed(self, input_ids: Tensor) -> Tensor:
+        """x0: the RMS-normed token embedding, through BigramHash / SmearGate / VE when on."""
+        if self.frontend is None:
+            return F.rms_norm(self.tok_emb(input_ids), (self.cfg.model_dim,))
+        return self.frontend(self.tok_emb(input_ids), input_ids)
+
+    def run_block(self, layer: int, visit: tuple[int, int], x: Tensor, x0: Tensor,
+                  carry: dict[int, Tensor], aux: list[Tensor]) -> Tensor:
+        """One virtual position: block `layer` on pass visit[0], through MoD / DEQ / loop carry if on."""
+        block, (p, local) = self.blocks[layer], visit
+        if self.loop is not None:
+            self.loop.set_pass(layer, p)  # per-pass LoRA selects its adapter
+        if self.mod is not None and self.mod.routes(layer):
+            out, a = self.mod.route(layer, block, x, x0)
+            aux.append(a)
+        elif self.deq is not None and layer == self.cfg.deq_layer:
+            out = self.deq(block, x, x0)
+        else:
+            out = block(x, x0)
+        if self.loop is not None and local >= 0:
+            self.loop.set_pass(layer, 0)
+            out = self.loop.carry(local, p, out, carry)
+        return out
 
     def logits(self, h: Tensor) -> Tensor:
         """Softcapped logits from hidden states."""
@@ -242,10 +360,15 @@ class GPT(nn.Module):
 
     def forward(self, input_ids: Tensor, target_ids: Tensor | None = None) -> Tensor:
         """Logits (B, T, V) without targets; the mean cross-entropy (nats) with them."""
-        logits = self.logits(self.hidden(input_ids))
+        h, aux = self.hidden_aux(input_ids)
+        logits = self.logits(h)
         if target_ids is None:
             return logits
-        return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), target_ids.reshape(-1))
+        loss = F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), target_ids.reshape(-1))
+        if self.mtp is not None and self.training:  # multi-token prediction: a training loss only
+            loss = loss + self.mtp.loss(h, target_ids)
+        # auxiliary losses (Mixture-of-Depths router) train with the CE; eval scores per-token NLL
+        return loss if aux is None or not self.training else loss + aux
 
 
 def count_params(model: nn.Module) -> int:

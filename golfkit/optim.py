@@ -11,20 +11,40 @@ Frobenius normalisation removes; `tests/test_optim.py` checks the two agree), bu
 what the records need: the sharded DDP update (rank i orthogonalises params i mod W,
 then one all-reduce of the flat bf16 updates), and the Newton-Schulz variants the
 technique library switches on. So we keep this ~100-line version and test it against torch's.
+
+Switches (techniques.md 1(b); all off / baseline-valued by default, fields in OptimConfig
+and ScheduleConfig): MuonEq-R row normalisation, Polar Express coefficients, decoupled
+weight decay (Muon + AdamW) with a constant/taper/ramp schedule on Muon's, and the
+fraction-based warmdown with a MIN_LR floor. Weight averaging lives in averaging.py.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+import math
+from typing import TYPE_CHECKING, Sequence
 
 import torch
 import torch.distributed as dist
 from torch import Tensor
 
-from golfkit.config import OptimConfig, ScheduleConfig
+from golfkit.config import OptimConfig, RunConfig, ScheduleConfig
+from golfkit.errors import GolfkitError
+
+if TYPE_CHECKING:  # train.py imports this module; the Session type is for annotations only
+    from golfkit.train import Session
 
 # The standard quintic coefficients, maximising the slope at zero (Keller Jordan's Muon post).
 NS_COEFFS: tuple[float, float, float] = (3.4445, -4.7750, 2.0315)
+# Polar Express (PR #1344 -> PR #1787 / rec 04-23): one minimax (a, b, c) per iteration; the
+# early tuples grow small singular values fast, the late ones pull all of them onto ~1.
+POLAR_EXPRESS_COEFFS: tuple[tuple[float, float, float], ...] = (
+    (8.1566, -22.4833, 15.8788),
+    (4.0429, -2.8089, 0.5000),
+    (3.8917, -2.7725, 0.5061),
+    (3.2858, -2.3681, 0.4645),
+    (2.3465, -1.7098, 0.4232),
+)
+NS_SETS = {"standard": NS_COEFFS, "polar_express": POLAR_EXPRESS_COEFFS}
 
 
 def newton_schulz(G: Tensor, steps: int = 5, coeffs: Sequence = NS_COEFFS, eps: float = 1e-7) -> Tensor:
@@ -47,6 +67,15 @@ def newton_schulz(G: Tensor, steps: int = 5, coeffs: Sequence = NS_COEFFS, eps: 
     return X.T if transposed else X
 
 
+def row_normalize(u: Tensor, eps: float = 1e-7) -> Tensor:
+    """MuonEq-R: u / ||u_row||_2 per row (arXiv 2603.28254, PR #1217/#1260), before Newton-Schulz.
+
+    Equalises the rows' scale so no output unit dominates the Frobenius normalisation.
+    """
+    norms = u.float().norm(dim=-1, keepdim=True).clamp_min(eps)
+    return u / norms.to(u.dtype)
+
+
 def muon_update(grad: Tensor, buf: Tensor, momentum: float, nesterov: bool = True) -> Tensor:
     """Update the momentum buffer in place and return the (pre-orthogonalisation) direction."""
     buf.mul_(momentum).add_(grad)
@@ -62,9 +91,11 @@ class Muon(torch.optim.Optimizer):
     """
 
     def __init__(self, params, lr: float, momentum: float, backend_steps: int = 5,
-                 nesterov: bool = True, coeffs: Sequence = NS_COEFFS):
+                 nesterov: bool = True, coeffs: Sequence = NS_COEFFS,
+                 row_normalize: bool = False, weight_decay: float = 0.0):
         super().__init__(params, dict(lr=lr, momentum=momentum, backend_steps=backend_steps,
-                                      nesterov=nesterov, coeffs=coeffs))
+                                      nesterov=nesterov, coeffs=coeffs,
+                                      row_normalize=row_normalize, weight_decay=weight_decay))
         self.ns = newton_schulz  # train.py swaps in a torch.compile'd copy on CUDA
 
     @torch.no_grad()
@@ -88,6 +119,8 @@ class Muon(torch.optim.Optimizer):
                     if "momentum_buffer" not in state:
                         state["momentum_buffer"] = torch.zeros_like(p.grad)
                     u = muon_update(p.grad, state["momentum_buffer"], group["momentum"], group["nesterov"])
+                    if group["row_normalize"]:
+                        u = row_normalize(u)
                     u = self.ns(u, group["backend_steps"], group["coeffs"])
                     u = u * max(1.0, u.size(0) / u.size(1)) ** 0.5  # aspect-ratio scale
                     flat[offset: offset + p.numel()] = u.reshape(-1)
@@ -95,50 +128,166 @@ class Muon(torch.optim.Optimizer):
             if distributed and world > 1:
                 dist.all_reduce(flat, op=dist.ReduceOp.SUM)
             offset = 0
+            decay = 1.0 - group["lr"] * group["weight_decay"]  # decoupled WD, applied before the update
             for p in params:
+                if decay != 1.0:
+                    p.mul_(decay)
                 p.add_(flat[offset: offset + p.numel()].view_as(p).to(p.dtype), alpha=-group["lr"])
                 offset += p.numel()
         return loss
 
 
+def _adamw(params: list, lr: float, wd: float, adam: dict) -> torch.optim.AdamW:
+    # AdamW's decay is decoupled (p *= 1 - lr*wd); with wd = 0 it is exactly the baseline's Adam.
+    return torch.optim.AdamW([{"params": params, "lr": lr, "base_lr": lr, "weight_decay": wd, "base_wd": wd}], **adam)
+
+
 def build_optimizers(groups: dict[str, list], cfg: OptimConfig, tied: bool, fused: bool) -> list[torch.optim.Optimizer]:
-    """The baseline's optimizer split. Each param group carries `base_lr` for the schedule."""
+    """The baseline's optimizer split. Each param group carries `base_lr` / `base_wd` for the schedules."""
     adam = dict(betas=(cfg.beta1, cfg.beta2), eps=cfg.adam_eps, fused=fused)
     token_lr = cfg.tied_embed_lr if tied else cfg.embed_lr
-    opts: list[torch.optim.Optimizer] = [
-        torch.optim.Adam([{"params": groups["embed"], "lr": token_lr, "base_lr": token_lr}], **adam),
-    ]
+    opts: list[torch.optim.Optimizer] = [_adamw(groups["embed"], token_lr, cfg.embed_wd, adam)]
     if groups["head"]:
-        opts.append(torch.optim.Adam([{"params": groups["head"], "lr": cfg.head_lr, "base_lr": cfg.head_lr}], **adam))
-    muon = Muon(groups["matrix"], lr=cfg.matrix_lr, momentum=cfg.muon_momentum, backend_steps=cfg.muon_backend_steps)
+        opts.append(_adamw(groups["head"], cfg.head_lr, cfg.embed_wd, adam))
+    muon = Muon(groups["matrix"], lr=cfg.matrix_lr, momentum=cfg.muon_momentum, backend_steps=cfg.muon_backend_steps,
+                coeffs=NS_SETS[cfg.muon_ns], row_normalize=cfg.muon_row_normalize, weight_decay=cfg.muon_wd)
     for g in muon.param_groups:
-        g["base_lr"] = cfg.matrix_lr
+        g["base_lr"], g["base_wd"] = cfg.matrix_lr, cfg.muon_wd
     opts.append(muon)
-    opts.append(torch.optim.Adam([{"params": groups["scalar"], "lr": cfg.scalar_lr, "base_lr": cfg.scalar_lr}], **adam))
+    opts.append(_adamw(groups["scalar"], cfg.scalar_lr, cfg.scalar_wd, adam))
     return opts
 
 
 def muon_momentum_at(step: int, cfg: OptimConfig) -> float:
-    """Linear warmup of Muon's momentum from `muon_momentum_warmup_start` (0.85 -> 0.95 over 500 steps)."""
+    """Linear warmup of Muon's momentum from `muon_momentum_warmup_start` (0.85 -> 0.95 over 500 steps;
+    records: 0.92 -> 0.99 over 1500, rec 03-19_Seq4096; SOTA target 0.97)."""
     if cfg.muon_momentum_warmup_steps <= 0:
         return cfg.muon_momentum
     frac = min(step / cfg.muon_momentum_warmup_steps, 1.0)
     return (1 - frac) * cfg.muon_momentum_warmup_start + frac * cfg.muon_momentum
 
 
-def lr_multiplier(step: int, elapsed_ms: float, cfg: ScheduleConfig) -> float:
-    """The baseline's warmdown: linear to 0 over the last `warmdown_iters` steps.
+# ----------------------------------------------------------------------------------
+# schedules: training fraction, warmdown, MIN_LR floor, WD multiplier
+# ----------------------------------------------------------------------------------
+def budget_ms(s: ScheduleConfig) -> float | None:
+    """The training time budget: cap minus the reserve kept for post-training work; None = no cap."""
+    if s.max_wallclock_seconds <= 0:
+        return None
+    return 1000.0 * (s.max_wallclock_seconds - s.wallclock_reserve_seconds)
 
-    With a wall-clock cap the warmdown is measured in time: its length is
-    warmdown_iters x the measured mean step time, ending at the cap (so a slow machine
-    starts decaying earlier instead of never reaching the decay).
+
+def training_fraction(step: int, elapsed_ms: float, s: ScheduleConfig) -> float:
+    """frac = elapsed/(cap - reserve) with a cap (the records' definition), else step/iterations; in [0, 1]."""
+    budget = budget_ms(s)
+    if budget is not None:
+        return min(elapsed_ms / max(budget, 1e-9), 1.0)
+    return min(step / max(s.iterations, 1), 1.0)
+
+
+def warmdown_progress(step: int, elapsed_ms: float, s: ScheduleConfig) -> float:
+    """0 before the warmdown, rising linearly to 1 at its end; lr_mul = max(1 - this, min_lr).
+
+    iters (baseline): the last `warmdown_iters` steps, or with a cap warmdown_iters x the
+    measured mean step time before the budget's end (a slow machine starts decaying earlier).
+    fraction (rec 04-05 onward): the last `warmdown_frac` of the training fraction.
     """
-    if cfg.warmdown_iters <= 0:
-        return 1.0
-    if cfg.max_wallclock_seconds <= 0:
-        start = max(cfg.iterations - cfg.warmdown_iters, 0)
-        return max((cfg.iterations - step) / max(cfg.warmdown_iters, 1), 0.0) if start <= step < cfg.iterations else 1.0
-    step_ms = elapsed_ms / max(step, 1)
-    warmdown_ms = cfg.warmdown_iters * step_ms
-    remaining_ms = max(1000.0 * cfg.max_wallclock_seconds - elapsed_ms, 0.0)
-    return remaining_ms / max(warmdown_ms, 1e-9) if remaining_ms <= warmdown_ms else 1.0
+    if s.warmdown_kind == "fraction":
+        start = 1.0 - s.warmdown_frac
+        return min(max((training_fraction(step, elapsed_ms, s) - start) / s.warmdown_frac, 0.0), 1.0)
+    if s.warmdown_iters <= 0:
+        return 0.0
+    budget = budget_ms(s)
+    if budget is None:
+        # 1 - (iterations - step)/warmdown_iters: with warmdown_iters > iterations the LR already
+        # starts below peak (rec 03-19_WarmdownQuantization's "always-decaying LR").
+        return min(max(1.0 - (s.iterations - step) / s.warmdown_iters, 0.0), 1.0)
+    warmdown_ms = s.warmdown_iters * elapsed_ms / max(step, 1)
+    remaining_ms = max(budget - elapsed_ms, 0.0)
+    return 1.0 - remaining_ms / max(warmdown_ms, 1e-9) if remaining_ms <= warmdown_ms else 0.0
+
+
+def lr_multiplier(step: int, elapsed_ms: float, cfg: ScheduleConfig) -> float:
+    """The LR scale: 1.0, then linear decay over the warmdown, floored at `min_lr` (PR #1787: 0.10).
+
+    Fraction kind: lr_mul = max((1 - frac)/WARMDOWN_FRAC, MIN_LR) once frac >= 1 - WARMDOWN_FRAC.
+    """
+    p = warmdown_progress(step, elapsed_ms, cfg)
+    return max(1.0 - p, cfg.min_lr) if p > 0 else 1.0
+
+
+def wd_multiplier(frac: float, warmdown: float, cfg: OptimConfig) -> float:
+    """Muon WD multiplier at training fraction `frac` and warmdown progress `warmdown` (both in [0, 1]).
+
+    taper (PR #1729): 1 until wd_taper_start_frac, then linear to wd_taper_final_mult at frac = 1.
+    It is keyed on the (wall-clock) training fraction: a port keyed on `iterations` never
+    fired in capped runs (a reproduction's write-up of PR #1729's taper).
+    ramp (PR #309/#675): 1 -> wd_ramp_final_mult linearly across the warmdown (0.02 -> 0.08 = x4).
+    """
+    if cfg.wd_schedule == "taper":
+        start = cfg.wd_taper_start_frac
+        t = min(max((frac - start) / max(1.0 - start, 1e-9), 0.0), 1.0)
+        return 1.0 + t * (cfg.wd_taper_final_mult - 1.0)
+    if cfg.wd_schedule == "ramp":
+        return 1.0 + warmdown * (cfg.wd_ramp_final_mult - 1.0)
+    return 1.0
+
+
+def install_wd_schedule(sess: "Session") -> None:
+    """A step hook that sets Muon's weight decay for the next step (no-op unless WD is scheduled).
+
+    Hooks see (step, frac) after each step, so step k+1 uses the multiplier at the end of step k;
+    every schedule is 1 at the start, so the first step is exact.
+    """
+    o, s = sess.cfg.optim, sess.cfg.schedule
+    if o.wd_schedule == "constant" or o.muon_wd == 0:
+        return
+    budget = budget_ms(s)
+
+    def hook(sess: "Session", step: int, frac: float) -> None:
+        elapsed = frac * budget if budget is not None else 0.0
+        mult = wd_multiplier(frac, warmdown_progress(step, elapsed, s), o)
+        for opt in sess.optimizers:
+            if isinstance(opt, Muon):
+                for g in opt.param_groups:
+                    g["weight_decay"] = g["base_wd"] * mult
+
+    sess.step_hooks.append(hook)
+
+
+def describe(cfg: RunConfig) -> str:
+    """One log line with the optimizer/schedule switches (so a log shows what actually ran)."""
+    o, s = cfg.optim, cfg.schedule
+    return (f"optim: muon_ns:{o.muon_ns} row_normalize:{o.muon_row_normalize} momentum:{o.muon_momentum} "
+            f"(from {o.muon_momentum_warmup_start} over {o.muon_momentum_warmup_steps}) "
+            f"wd muon:{o.muon_wd} embed:{o.embed_wd} scalar:{o.scalar_wd} wd_schedule:{o.wd_schedule} "
+            f"grad_clip:{o.grad_clip_norm} warmdown:{s.warmdown_kind}"
+            f"({s.warmdown_frac if s.warmdown_kind == 'fraction' else s.warmdown_iters}) min_lr:{s.min_lr} "
+            f"reserve_s:{s.wallclock_reserve_seconds} weight_averaging:{o.weight_averaging}")
+
+
+def check_config(cfg: RunConfig) -> None:
+    """Refuse optimizer/schedule values that would silently do something else."""
+    o, s = cfg.optim, cfg.schedule
+
+    def need(ok: bool, msg: str) -> None:
+        if not ok:
+            raise GolfkitError(msg)
+
+    need(0.0 <= o.muon_momentum < 1.0 and 0.0 <= o.muon_momentum_warmup_start < 1.0,
+         "optim.muon_momentum and optim.muon_momentum_warmup_start must be in [0, 1)")
+    need(o.muon_backend_steps >= 1, "optim.muon_backend_steps must be >= 1")
+    for name in ("muon_wd", "embed_wd", "scalar_wd", "grad_clip_norm"):
+        need(getattr(o, name) >= 0, f"optim.{name} must be >= 0")
+    need(0.0 <= o.wd_taper_start_frac < 1.0, "optim.wd_taper_start_frac must be in [0, 1)")
+    need(0.0 <= o.ema_decay < 1.0, "optim.ema_decay must be in [0, 1)")
+    need(o.swa_every >= 1 and o.lawa_every >= 1 and o.lawa_k >= 1,
+         "optim.swa_every, optim.lawa_every and optim.lawa_k must be >= 1")
+    need(0.0 < s.warmdown_frac <= 1.0, "schedule.warmdown_frac must be in (0, 1]")
+    need(0.0 <= s.min_lr <= 1.0, "schedule.min_lr is a fraction of the peak LR: it must be in [0, 1]")
+    need(s.wallclock_reserve_seconds >= 0, "schedule.wallclock_reserve_seconds must be >= 0")
+    need(s.max_wallclock_seconds <= 0 or s.wallclock_reserve_seconds < s.max_wallclock_seconds,
+         f"schedule.wallclock_reserve_seconds={s.wallclock_reserve_seconds} leaves no training time "
+         f"under max_wallclock_seconds={s.max_wallclock_seconds}")
+    need(all(math.isfinite(x) for x in (o.wd_taper_final_mult, o.wd_ramp_final_mult)) and
+         o.wd_taper_final_mult >= 0 and o.wd_ramp_final_mult >= 0, "optim.wd_*_final_mult must be finite and >= 0")

@@ -9,7 +9,9 @@ The baseline's int8 export (openai/parameter-golf `quantize_state_dict_int8`):
   (scales, gates, mixes: the model's `control` family), kept fp32;
 * non-float tensors: stored as they are.
 
-Each stored tensor names its format, so `dequantize` needs no config.
+Each stored tensor names its format, so `dequantize` needs no config. The policy
+formats (int2..int8 per row/group, LQER) live in golfkit/qformats.py; the pipeline that
+routes tensors to them is golfkit/qexport.py.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import torch
 from torch import Tensor
 
 from golfkit.artifact import QTensor, numpy_to_torch, torch_to_numpy
+from golfkit.config import QuantConfig
 from golfkit.errors import GolfkitError
 
 KEEP_FLOAT_MAX_NUMEL = 65_536
@@ -103,11 +106,23 @@ DEQUANTIZERS = {
 }
 
 
+def _dequantizer(fmt: str):
+    """Built-in formats here; the policy formats (int_row, int_group) from golfkit/qformats.py.
+
+    Imported lazily so a baseline run loads (and counts as code bytes) only this module.
+    """
+    if fmt in DEQUANTIZERS:
+        return DEQUANTIZERS[fmt]
+    from golfkit.qformats import DEQUANTIZERS as POLICY_FORMATS
+
+    return POLICY_FORMATS.get(fmt)
+
+
 def dequantize(tensors: list[QTensor]) -> dict[str, Tensor]:
     """Rebuild a state dict (original dtypes and shapes) from stored tensors."""
     out = {}
     for qt in tensors:
-        fn = DEQUANTIZERS.get(qt.format)
+        fn = _dequantizer(qt.format)
         if fn is None:
             raise GolfkitError(f"artifact tensor {qt.name} has unknown format '{qt.format}' (newer golfkit?)")
         t = fn(qt)
@@ -120,3 +135,26 @@ def dequantize(tensors: list[QTensor]) -> dict[str, Tensor]:
 def payload_bytes(tensors: list[QTensor]) -> int:
     """Raw bytes before compression (the baseline's `int8_payload_bytes`)."""
     return sum(qt.nbytes() for qt in tensors)
+
+
+# ----------------------------------------------------------------------------------
+# entry points for train.py: anything beyond the baseline export lives in lazily imported modules
+# ----------------------------------------------------------------------------------
+def is_baseline(q: QuantConfig) -> bool:
+    return q == QuantConfig()
+
+
+def check_config(cfg) -> None:
+    """Quant-section mistakes, raised before a run writes anything (golfkit/qexport.py)."""
+    if not is_baseline(cfg.quant):
+        from golfkit import qexport
+
+        qexport.check_config(cfg)
+
+
+def install(sess) -> None:
+    """Training-time quantization hooks (QAT, golfkit/qat.py); nothing for the baseline."""
+    if sess.cfg.quant.qat != "off":
+        from golfkit import qat
+
+        qat.install(sess)

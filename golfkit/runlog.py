@@ -24,13 +24,12 @@ from typing import Any
 
 import torch
 
+from golfkit.atomic import atomic_write
+
 
 def write_json(path: str | Path, obj: Any) -> None:
     """Atomic JSON write (temp file + rename); NaN/inf become null so the file stays valid JSON."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(_finite(obj), indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(_finite(obj), indent=2) + "\n")
 
 
 def _finite(obj: Any) -> Any:

@@ -31,9 +31,10 @@ import torch.distributed as tdist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from golfkit import artifact, dist, quant
+from golfkit import artifact, averaging, dist, optim, quant, recurrence
 from golfkit.config import RunConfig
-from golfkit.data import ByteLUTs, Dataset, DistributedTokenLoader, build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
+from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, build_byte_luts, find_dataset, load_tokenizer,
+                          load_val_tokens, refuse_non_train)
 from golfkit.errors import GolfkitError
 from golfkit.eval import EvalResult, autocast_for, evaluate_flat
 from golfkit.model import GPT, count_params
@@ -129,7 +130,10 @@ def enable_fast_cuda() -> None:
 def preflight(cfg: RunConfig, ctx: dist.DistContext) -> tuple[int, Dataset, ByteLUTs, torch.Tensor]:
     """Every check a user can fail, before anything is written: batch shape, data, tokenizer vocab."""
     accum = check_batch_geometry(cfg, ctx.world_size)
+    optim.check_config(cfg)
+    quant.check_config(cfg)  # quant policy / calibration mistakes (no-op for the baseline export)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer)
+    refuse_non_train(ds.train_files, ds.val_files)  # training on validation data is against the rules (PR #675 did it)
     sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
     luts = build_byte_luts(sp, cfg.model.vocab_size)
     return accum, ds, luts, load_val_tokens(ds)
@@ -152,7 +156,13 @@ def build_session(cfg: RunConfig, ctx: dist.DistContext, log: RunLog, checked: t
             if hasattr(opt, "ns"):
                 opt.ns = torch.compile(newton_schulz)
     log_header(cfg, ctx, log, ds, val_tokens, base, accum)
-    return Session(cfg, ctx, log, ds, luts, val_tokens, base, model, eval_model, optimizers, accum)
+    sess = Session(cfg, ctx, log, ds, luts, val_tokens, base, model, eval_model, optimizers, accum)
+    log.line(optim.describe(cfg))
+    optim.install_wd_schedule(sess)  # Muon WD taper/ramp (no hook when constant)
+    averaging.install(sess)  # EMA/SWA/LAWA (no hooks when weight_averaging=none)
+    quant.install(sess)  # QAT weight transforms + late switch (nothing when quant.qat=off)
+    recurrence.install(sess)  # depth recurrence: unlooped until enable_looping_at (no hooks otherwise)
+    return sess
 
 
 def log_header(cfg: RunConfig, ctx, log: RunLog, ds: Dataset, val_tokens, base: GPT, accum: int) -> None:
@@ -219,9 +229,11 @@ def prime_compile(sess: Session) -> None:
     init_opts = [copy.deepcopy(opt.state_dict()) for opt in sess.optimizers]
     loader = DistributedTokenLoader(sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device)
     for i in range(n):
+        recurrence.prime_phase(sess, i, n)  # compile the looped graph too, outside the timed run
         train_step(sess, loader, 0, 1.0)
         if n <= 20 or (i + 1) % 10 == 0 or i + 1 == n:
             sess.log.line(f"warmup_step:{i + 1}/{n}")
+    recurrence.prime_phase(sess, n, n)
     sess.base.load_state_dict(init_model, strict=True)
     for opt, state in zip(sess.optimizers, init_opts):
         opt.load_state_dict(state)
@@ -246,9 +258,7 @@ def mean_across_ranks(t: torch.Tensor) -> float:
 # ----------------------------------------------------------------------------------
 def progress(step: int, elapsed_ms: float, s) -> float:
     """Fraction of training done: of the wall-clock cap when one is set, else of the iterations."""
-    if s.max_wallclock_seconds > 0:
-        return min(elapsed_ms / (1000.0 * s.max_wallclock_seconds), 1.0)
-    return min(step / max(s.iterations, 1), 1.0)
+    return optim.training_fraction(step, elapsed_ms, s)  # of cap - wallclock_reserve_seconds
 
 
 def validate(sess: Session, step: int, train_ms: float) -> EvalResult:
@@ -264,7 +274,7 @@ def run_loop(sess: Session) -> dict[str, Any]:
     """Train until `iterations` or the wall-clock cap; return the loop's numbers."""
     cfg, ctx, s = sess.cfg, sess.ctx, sess.cfg.schedule
     loader = DistributedTokenLoader(sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device)
-    cap_ms = 1000.0 * s.max_wallclock_seconds if s.max_wallclock_seconds > 0 else None
+    cap_ms = optim.budget_ms(s)  # the cap minus schedule.wallclock_reserve_seconds; None = no cap
     train_ms, stop_after, step, last_val = 0.0, None, 0, None
     sess.base.train()
     sync(ctx.device)
@@ -308,6 +318,10 @@ def run_loop(sess: Session) -> dict[str, Any]:
 def export_artifact(sess: Session, path: Path) -> dict[str, Any]:
     """Quantize the trained weights and write the artifact (rank 0); returns byte counts."""
     cfg = sess.cfg
+    if not quant.is_baseline(cfg.quant):  # policies, GPTQ, LQER, pruning, other codecs: golfkit/qexport.py
+        from golfkit import qexport
+
+        return qexport.export_artifact(sess, path)
     control = set(sess.base.tensor_names("scalar"))
     qts = quant.quantize_state_dict_int8(sess.base.state_dict(), control)
     art = artifact.Artifact(qts, cfg.to_dict(), {"format": "int8_clean_per_row_v1"}, cfg.quant.compressor)
@@ -354,14 +368,17 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     sizes = export_artifact(sess, path)
     code, files = code_bytes()
     total = sizes["bytes_model"] + code
-    log.line(f"Serialized model int8+{cfg.quant.compressor}: {sizes['bytes_model']} bytes (payload:{sizes['payload_bytes']})")
+    kind = f"{sizes.get('label', 'int8')}+{sizes.get('compressor', cfg.quant.compressor)}"  # e.g. int6+lzma
+    log.line(f"Serialized model {kind}: {sizes['bytes_model']} bytes (payload:{sizes['payload_bytes']})")
     log.line(f"Code size: {code} bytes ({len(files)} golfkit modules)")
-    log.line(f"Total submission size int8+{cfg.quant.compressor}: {total} bytes")
+    log.line(f"Total submission size {kind}: {total} bytes")
     over = total > cfg.quant.budget_bytes
     if over:
         log.line(f"WARNING over_budget: {total} bytes > {cfg.quant.budget_bytes} (decimal) by {total - cfg.quant.budget_bytes}")
     rt = evaluate_artifact(path, cfg, ctx, sess.val_tokens, sess.luts)
     log.line(f"final_int8_zlib_roundtrip val_loss:{rt.val_loss:.4f} val_bpb:{rt.val_bpb:.4f} eval_time:{1000 * rt.eval_seconds:.0f}ms")
+    if sizes.get("label", "int8") != "int8":  # the records' own label, beside the canonical line
+        log.line(f"final_{sizes['label']}_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
     log.line(f"final_int8_zlib_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
     pre: EvalResult = loop["pre_quant"]
     steps, train_ms = loop["steps"], loop["train_time_ms"]

@@ -7,7 +7,10 @@ golfkit itself never looks there: it takes the folder as an option.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,12 +42,18 @@ def smoke_config(data_dir, **overrides):
     return get_preset("smoke").override({"data.dir": str(data_dir), **overrides})
 
 
+def golfkit_cli(*args: str, timeout: float = 600, **kw) -> subprocess.CompletedProcess:
+    """Run `python -m golfkit ARGS` in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "golfkit", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=kw.pop("cwd", REPO), **kw)
+
+
 @pytest.fixture(scope="session")
 def smoke_run(data_dir, tmp_path_factory):
-    """One trained smoke run (artifact + checkpoint + metrics), shared by every test that needs a model."""
-    from golfkit.train import train
-
+    """One smoke run through the CLI (artifact + checkpoint + metrics), shared by every test that needs a model."""
     run_dir = tmp_path_factory.mktemp("smoke_run")
-    cfg = smoke_config(data_dir, **{"schedule.save_checkpoint": True})
-    metrics = train(cfg, run_dir, echo=False)
+    r = golfkit_cli("train", "--preset", "smoke", "--data", str(data_dir), "--run-dir", str(run_dir),
+                    "--set", "schedule.save_checkpoint=true", "--set", "schedule.train_log_every=1")
+    assert r.returncode == 0, r.stderr[-3000:]
+    metrics = json.loads((run_dir / "metrics.json").read_text())
     return run_dir, metrics

@@ -1,0 +1,97 @@
+"""Ablate issue #4's architecture switches against a preset's baseline: same seeds, same steps.
+
+    .venv/bin/python benchmarks/ablate.py --switches xsa_all,smear_gate --seeds 1337,1338 \\
+        --iters 40 --data ../shared/data --out runs/ablate
+
+For every seed it trains the preset (default `cpu-small`) once as is and once per switch
+(`golfkit.techniques.SWITCHES`) through `golfkit.train.train(cfg, run_dir)`, with an
+iteration cap (no wall-clock cap, so every arm runs the same number of steps), then prints
+the roundtrip val_bpb, its delta vs the same seed's baseline (mean over seeds) and the
+step-time overhead. Runs stay under --out/<switch>_s<seed>/; a summary goes to
+--out/summary.json. Numbers on a CPU with the mini data are "CPU-scale, mini data".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+from golfkit import techniques
+from golfkit.presets import get_preset
+from golfkit.train import train
+
+
+def arm_config(preset: str, switch: str, seed: int, args: argparse.Namespace):
+    cfg = get_preset(preset).override({
+        "data.dir": str(args.data), "seed": seed,
+        "schedule.iterations": args.iters, "schedule.max_wallclock_seconds": 0.0,
+        "schedule.warmdown_iters": max(args.iters // 3, 1), "schedule.val_loss_every": 0,
+        "schedule.warmup_steps": 0,
+    })
+    return cfg if switch == "baseline" else techniques.switched(cfg, switch)
+
+
+def run_arm(preset: str, switch: str, seed: int, args: argparse.Namespace) -> dict:
+    run_dir = Path(args.out) / f"{switch}_s{seed}"
+    m = train(arm_config(preset, switch, seed, args), run_dir, echo=False)
+    row = {"switch": switch, "seed": seed, "val_bpb": m["val_bpb"], "pre_quant_val_bpb": m["pre_quant_val_bpb"],
+           "step_avg_ms": m["step_avg_ms"], "steps": m["steps"], "model_params": m["model_params"],
+           "bytes_model": m["bytes_model"], "run_dir": str(run_dir)}
+    print(f"  {switch:>20s} seed {seed}: val_bpb {row['val_bpb']:.4f} step {row['step_avg_ms']:.0f} ms", flush=True)
+    return row
+
+
+def summarize(rows: list[dict]) -> list[dict]:
+    """Per switch: mean val_bpb, mean paired delta vs baseline, step-time overhead (%)."""
+    base = {r["seed"]: r for r in rows if r["switch"] == "baseline"}
+    out = []
+    for sw in dict.fromkeys(r["switch"] for r in rows):
+        mine = [r for r in rows if r["switch"] == sw]
+        deltas = [r["val_bpb"] - base[r["seed"]]["val_bpb"] for r in mine]
+        over = [r["step_avg_ms"] / base[r["seed"]]["step_avg_ms"] - 1 for r in mine]
+        out.append({"switch": sw, "seeds": len(mine), "val_bpb": statistics.mean(r["val_bpb"] for r in mine),
+                    "d_val_bpb": statistics.mean(deltas),
+                    "d_sd": statistics.stdev(deltas) if len(deltas) > 1 else 0.0,
+                    "step_overhead_pct": 100 * statistics.mean(over),
+                    "d_bytes_model": statistics.mean(r["bytes_model"] - base[r["seed"]]["bytes_model"] for r in mine)})
+    return out
+
+
+def table(summary: list[dict]) -> str:
+    lines = ["| switch | seeds | val_bpb | d val_bpb (sd) | step overhead | d model bytes |", "|---|---:|---:|---:|---:|---:|"]
+    for s in summary:
+        lines.append(f"| {s['switch']} | {s['seeds']} | {s['val_bpb']:.4f} | {s['d_val_bpb']:+.4f} ({s['d_sd']:.4f}) "
+                     f"| {s['step_overhead_pct']:+.1f}% | {s['d_bytes_model']:+,.0f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--switches", required=True, help=f"comma list of: {', '.join(techniques.SWITCHES)}")
+    ap.add_argument("--seeds", default="1337,1338")
+    ap.add_argument("--iters", type=int, default=40)
+    ap.add_argument("--preset", default="cpu-small")
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--out", default="runs/ablate")
+    args = ap.parse_args(argv)
+    switches = [s for s in args.switches.split(",") if s]
+    for s in switches:
+        if s not in techniques.SWITCHES:
+            ap.error(f"unknown switch {s!r}")
+    rows = []
+    for seed in (int(s) for s in args.seeds.split(",")):
+        for sw in ["baseline", *switches]:
+            rows.append(run_arm(args.preset, sw, seed, args))
+    summary = summarize(rows)
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    (Path(args.out) / "summary.json").write_text(json.dumps({"args": vars(args), "rows": rows, "summary": summary},
+                                                            indent=2))
+    print(table(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

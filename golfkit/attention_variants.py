@@ -1,0 +1,174 @@
+"""Attention switches of issue #4 (techniques.md 1(a)), used by golfkit.model.CausalSelfAttention.
+
+Sources, one line each:
+
+* XSA, exclusive self-attention: arXiv 2603.09078; PR #265/#287 -> rec 03-20 (last 3/4), PR #478 (all);
+* partial RoPE: PR #315 -> rec 03-21 (16 of 64 dims); NTK scaling is Rotary.set_ntk_scale (eval side);
+* attention output gates: dense = Qwen G1 (arXiv 2505.06708, PR #1736); narrow 2*sigmoid = PR #1667;
+  sparse sigmoid(s*W x[:12]) = PR #1787 (SOTA s = 0.5);
+* value embeddings (VE128): PR #374 -> rec 03-22 (the shared table lives in golfkit.embeddings);
+* value residual: ResFormer (arXiv 2410.17897), PRs #486/#490/#569 (a negative result in the records);
+* differential attention: arXiv 2410.05258 (Diff Transformer), tried in PR #675 (too slow there).
+
+`AttentionSwitches` holds the per-layer parameters; CausalSelfAttention creates it only when
+one of these switches is on, so the baseline's parameter names and count are untouched.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+import golfkit.model as gm
+from golfkit.config import ModelConfig
+from golfkit.layers import own_rng
+
+
+# ----------------------------------------------------------------------------------
+# RoPE: partial rotation
+# ----------------------------------------------------------------------------------
+def make_rotary(cfg: ModelConfig, head_dim: int) -> nn.Module:
+    """Rotary tables over the rotated dims only (partial RoPE: rope_dims < head_dim).
+
+    NTK scaling for evaluation beyond the training length is the eval side's knob,
+    `Rotary.set_ntk_scale(s)`: base' = base * s^(rd/(rd-2)) with rd = the rotated dims, the
+    records' formula for partial RoPE, so it composes with this switch unchanged.
+    """
+    return gm.Rotary(cfg.rope_dims or head_dim, cfg.rope_base)
+
+
+def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    """Rotate the first cos.size(-1)*2 dims of x (all of them = the baseline's apply_rotary)."""
+    rd = cos.size(-1) * 2
+    if rd == x.size(-1):
+        return gm.apply_rotary(x, cos, sin)
+    return torch.cat((gm.apply_rotary(x[..., :rd], cos, sin), x[..., rd:]), dim=-1)
+
+
+# ----------------------------------------------------------------------------------
+# XSA
+# ----------------------------------------------------------------------------------
+def xsa(y: Tensor, v: Tensor) -> Tensor:
+    """y <- y - (y . v_hat) v_hat per head, v_hat = the same position's unit value of its KV head.
+
+    y: (B, H, T, hd) SDPA output; v: (B, Hkv, T, hd). Query head h uses KV head h // group
+    (SDPA's enable_gqa grouping), so y is viewed as (B, Hkv, group, T, hd) and v_hat broadcast
+    over the group axis: no repeat_interleave (the records' GQA-efficient form, 2 vs 7 ms/step;
+    they reshape a (B, T, H, hd) layout to (B, T, Hkv, group, hd), the same grouping).
+    """
+    B, H, T, hd = y.shape
+    hkv = v.size(1)
+    yg = y.view(B, hkv, H // hkv, T, hd)
+    vn = F.normalize(v, dim=-1).unsqueeze(2)
+    return (yg - (yg * vn).sum(-1, keepdim=True) * vn).view(B, H, T, hd)
+
+
+# ----------------------------------------------------------------------------------
+# differential attention
+# ----------------------------------------------------------------------------------
+def _subhead(x: Tensor, j: int) -> Tensor:
+    """Sub-head j of a half-split-RoPE head: every other rotation pair, both halves.
+
+    RoPE pairs dim i with dim i + hd/2; taking pairs j, j+2, ... keeps whole pairs, so the
+    sub-head dot product stays a function of relative position. Returns (..., hd/2).
+    """
+    *lead, hd = x.shape
+    return x.view(*lead, 2, hd // 2)[..., j::2].reshape(*lead, hd // 2)
+
+
+def diff_lambda_init(layer_idx: int) -> float:
+    """Diff Transformer's depth schedule, 0.8 - 0.6 exp(-0.3 (l-1)) with l = layer_idx + 1."""
+    return 0.8 - 0.6 * math.exp(-0.3 * layer_idx)
+
+
+def diff_attention(q: Tensor, k: Tensor, v: Tensor, lam: Tensor, lam_init: float) -> Tensor:
+    """softmax(q1 k1) v - lambda * softmax(q2 k2) v, per-head RMS-normed, times (1 - lambda_init)."""
+    gqa = k.size(1) != q.size(1)
+    a1 = F.scaled_dot_product_attention(_subhead(q, 0), _subhead(k, 0), v, is_causal=True, enable_gqa=gqa)
+    a2 = F.scaled_dot_product_attention(_subhead(q, 1), _subhead(k, 1), v, is_causal=True, enable_gqa=gqa)
+    y = a1 - lam.to(a1.dtype)[None, :, None, None] * a2
+    return F.rms_norm(y, (y.size(-1),)) * (1.0 - lam_init)
+
+
+# ----------------------------------------------------------------------------------
+# per-layer switch parameters
+# ----------------------------------------------------------------------------------
+def any_attention_switch(cfg: ModelConfig, layer_idx: int) -> bool:
+    return bool(xsa_on(cfg, layer_idx) or cfg.attn_gate != "none" or cfg.value_residual
+                or cfg.diff_attn or (cfg.ve_dim > 0 and layer_idx in cfg.ve_layers))
+
+
+def xsa_on(cfg: ModelConfig, layer_idx: int) -> bool:
+    n = cfg.num_layers if cfg.xsa_last_n == -1 else cfg.xsa_last_n
+    return layer_idx >= cfg.num_layers - n
+
+
+class AttentionSwitches(nn.Module):
+    """The parameters and hooks of the switches active in one attention layer.
+
+    Optimizer routing: every tensor here is a small control tensor (gate matrices H x 12 or
+    H x D, per-layer scalars) -> "scalar" (Adam), as the records route `attn_gate`, `ve_scale`,
+    `vr_lambda` through CONTROL_TENSOR_NAME_PATTERNS; they then export as fp32 passthrough.
+    """
+
+    def __init__(self, cfg: ModelConfig, layer_idx: int, num_heads: int, fctx):
+        super().__init__()
+        self.layer_idx, self.fctx = layer_idx, fctx
+        self.xsa, self.gate_kind, self.window = xsa_on(cfg, layer_idx), cfg.attn_gate, cfg.gate_window
+        self.gate_scale = cfg.attn_gate_scale
+        if cfg.attn_gate == "dense":  # W_g in R^{H x d}, init N(0, 0.005) (Qwen G1)
+            with own_rng(4100 + layer_idx):
+                self.gate_w = nn.Parameter(torch.randn(num_heads, cfg.model_dim) * cfg.dense_gate_init_std)
+        elif cfg.attn_gate in ("narrow", "sparse"):  # W: 12 -> H, zero-init
+            self.gate_w = nn.Parameter(torch.zeros(num_heads, cfg.gate_window))
+        if cfg.attn_gate != "none":
+            gm.claim(self, gate_w="scalar")
+        self.use_ve = cfg.ve_dim > 0 and layer_idx in cfg.ve_layers
+        if self.use_ve:  # per-layer learned scale on the shared value embedding (init 1)
+            self.ve_scale = nn.Parameter(torch.ones((), dtype=torch.float32))
+            gm.claim(self, ve_scale="scalar")
+        self.value_residual = cfg.value_residual and layer_idx > 0
+        self.store_v0 = cfg.value_residual and layer_idx == 0
+        if self.value_residual:  # v <- v + sigmoid(alpha) v_layer0, alpha init 0
+            self.vr_alpha = nn.Parameter(torch.zeros((), dtype=torch.float32))
+            gm.claim(self, vr_alpha="scalar")
+        self.diff = cfg.diff_attn
+        if self.diff:  # per-head lambda, init the depth schedule
+            self.lam_init = diff_lambda_init(layer_idx)
+            self.diff_lambda = nn.Parameter(torch.full((num_heads,), self.lam_init, dtype=torch.float32))
+            gm.claim(self, diff_lambda="scalar")
+
+    def values(self, v: Tensor) -> Tensor:
+        """VE add and value residual on v (B, Hkv, T, hd), before attention."""
+        if self.use_ve:
+            B, hkv, T, hd = v.shape
+            ve = self.fctx.ve.view(B, T, hkv, hd).transpose(1, 2)
+            v = v + self.ve_scale.to(v.dtype) * ve.to(v.dtype)
+        if self.store_v0:
+            self.fctx.v0 = v
+        elif self.value_residual and self.fctx.v0 is not None:
+            v = v + torch.sigmoid(self.vr_alpha).to(v.dtype) * self.fctx.v0
+        return v
+
+    def attend(self, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
+        if self.diff:
+            return diff_attention(q, k, v, self.diff_lambda, self.lam_init)
+        return F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=k.size(1) != q.size(1))
+
+    def post(self, y: Tensor, v: Tensor, x: Tensor) -> Tensor:
+        """XSA, then the output gate; y (B, H, T, hd), x = the attention's (normed) input."""
+        if self.xsa:
+            y = xsa(y, v)
+        if self.gate_kind == "none":
+            return y
+        w = self.gate_w.to(x.dtype)
+        if self.gate_kind == "dense":
+            g = torch.sigmoid(F.linear(x, w))
+        elif self.gate_kind == "narrow":
+            g = 2.0 * torch.sigmoid(F.linear(x[..., : self.window], w))
+        else:
+            g = torch.sigmoid(self.gate_scale * F.linear(x[..., : self.window], w))
+        return y * g.transpose(1, 2).unsqueeze(-1)  # (B, T, H) -> (B, H, T, 1)

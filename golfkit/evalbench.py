@@ -1,0 +1,111 @@
+"""Evaluation methods side by side, and the legality checks made visible (notebook 03).
+
+    rows = evalbench.compare_methods(artifact, data_dir, {"flat": {}, "sliding": {"eval.stride": 64}, ...})
+    checks = evalbench.legality_checks(artifact, data_dir)
+
+Every method is `golfkit.eval.evaluate` with `eval.method` and its knobs set by dotted-key
+overrides; the model is rebuilt from the artifact on disk for each method, so a TTT method
+cannot leak its adapted weights into the next row. The legality checks call the guards the
+methods themselves run through (`evalwin.ScoreBook`, `evalwin.Scorer`, `ttt.score_then_adapt`)
+and record whether each forbidden action was refused (conditions of openai/parameter-golf
+issue #1017, techniques.md 2.3).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+
+
+def _setup(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any]):
+    from golfkit import dist
+    from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
+    from golfkit.train import model_from_artifact
+
+    cfg, _ = model_from_artifact(artifact_path)
+    cfg = cfg.override({"data.dir": str(data_dir), "device": "cpu", **overrides})
+    _, model = model_from_artifact(artifact_path, cfg)
+    ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False)
+    luts = build_byte_luts(load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size)
+    ctx = dist.DistContext(rank=0, world_size=1, local_rank=0, device=torch.device("cpu"))
+    return cfg, model.eval(), load_val_tokens(ds), luts, ctx
+
+
+def evaluate_with(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any], probe=None):
+    """(cfg, EvalResult) of the artifact under the eval overrides (e.g. {"eval.method": "sliding"})."""
+    from golfkit.eval import evaluate
+
+    cfg, model, val, luts, ctx = _setup(artifact_path, data_dir, overrides)
+    return cfg, evaluate(model, val, luts, cfg, ctx, probe=probe)
+
+
+def compare_methods(artifact_path: str | Path, data_dir: str | Path,
+                    methods: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per named method: val_bpb, val_loss, eval seconds, and the gain over the first row."""
+    rows = []
+    for name, ov in methods.items():
+        cfg, res = evaluate_with(artifact_path, data_dir, ov)
+        rows.append({"method": name, "eval.method": cfg.eval.method, "val_bpb": res.val_bpb, "val_loss": res.val_loss,
+                     "eval seconds": res.eval_seconds, "targets scored": res.val_tokens})
+    for r in rows:
+        r["gain vs first (bpb)"] = rows[0]["val_bpb"] - r["val_bpb"]
+    return rows
+
+
+def legality_checks(artifact_path: str | Path, data_dir: str | Path) -> list[dict[str, Any]]:
+    """Each forbidden action, attempted against the real guards; `refused` must be True for all but the probe."""
+    from golfkit.evalwin import ScoreBook
+
+    cfg, model, val, luts, ctx = _setup(artifact_path, data_dir, {"eval.method": "sliding"})
+    n = 64
+    book = ScoreBook(luts, ctx.device, n)
+    pos = torch.arange(1, 9)
+    book.commit(torch.ones(8), val[pos - 1].long(), val[pos].long(), pos)
+    rows = [
+        _attempt("score a target twice (single pass)",
+                 lambda: book.commit(torch.ones(1), val[3:4].long(), val[4:5].long(), torch.tensor([4]))),
+        _attempt("adapt on a target not yet scored (score before update)",
+                 lambda: book.require_scored(torch.tensor([9, 10]))),
+        _attempt("adapt only on scored targets (allowed)", lambda: book.require_scored(pos), expect_refusal=False),
+    ]
+    sums = []
+
+    def probe(logp, positions, tgt):
+        sums.append(float((logp.exp().sum(-1) - 1).abs().max()))
+
+    small = val[: 2 * cfg.schedule.train_seq_len + 1]
+    from golfkit.eval import evaluate
+
+    evaluate(model, small, luts, cfg, ctx, probe=probe)
+    rows.append({"check": "every scored distribution sums to 1 over the full vocabulary",
+                 "refused": None, "detail": f"max |sum p - 1| = {max(sums):.2e} over {len(sums)} batches",
+                 "ok": max(sums) < 1e-3})
+    return rows
+
+
+def _attempt(what: str, fn, expect_refusal: bool = True) -> dict[str, Any]:
+    try:
+        fn()
+    except Exception as e:  # the guards raise AssertionError: the bug class they exist to stop
+        return {"check": what, "refused": True, "detail": f"{type(e).__name__}: {e}", "ok": expect_refusal}
+    return {"check": what, "refused": False, "detail": "accepted", "ok": not expect_refusal}
+
+
+def plot_methods(rows: list[dict[str, Any]], ax=None):
+    """val_bpb and eval time per method, side by side."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 3.8))
+    names = [r["method"] for r in rows]
+    ax.bar(names, [r["val_bpb"] for r in rows], color=[f"C{i}" for i in range(len(rows))])
+    lo, hi = min(r["val_bpb"] for r in rows), max(r["val_bpb"] for r in rows)
+    ax.set_ylim(lo - 0.2 * (hi - lo + 1e-3), hi + 0.2 * (hi - lo + 1e-3))
+    ax.set_ylabel("val_bpb")
+    ax2 = ax.twinx()
+    ax2.plot(names, [r["eval seconds"] for r in rows], "ko--", label="eval seconds")
+    ax2.set_ylabel("eval seconds")
+    ax.tick_params(axis="x", rotation=25)
+    return fig

@@ -1,0 +1,98 @@
+"""Per-batch-element LoRA adapters for test-time training, attached through the model's own hooks.
+
+Per-document LoRA TTT (rec 03-17_LoRA_TTT by @samacqua; descendants rec 04-10, PR #1767;
+techniques.md 5.3) gives every document of a batch its own adapter: dy_b = s * B_b A_b x_b,
+A_b in R^{r x in} (init U(+-1/sqrt(in))), B_b in R^{out x r} (init 0, so the model starts
+unchanged), s = alpha / r (PR #1767) or 1 when alpha = 0 (v1).
+
+The adapters plug into `CastedLinear.adapter` and `GPT.head_adapter`, the hooks the
+training forward already runs through: there is no second forward path that could miss a
+feature (pitfall 6.5: a TTT forward without a gate cost rec 04-23 1.908 bpb).
+
+Targets: q, k, v = attn.c_q/c_k/c_v; o = attn.proj; mlp = mlp.proj (hidden -> d; the records
+feed their MLP adapter from the block's normed input instead); head = the LM head. Adapters
+sit on physical blocks (one set per virtual slot under looping is not done here).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+
+SITES = {
+    "q": lambda blk: blk.attn.c_q,
+    "k": lambda blk: blk.attn.c_k,
+    "v": lambda blk: blk.attn.c_v,
+    "o": lambda blk: blk.attn.proj,
+    "mlp": lambda blk: blk.mlp.proj,
+}
+
+
+class BatchedLoRA(nn.Module):
+    """Low-rank parallel path with one (A, B) pair per batch row; `rows` selects the active rows."""
+
+    def __init__(self, batch: int, in_features: int, out_features: int, rank: int, alpha: float):
+        super().__init__()
+        self.A = nn.Parameter(torch.empty(batch, rank, in_features))
+        self.B = nn.Parameter(torch.zeros(batch, out_features, rank))
+        self.scale = alpha / rank if alpha > 0 else 1.0
+        self.rows: Tensor | None = None  # indices into the batch dimension; None = all rows
+        self.reset(reset_a=True)
+
+    @torch.no_grad()
+    def reset(self, reset_a: bool) -> None:
+        """B = 0 (the model is unchanged); A re-drawn unless warm-started (PR #1767 keeps A)."""
+        if reset_a:
+            bound = 1.0 / math.sqrt(self.A.size(-1))
+            self.A.uniform_(-bound, bound)
+        self.B.zero_()
+
+    def forward(self, x: Tensor) -> Tensor:
+        A, B = (self.A, self.B) if self.rows is None else (self.A[self.rows], self.B[self.rows])
+        if x.dim() != 3 or x.size(0) != A.size(0):
+            raise ValueError(f"BatchedLoRA expects (B={A.size(0)}, T, D) inputs, got {tuple(x.shape)}")
+        h = torch.bmm(x, A.transpose(1, 2).to(x.dtype))  # (B, T, r)
+        return torch.bmm(h, B.transpose(1, 2).to(x.dtype)) * self.scale  # (B, T, out)
+
+
+class LoRASet:
+    """The adapters of one TTT run: attach to the hooks, select rows, reset, detach."""
+
+    def __init__(self, model: nn.Module, targets: list[str], batch: int, rank: int, alpha: float):
+        self.model = model
+        self.sites: list[tuple[nn.Module, str, BatchedLoRA]] = []
+        dev = next(model.parameters()).device
+        for blk in model.blocks:
+            for t in targets:
+                if t != "head":
+                    lin = SITES[t](blk)
+                    self.sites.append((lin, "adapter", BatchedLoRA(batch, lin.in_features, lin.out_features, rank, alpha).to(dev)))
+        if "head" in targets:
+            D, V = model.cfg.model_dim, model.cfg.vocab_size
+            self.sites.append((model, "head_adapter", BatchedLoRA(batch, D, V, rank, alpha).to(dev)))
+
+    def adapters(self) -> list[BatchedLoRA]:
+        return [a for _, _, a in self.sites]
+
+    def parameters(self) -> list[nn.Parameter]:
+        return [p for a in self.adapters() for p in (a.A, a.B)]
+
+    def attach(self) -> None:
+        for owner, attr, ad in self.sites:
+            if getattr(owner, attr) is not None:
+                raise RuntimeError(f"{type(owner).__name__}.{attr} already holds an adapter")
+            setattr(owner, attr, ad)
+
+    def detach(self) -> None:
+        for owner, attr, _ in self.sites:
+            setattr(owner, attr, None)
+
+    def select(self, rows: Tensor | None) -> None:
+        for ad in self.adapters():
+            ad.rows = rows
+
+    def reset(self, reset_a: bool = True) -> None:
+        for ad in self.adapters():
+            ad.reset(reset_a)

@@ -1,0 +1,222 @@
+"""The export pipeline: policy routing -> (calibration, GPTQ) -> LQER -> compressor -> +-1 pruning -> artifact.
+
+    quant.scheme = "int8"   the baseline's export, byte for byte (golfkit.quant)
+    quant.scheme = "policy" each tensor by its family (GPT.tensor_family) and that family's TensorPolicy:
+        non-float -> raw; control -> fp32; <= passthrough_max_numel elements -> fp16;
+        else the family's format: fp16/fp32, or int<bits> per row/group by RTN or GPTQ with its clip rule.
+
+Every stored tensor names its format and bits in the artifact header, so reloading needs
+no config (golfkit.quant.dequantize).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from golfkit import artifact, compress, dist, gptq, quant, qformats
+from golfkit.artifact import QTensor
+from golfkit.config import QuantConfig, TensorPolicy
+from golfkit.errors import GolfkitError
+
+REPORT_NAME = "quant_report.json"
+
+
+def needs_hessian(pol: TensorPolicy) -> bool:
+    return pol.format == "int" and (pol.method == "gptq" or pol.clip == "hsdclip")
+
+
+def families(q: QuantConfig) -> dict[str, TensorPolicy]:
+    return {"embedding": q.embedding, "attention": q.attention, "mlp": q.mlp, "other": q.other}
+
+
+def check_config(cfg) -> None:
+    """Mistakes a user can make in the quant section, caught before training starts."""
+    q, s = cfg.quant, cfg.schedule
+    for fam, pol in families(q).items():
+        if pol.format == "int":
+            qformats.qmax_for(pol.bits)  # raises for bits outside 2..8
+        if q.scheme == "policy" and needs_hessian(pol) and q.calib == "none":
+            raise GolfkitError(f"quant.{fam} uses {pol.method}/{pol.clip}, which needs a Hessian: "
+                               f"set quant.calib=train or quant.calib=selfgen")
+    if q.calib == "train" and s.max_wallclock_seconds > 0 and s.wallclock_reserve_seconds <= 0:
+        raise GolfkitError("quant.calib=train reads training data after the loop: it must happen inside "
+                           "schedule.wallclock_reserve_seconds (set it > 0, e.g. 4), or use quant.calib=selfgen")
+    bad = sorted(set(q.prune_families) - set(families(q)))
+    if bad:
+        raise GolfkitError(f"quant.prune_families has unknown family '{bad[0]}' (known: {', '.join(families(q))})")
+
+
+def label(q: QuantConfig) -> str:
+    """Short name for log lines: int8 (baseline), int<b> when attention and MLP agree, else mixed."""
+    if q.scheme == "int8":
+        return "int8"
+    a, m = q.attention, q.mlp
+    return f"int{a.bits}" if a.format == m.format == "int" and a.bits == m.bits else "mixed"
+
+
+# ----------------------------------------------------------------------------------
+# one matrix, one state dict
+# ----------------------------------------------------------------------------------
+def quantize_matrix(name: str, t: Tensor, pol: TensorPolicy, q: QuantConfig, h: Tensor | None) -> QTensor:
+    """int<bits> per row/group by RTN or GPTQ; GPTQ + "search" scores each candidate clip by GPTQ's MSE (rec 03-25)."""
+    w = t.detach().float().cpu()
+    group = pol.group_size if qformats.group_ok(w.shape[1], pol.group_size) else 0
+    kw = dict(q=pol.clip_percentile, k=pol.clip_sigmas, lam=pol.hsd_lambda,
+              h_diag=torch.diag(h) if h is not None else None)
+    if pol.method == "rtn" or h is None:
+        qt = qformats.quantize_rtn(name, t, pol.bits, group, pol.clip, **kw)
+        if pol.method == "gptq":
+            qt.meta["note"] = "no Hessian for this tensor: round-to-nearest"
+        return qt
+    gopts = dict(damp=q.gptq_damp, block=q.gptq_block, act_order=q.gptq_act_order)
+    if pol.clip == "search":
+        best = None
+        for p in qformats.SEARCH_PERCENTILES:
+            scale = qformats.choose_scale(w, pol.bits, group, "percentile", q=p)
+            codes = gptq.gptq_codes(w, h, scale, pol.bits, **gopts)
+            mse = float(((codes * qformats.expand_scale(scale, w.shape[1]) - w) ** 2).mean())
+            if best is None or mse < best[0]:
+                best = (mse, codes, scale)
+        _, codes, scale = best
+    else:
+        scale = qformats.choose_scale(w, pol.bits, group, pol.clip, **kw)
+        codes = gptq.gptq_codes(w, h, scale, pol.bits, **gopts)
+    return qformats.int_qtensor(name, t, codes, scale, pol.bits, group, method="gptq", clip=pol.clip)
+
+
+def quantize_policy(model, sd: dict[str, Tensor], q: QuantConfig, hessians: dict[str, Tensor]) -> list[QTensor]:
+    control = set(model.tensor_names("scalar"))
+    fams = families(q)
+    out = []
+    for name, t in sd.items():
+        t = t.detach().cpu().contiguous()
+        fam = model.tensor_family(name, control)
+        if not t.is_floating_point():
+            qt = quant.passthrough(name, t, "raw")
+        elif fam == "control":
+            qt = quant.passthrough(name, t, "fp32")
+        elif t.numel() <= q.passthrough_max_numel:
+            qt = quant.passthrough(name, t, "fp16")
+        elif fams[fam].format != "int":
+            qt = quant.passthrough(name, t, fams[fam].format)
+        elif t.ndim != 2:
+            qt = quant.quantize_int8_tensor(name, t)  # no row structure: the baseline's per-tensor int8
+        else:
+            qt = quantize_matrix(name, t, fams[fam], q, hessians.get(name))
+        qt.meta["family"] = fam
+        out.append(qt)
+    return out
+
+
+def apply_lqer(qts: list[QTensor], sd: dict[str, Tensor], q: QuantConfig) -> list[str]:
+    """LQER on the top-k int tensors by ||W - Q*s||_F; returns the names that kept a correction."""
+    ints = [qt for qt in qts if qt.format in qformats.DEQUANTIZERS]
+    errs = sorted(ints, key=lambda qt: -float((sd[qt.name].float().cpu() - qformats.deq_int(qt)).norm()))
+    return [qt.name for qt in errs[: q.lqer_top_k]
+            if qformats.add_lqer(qt, sd[qt.name].float().cpu(), q.lqer_rank, q.lqer_a_bits, q.lqer_b_bits, q.lqer_group)]
+
+
+# ----------------------------------------------------------------------------------
+# selective +-1 pruning (PR #609, rec 03-25), decimal bytes (pitfall 2)
+# ----------------------------------------------------------------------------------
+def prune_pm1(qts: list[QTensor], fams: list[str], size_fn, target: int) -> dict[str, Any]:
+    """Zero the cheapest +-1 codes (cost = scale^2) until size_fn() <= target; binary search on the count."""
+    cands = []  # (cost, tensor index, flat index)
+    for i, qt in enumerate(qts):
+        if qt.format in qformats.DEQUANTIZERS and qt.meta.get("family") in fams:
+            qv = qt.parts["q"]
+            s = qformats.expand_scale(torch.from_numpy(qt.parts["scale"].astype(np.float32)), qv.shape[1]).numpy()
+            flat = np.flatnonzero(np.abs(qv) == 1)
+            cands.append((s.reshape(-1)[flat] ** 2, np.full(flat.size, i), flat))
+    if not cands:
+        cands = [(np.zeros(0), np.zeros(0, dtype=int), np.zeros(0, dtype=int))]
+    cost, tidx, fidx = (np.concatenate(c) for c in zip(*cands))
+    order = np.argsort(cost, kind="stable")
+    tidx, fidx = tidx[order], fidx[order]
+    originals = {i: qts[i].parts["q"].copy() for i in set(tidx.tolist())}
+
+    def apply(n: int) -> int:
+        for i, orig in originals.items():
+            qts[i].parts["q"] = orig.copy()
+        for i in originals:
+            sel = fidx[:n][tidx[:n] == i]
+            qts[i].parts["q"].reshape(-1)[sel] = 0
+        return size_fn()
+
+    start = apply(0)
+    info = {"target_bytes": target, "candidates": int(order.size), "bytes_before": start}
+    if start <= target:
+        return {**info, "pruned": 0, "bytes_after": start, "reached": True}
+    full = apply(order.size)
+    if full > target:
+        return {**info, "pruned": int(order.size), "bytes_after": full, "reached": False}
+    lo, hi = 0, order.size  # size(lo) > target >= size(hi)
+    while hi - lo > max(1, order.size // 2000):
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if apply(mid) <= target else (mid, hi)
+    return {**info, "pruned": int(hi), "bytes_after": apply(hi), "reached": True}
+
+
+# ----------------------------------------------------------------------------------
+# the pipeline
+# ----------------------------------------------------------------------------------
+def build_tensors(sess) -> tuple[list[QTensor], dict[str, Tensor], dict[str, Any]]:
+    """Quantized tensors for sess.base, the Hessians used, and what happened (for log and report)."""
+    from golfkit import calib
+
+    q, base = sess.cfg.quant, sess.base
+    if q.scheme == "int8":
+        return quant.quantize_state_dict_int8(base.state_dict(), set(base.tensor_names("scalar"))), {}, {}
+    sd = {k: v.detach().float().cpu() if v.is_floating_point() else v.detach().cpu() for k, v in base.state_dict().items()}
+    control = set(base.tensor_names("scalar"))
+    fams = families(q)
+    wanted = {n for n, t in sd.items() if t.ndim == 2 and t.numel() > q.passthrough_max_numel
+              and (f := base.tensor_family(n, control)) in fams and needs_hessian(fams[f])}
+    info: dict[str, Any] = {}
+    hess = {}
+    if wanted:  # every linear's H comes almost free once calibrating: the report's Hessian errors use them
+        hess, info["calib"] = calib.calibrate(sess, None)
+    t0 = time.perf_counter()
+    qts = quantize_policy(base, sd, q, hess)
+    info["quantize_seconds"] = time.perf_counter() - t0
+    if q.lqer_rank > 0:
+        info["lqer"] = apply_lqer(qts, sd, q)
+    return qts, hess, info
+
+
+def export_artifact(sess, path: Path) -> dict[str, Any]:
+    """Quantize sess.base, choose the compressor, prune to size, write (rank 0); returns sizes and details."""
+    from golfkit.qreport import build_report
+    from golfkit.runlog import code_bytes, write_json
+
+    cfg, log = sess.cfg, sess.log
+    q = cfg.quant
+    qts, hess, info = build_tensors(sess)
+    extra = {"format": "int8_clean_per_row_v1"} if q.scheme == "int8" else {"format": "golfkit_policy_v1"}
+    art = artifact.Artifact(qts, cfg.to_dict(), extra, q.compressor)
+    names = compress.candidates(q.compressor, q.byte_shuffle)
+    art.compressor = names[0] if len(names) == 1 else compress.smallest(artifact.encode_body(art), names)
+    if q.prune:
+        target = q.prune_target_bytes or q.budget_bytes - code_bytes()[0]
+        info["prune"] = prune_pm1(qts, list(q.prune_families), lambda: len(artifact.pack(art)), target)
+    for key, val in info.items():
+        log.line(f"quant:{key} {val}")
+    nbytes = artifact.save(art, path) if sess.ctx.is_main else 0
+    if sess.ctx.is_main and q.scheme == "policy":
+        write_json(path.parent / REPORT_NAME, build_report(art, sess.base.state_dict(), hess, nbytes))
+    dist.barrier()
+    return {"bytes_model": nbytes, "payload_bytes": quant.payload_bytes(qts), "label": label(q),
+            "compressor": art.compressor, **info}
+
+
+def roundtrip_state(model, q: QuantConfig, hessians: dict[str, Tensor]) -> tuple[dict[str, Tensor], list[QTensor]]:
+    """quantize -> dequantize of model's weights under policy `q` (no file): for ablations and tests."""
+    sd = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    qts = quantize_policy(model, sd, q, hessians)
+    return quant.dequantize(qts), qts

@@ -1,0 +1,107 @@
+"""Per-tensor size and error report: `golfkit quant report RUN_DIR`.
+
+For each stored tensor: name, shape, family, format, bits, raw bytes, its share of the
+compressed artifact (each tensor's bytes compressed alone with the artifact's codec, the
+artifact's size split in proportion), and the relative reconstruction error
+||W - W_hat||_F / ||W||_F, plain and Hessian-weighted (sqrt(tr(E H E^T) / tr(W H W^T)),
+where a Hessian was collected). Export writes it as RUN_DIR/quant_report.json; the
+command prints that file, or builds the table from the artifact and checkpoint.golf.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from torch import Tensor
+
+from golfkit import artifact, compress, quant
+from golfkit.errors import GolfkitError
+from golfkit.gptq import hessian_error
+
+
+def format_name(qt) -> str:
+    if qt.format in ("int_row", "int_group"):
+        tail = "row" if qt.format == "int_row" else f"g{qt.meta['group']}"
+        return f"int{qt.meta['bits']}_{tail}" + ("+lqer" if "lqer" in qt.meta else "")
+    return qt.format
+
+
+def bits_of(qt) -> int:
+    if qt.format in ("int_row", "int_group"):
+        return int(qt.meta["bits"])
+    return {"int8_row": 8, "int8_tensor": 8, "fp16": 16, "fp32": 32}.get(qt.format, 8 * qt.parts["w"].itemsize)
+
+
+def build_report(art: artifact.Artifact, sd: dict[str, Tensor], hess: dict[str, Tensor], nbytes: int) -> dict[str, Any]:
+    comp, _ = compress.get_codec(art.compressor)
+    deq = quant.dequantize(art.tensors)
+    alone = [len(comp(b"".join(np.ascontiguousarray(a).tobytes() for a in qt.parts.values()))) for qt in art.tensors]
+    total_alone = max(sum(alone), 1)
+    rows = []
+    for qt, c in zip(art.tensors, alone):
+        w = sd.get(qt.name)
+        row = {"name": qt.name, "shape": list(qt.shape), "family": qt.meta.get("family", ""),
+               "format": format_name(qt), "bits": bits_of(qt), "method": qt.meta.get("method", ""),
+               "bytes_raw": qt.nbytes(), "bytes_compressed_share": round(nbytes * c / total_alone),
+               "rel_err": None, "rel_err_hessian": None}
+        if w is not None and w.is_floating_point():
+            wf, wh = w.detach().float().cpu(), deq[qt.name].float()
+            row["rel_err"] = float((wf - wh).norm() / wf.norm().clamp_min(1e-12))
+            if qt.name in hess and wf.ndim == 2:
+                row["rel_err_hessian"] = hessian_error(wf, wh, hess[qt.name])
+        rows.append(row)
+    return {"compressor": art.compressor, "bytes_model": nbytes, "bytes_raw": sum(r["bytes_raw"] for r in rows),
+            "tensors": rows}
+
+
+def format_table(rep: dict[str, Any]) -> str:
+    def err(x):
+        return "-" if x is None else f"{x:.4f}"
+
+    lines = [f"{'name':<28} {'shape':>11} {'family':<9} {'format':<13} {'bits':>4} {'raw B':>9} "
+             f"{'compr B':>9} {'share':>6} {'rel_err':>8} {'rel_err_H':>9}"]
+    total = max(rep["bytes_model"], 1)
+    for r in rep["tensors"]:
+        shape = "x".join(str(d) for d in r["shape"])
+        lines.append(f"{r['name']:<28} {shape:>11} {r['family']:<9} {r['format']:<13} {r['bits']:>4} "
+                     f"{r['bytes_raw']:>9} {r['bytes_compressed_share']:>9} {r['bytes_compressed_share'] / total:>6.1%} "
+                     f"{err(r['rel_err']):>8} {err(r['rel_err_hessian']):>9}")
+    lines.append(f"total: {len(rep['tensors'])} tensors, raw {rep['bytes_raw']} B, artifact {rep['bytes_model']} B "
+                 f"({rep['compressor']})")
+    return "\n".join(lines)
+
+
+def report_for_run(run_dir: str | Path) -> dict[str, Any]:
+    """The run's quant_report.json, or one built from its artifact (+ checkpoint.golf for errors)."""
+    from golfkit.qexport import REPORT_NAME
+
+    run_dir = Path(run_dir)
+    if (run_dir / REPORT_NAME).is_file():
+        return json.loads((run_dir / REPORT_NAME).read_text(encoding="utf-8"))
+    arts = sorted(p for p in run_dir.glob("final_model*.golf"))
+    if not arts:
+        raise GolfkitError(f"no {REPORT_NAME} and no final_model*.golf artifact in {run_dir}")
+    art = artifact.load(arts[0])
+    ckpt = run_dir / "checkpoint.golf"
+    sd = quant.dequantize(artifact.load(ckpt).tensors) if ckpt.is_file() else {}
+    return build_report(art, sd, {}, arts[0].stat().st_size)
+
+
+# ----------------------------------------------------------------------------------
+# command line
+# ----------------------------------------------------------------------------------
+def add_parsers(sub) -> None:
+    p = sub.add_parser("quant", help="quantization tools: per-tensor size and error report")
+    qsub = p.add_subparsers(dest="quant_cmd", required=True)
+    r = qsub.add_parser("report", help="per tensor: format, bits, bytes, relative error (plain and Hessian)")
+    r.add_argument("run_dir", help="a run folder (with quant_report.json or a final_model*.golf artifact)")
+    r.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def cmd_quant(args) -> int:
+    rep = report_for_run(args.run_dir)
+    print(json.dumps(rep, indent=2) if args.json else format_table(rep))
+    return 0

@@ -1,0 +1,109 @@
+"""The architecture switches of issue #4 as a registry: name -> config overrides, plus a size report.
+
+`SWITCHES[name](model_cfg)` returns dotted-key overrides that turn one technique on with the
+records' hyperparameters, scaled to the model at hand (e.g. XSA on the last 4 layers, VE on
+the last two). `switch_report(preset)` builds each switched model once and reports the extra
+parameters and the extra bytes of the baseline int8 export (payload before compression:
+compressed sizes of freshly initialised weights mean little, e.g. zero-init tensors compress
+to nothing). Used by tests/test_switches.py, benchmarks/ablate.py and LOG.md.
+
+`IDENTITY_AT_INIT` lists the switches designed to leave the function unchanged at init
+(tests check the logits equal the baseline's, with non-zero output projections).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+
+from golfkit import quant
+from golfkit.config import ModelConfig, RunConfig
+from golfkit.errors import GolfkitError
+
+
+def _last(m: ModelConfig, n: int) -> list[int]:
+    return list(range(max(m.num_layers - n, 0), m.num_layers))
+
+
+# name -> overrides for a model config (record hyperparameters; sources in the modules' docstrings)
+SWITCHES: dict[str, Callable[[ModelConfig], dict[str, Any]]] = {
+    "parallel_two_lane": lambda m: {"model.parallel_residual": "two_lane",
+                                    "model.parallel_start": max(m.num_layers - 2, 0)},  # rec 03-31: 7 of 11
+    "parallel_gptj": lambda m: {"model.parallel_residual": "gptj"},
+    "xsa_last4": lambda m: {"model.xsa_last_n": min(4, m.num_layers)},
+    "xsa_all": lambda m: {"model.xsa_last_n": -1},
+    "smear_gate": lambda m: {"model.smear_gate": True},
+    "bigram_hash": lambda m: {"model.bigram_buckets": 3072, "model.bigram_dim": 112},  # PR #1290
+    "value_embed": lambda m: {"model.ve_dim": 128, "model.ve_layers": _last(m, 2)},  # rec 03-22
+    "partial_rope": lambda m: {"model.rope_dims": min(16, m.model_dim // m.num_heads)},
+    "ln_scale": lambda m: {"model.ln_scale": True},
+    "leaky_relu2": lambda m: {"model.mlp_act": "leaky_relu2"},
+    "swiglu": lambda m: {"model.mlp_act": "swiglu"},
+    "mlp3x": lambda m: {"model.mlp_mult": 3},
+    "qk_gain5": lambda m: {"model.qk_gain_init": 5.0},  # rec 04-04/04-06
+    "skip_gates": lambda m: {"model.skip_gates": True},
+    "attn_gate_dense": lambda m: {"model.attn_gate": "dense"},
+    "attn_gate_narrow": lambda m: {"model.attn_gate": "narrow"},
+    "attn_gate_sparse": lambda m: {"model.attn_gate": "sparse"},
+    "value_residual": lambda m: {"model.value_residual": True},
+    "diff_attn": lambda m: {"model.diff_attn": True},
+    "mtp4": lambda m: {"model.mtp_heads": 4, "model.mtp_loss_weight": 0.3},  # NR 03-21
+    "ortho_init": lambda m: {"model.init": "orthogonal"},
+    "ortho_init_scaled": lambda m: {"model.init": "orthogonal_scaled"},
+}
+
+# identity at init by design (smear/bigram/VE: zero-init paths; narrow gate: 2*sigmoid(0) = 1;
+# MTP: touches only the training loss; two-lane: identity when parallel_resid_init = 1, tested apart)
+IDENTITY_AT_INIT = ("smear_gate", "bigram_hash", "value_embed", "attn_gate_narrow", "mtp4")
+
+
+def switched(cfg: RunConfig, name: str) -> RunConfig:
+    """`cfg` with switch `name` on."""
+    if name not in SWITCHES:
+        raise GolfkitError(f"unknown switch '{name}' (known: {', '.join(SWITCHES)})")
+    return cfg.override(SWITCHES[name](cfg.model))
+
+
+def export_sizes(model: torch.nn.Module) -> tuple[int, int]:
+    """(parameters in the export, payload bytes of the baseline int8 export before compression)."""
+    sd = model.state_dict()  # MTP heads are not in it: they never reach the artifact
+    qts = quant.quantize_state_dict_int8(sd, set(model.tensor_names("scalar")))
+    return sum(t.numel() for t in sd.values()), quant.payload_bytes(qts)
+
+
+def switch_report(preset: str = "baseline", names: list[str] | None = None) -> list[dict[str, Any]]:
+    """One row per switch: params (all / in the export) and int8 payload bytes, with deltas vs baseline."""
+    from golfkit.model import GPT, count_params
+    from golfkit.presets import get_preset
+
+    base_cfg = get_preset(preset)
+    rows = []
+    for name in ["baseline", *(names or SWITCHES)]:
+        cfg = base_cfg if name == "baseline" else switched(base_cfg, name)
+        torch.manual_seed(0)
+        model = GPT(cfg.model)
+        model.param_groups()  # every new tensor is claimed by an optimizer group
+        n_export, nbytes = export_sizes(model)
+        rows.append({"switch": name, "params": count_params(model), "export_params": n_export,
+                     "int8_payload_bytes": nbytes})
+    b = rows[0]
+    for r in rows:
+        r["d_params"] = r["params"] - b["params"]
+        r["d_export_params"] = r["export_params"] - b["export_params"]
+        r["d_bytes"] = r["int8_payload_bytes"] - b["int8_payload_bytes"]
+    return rows
+
+
+def format_report(rows: list[dict[str, Any]]) -> str:
+    """A markdown table of switch_report() rows."""
+    head = "| switch | params | d params | d params in export | d int8 payload bytes |\n|---|---:|---:|---:|---:|"
+    lines = [f"| {r['switch']} | {r['params']:,} | {r['d_params']:+,} | {r['d_export_params']:+,} | {r['d_bytes']:+,} |"
+             for r in rows]
+    return "\n".join([head, *lines])
+
+
+if __name__ == "__main__":  # python -m golfkit.techniques [preset]
+    import sys
+
+    print(format_report(switch_report(sys.argv[1] if len(sys.argv) > 1 else "baseline")))

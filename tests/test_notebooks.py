@@ -1,0 +1,92 @@
+"""The workbook's notebooks: committed clean, twins in sync, and each one executes in smoke mode.
+
+Every notebook runs through the same runner as `golfkit run` (papermill, kernel python3)
+with smoke=True on the test data: status ok, a finite val_bpb in metrics.json, its figures
+as PNG files and embedded in executed.html.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from golfkit import runs
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+REQUIRED = {"smoke", "nproc", "preset", "seeds", "data_dir", "run_dir"}
+
+
+def ids(paths):
+    return [p.stem for p in paths]
+
+
+def test_the_numbered_notebooks_exist():
+    names = [p.stem[:2] for p in NOTEBOOKS]
+    assert {"00", "01", "05"} <= set(names), names
+    assert len(set(names)) == len(names), "two notebooks share a number"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name} cell {i} has outputs"
+    assert "papermill" not in nb.metadata and "widgets" not in nb.metadata
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_py_percent_twin_in_sync(path):
+    twin = path.with_suffix(".py")
+    assert twin.is_file(), f"{twin.name} missing: jupytext --to py:percent {path.name}"
+    a, b = jupytext.read(path), jupytext.read(twin)
+
+    def cells(nb):
+        return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+    assert cells(a) == cells(b), f"{path.name} and {twin.name} differ: run `jupytext --sync {path}`"
+
+
+def test_every_twin_has_a_notebook():
+    for py in (REPO / "notebooks").glob("[0-9][0-9]_*.py"):
+        assert py.with_suffix(".ipynb").is_file(), f"{py.name} has no .ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_parameters_and_story(path):
+    nb = runs.load_notebook(path)
+    params = runs.notebook_parameters(nb)
+    assert REQUIRED <= set(params), f"{path.name} lacks {REQUIRED - set(params)}"
+    assert all(p["type"] != "None" and p["help"] for p in params.values()), "every parameter needs # type: and help"
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for part in ("**Question.**", "**Method.**", "## Result"):
+        assert part in text, f"{path.name} does not state its {part}"
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "def " not in code and "class " not in code, "library code belongs in golfkit, not in a notebook"
+    assert "MPLBACKEND" not in code and "matplotlib.use" not in code
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_executes_in_smoke_mode(path, data_dir, tmp_path):
+    rec = runs.run_notebook(path, {"smoke": True, "data_dir": str(data_dir)}, run_id="smoke",
+                            runs_root=tmp_path / "runs", timeout=600)
+    d = tmp_path / "runs" / "smoke"
+    assert rec["status"] == "ok", rec.get("error")
+    metrics = json.loads((d / "metrics.json").read_text())
+    assert isinstance(metrics["val_bpb"], float) and math.isfinite(metrics["val_bpb"])
+    assert rec["val_bpb"] == metrics["val_bpb"] and rec["bytes_total"] == metrics["bytes_total"]
+    figures = sorted((d / "figures").glob("*.png"))
+    assert figures and all(f.stat().st_size > 2000 for f in figures)
+    html = (d / "executed.html").read_text()
+    assert html.count("data:image/png;base64") >= len(figures)  # the inline figures, embedded
+    for name in ("params.yaml", "env.json", "executed.ipynb"):
+        assert (d / name).is_file()
+    assert list((d / "train").glob("*/train.log")), "no training log"
+    assert runs.read_index(tmp_path / "runs")[-1]["status"] == "ok"

@@ -1,0 +1,182 @@
+"""The notebook runner and launcher: records, statuses, unknown parameters, and no orphans."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from golfkit import compare, launch, runs
+from golfkit.errors import GolfkitError
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+
+def make_notebook(path: Path, *cells: str, params: str = 'run_dir = ""\ndata_dir = ""\nsteps = 3') -> Path:
+    """A tiny notebook: a parameters cell, then code cells."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    pc = nbformat.v4.new_code_cell(params)
+    pc.metadata["tags"] = ["parameters"]
+    nb.cells = [pc] + [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+    return path
+
+
+# A training cell that runs long enough to be killed mid-training.
+LONG_TRAIN = ("from golfkit import launch\n"
+              "launch.train(run_dir + '/train/long', 'smoke', {'schedule.iterations': 100000, "
+              "'schedule.train_log_every': 1}, data_dir)")
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Live processes whose command line contains `text` (zombies have an empty cmdline)."""
+    found = []
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            if text.encode() in (d / "cmdline").read_bytes() and int(d.name) != os.getpid():
+                found.append(int(d.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_parse_param():
+    assert runs.parse_param("True") is True and runs.parse_param("False") is False
+    assert runs.parse_param("None") is None and runs.parse_param("3") == 3
+    assert runs.parse_param("1e-3") == pytest.approx(1e-3) and runs.parse_param("0.5") == 0.5
+    assert runs.parse_param("[1337, 42]") == [1337, 42] and runs.parse_param("{a: 1}") == {"a": 1}
+    assert runs.parse_param("cpu-small") == "cpu-small"
+
+
+def test_unknown_parameter_is_an_error(tmp_path):
+    nb = make_notebook(tmp_path / "nb.ipynb", "x = 1")
+    with pytest.raises(GolfkitError, match="unknown parameter 'stpes'"):
+        runs.run_notebook(nb, {"stpes": 5}, runs_root=tmp_path / "runs")
+    assert not (tmp_path / "runs").exists()  # refused before anything was written
+    bare = tmp_path / "bare.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), bare)
+    with pytest.raises(GolfkitError, match="no cell tagged 'parameters'"):
+        runs.run_notebook(bare, {}, runs_root=tmp_path / "runs")
+
+
+def test_failing_cell_is_recorded_failed(tmp_path):
+    nb = make_notebook(tmp_path / "fail.ipynb", "print('before')", "raise ValueError('boom')", "print('never')")
+    rec = runs.run_notebook(nb, {"steps": 5}, run_id="f1", runs_root=tmp_path / "runs")
+    assert rec["status"] == "failed" and "ValueError: boom" in rec["error"]
+    d = tmp_path / "runs" / "f1"
+    for name in ("executed.ipynb", "executed.html", "params.yaml", "env.json"):
+        assert (d / name).is_file(), name
+    out = nbformat.read(d / "executed.ipynb", as_version=4)
+    assert out.metadata["golfkit"]["status"] == "failed"
+    assert out.metadata["papermill"]["parameters"]["steps"] == 5
+    index = [json.loads(x) for x in (tmp_path / "runs" / "index.jsonl").read_text().splitlines()]
+    assert index[-1]["run_id"] == "f1" and index[-1]["status"] == "failed"
+    assert index[-1]["parameters"]["steps"] == 5 and "duration_s" in index[-1]
+    with pytest.raises(GolfkitError, match="already exists"):
+        runs.run_notebook(nb, {}, run_id="f1", runs_root=tmp_path / "runs")
+
+
+def test_launch_kills_the_whole_group_on_timeout(tmp_path):
+    # The child spawns a grandchild; a timeout must take both down (the group, not just the pid).
+    code = ("import subprocess, sys, time; "
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)', 'grandchild-marker-x1']); "
+            "print('started', flush=True); time.sleep(60)")
+    with pytest.raises(launch.TrainingKilled, match="timeout"):
+        launch.run([PY, "-c", code, "child-marker-x1"], tmp_path / "t", timeout=2.0, echo=lambda s: None)
+    time.sleep(0.3)
+    assert processes_mentioning("marker-x1") == []
+    assert "started" in (tmp_path / "t" / "console.log").read_text()
+    assert not (tmp_path / "t" / launch.PID_FILE).exists()
+    with pytest.raises(launch.TrainingFailed, match="status 3"):
+        launch.run([PY, "-c", "import sys; sys.exit(3)"], tmp_path / "f", echo=lambda s: None)
+
+
+def test_train_command_uses_torchrun_for_several_processes(tmp_path):
+    one = launch.train_command(tmp_path, "smoke", {"model.tie_embeddings": False, "seed": 7}, "/data", nproc=1)
+    assert one[1:4] == ["-m", "golfkit", "train"] and "model.tie_embeddings=false" in one and "seed=7" in one
+    many = launch.train_command(tmp_path, "baseline", None, None, nproc=8)
+    assert many[1:5] == ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=8"]
+    assert many[5:8] == ["-m", "golfkit", "train"]
+
+
+def test_cell_timeout_kills_training_mid_run(tmp_path, data_dir):
+    """nbclient interrupts the kernel at the cell timeout; the cell's finally kills the group."""
+    nb = make_notebook(tmp_path / "long.ipynb", LONG_TRAIN)
+    rec = runs.run_notebook(nb, {"data_dir": str(data_dir)}, run_id="k1", runs_root=tmp_path / "runs", timeout=20)
+    assert rec["status"] == "killed", rec
+    log = (tmp_path / "runs" / "k1" / "train" / "long" / "console.log").read_text()
+    assert "step:1/100000" in log  # it was training when killed
+    time.sleep(0.5)
+    assert processes_mentioning(str(tmp_path / "runs" / "k1")) == []
+
+
+def test_runner_sigterm_records_killed_and_leaves_no_child(tmp_path, data_dir):
+    """`kill <golfkit run>` mid-training: status killed, exit 3, no process of the run survives."""
+    nb = make_notebook(tmp_path / "long.ipynb", LONG_TRAIN)
+    root = tmp_path / "runs"
+    proc = subprocess.Popen([PY, "-m", "golfkit", "run", str(nb), "-p", "data_dir", str(data_dir), "--run-id", "k2",
+                             "--runs-dir", str(root), "--quiet"], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    log = root / "k2" / "train" / "long" / "console.log"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (log.is_file() and "step:1/" in log.read_text()):
+        assert proc.poll() is None, proc.stdout.read()
+        time.sleep(0.5)
+    assert processes_mentioning(str(root / "k2")), "training never started"
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 3, out
+    rec = runs.read_index(root)[-1]
+    assert rec["run_id"] == "k2" and rec["status"] == "killed"
+    time.sleep(1.0)
+    assert processes_mentioning(str(root / "k2")) == []
+    assert (root / "k2" / "executed.ipynb").is_file()
+
+
+def fake_run(root: Path, run_id: str, values: list[float]) -> None:
+    d = root / run_id / "train" / "a_s1"
+    d.mkdir(parents=True)
+    (d / "metrics.jsonl").write_text("".join(json.dumps({"step": s, "kind": "train", "train_loss": 5 - s / 10}) + "\n"
+                                             for s in range(1, 6)))
+    (root / run_id / "metrics.json").write_text(json.dumps({"val_bpb": sum(values) / len(values),
+                                                            "seed_values": {"val_bpb": values}}))
+    runs.append_index(root, {"run_id": run_id, "notebook": "nb.ipynb", "parameters": {}, "status": "ok",
+                             "val_bpb": sum(values) / len(values), "bytes_total": 123, "duration_s": 1.0})
+
+
+def test_list_and_compare(tmp_path):
+    root = tmp_path / "runs"
+    fake_run(root, "sw_0_s1", [1.30])
+    fake_run(root, "sw_0_s2", [1.31])
+    fake_run(root, "sw_1_s1", [1.20])
+    fake_run(root, "sw_1_s2", [1.21])
+    fake_run(root, "multi", [1.25, 1.26, 1.24])
+    text = runs.format_list(runs.read_index(root))
+    assert "sw_0_s1" in text and "multi" in text
+    res = compare.compare(["sw_0_*", "sw_1_*", "multi"], root, plot=tmp_path / "c.png")
+    g = res["groups"]
+    assert g["sw_0_*"]["summary"]["n"] == 2 and g["multi"]["summary"]["n"] == 3
+    assert g["sw_1_*"]["vs_first"]["diff"] == pytest.approx(-0.10)
+    assert (tmp_path / "c.png").stat().st_size > 1000
+    assert "sw_1_*" in compare.format_compare(res)
+    with pytest.raises(GolfkitError, match="no run matches"):
+        compare.compare(["nothing*"], root)
+    r = subprocess.run([PY, "-m", "golfkit", "runs", "compare", "sw_0_*", "sw_1_*", "--runs-dir", str(root)],
+                       cwd=REPO, capture_output=True, text=True)
+    assert r.returncode == 0 and "sw_1_*" in r.stdout, r.stderr
+
+
+def test_sweep_checks_every_override_set_first(tmp_path):
+    nb = make_notebook(tmp_path / "nb.ipynb", "x = 1", params='run_dir = ""\nseeds = [1]\nlr = 0.1')
+    with pytest.raises(GolfkitError, match="unknown parameter 'lrr'"):
+        runs.sweep(nb, [{"lr": 0.2}, {"lrr": 0.3}], seeds=[1, 2], runs_root=tmp_path / "runs")
+    assert not (tmp_path / "runs").exists()
