@@ -26,7 +26,8 @@ def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train, export the artifact, and score its roundtrip",
                        description="Train a model, quantize+compress it into an artifact, reload the artifact "
                                    "from disk and report its val_bpb (the challenge's score).")
-    p.add_argument("--preset", default="baseline", help=f"starting config: {', '.join(PRESETS)} (default baseline)")
+    p.add_argument("--preset", default="auto",
+                   help=f"starting config: {', '.join(PRESETS)} (default auto: baseline with CUDA, cpu-small without)")
     p.add_argument("--config", help="a config.json to start from instead of a preset")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override a config field by dotted key, e.g. --set model.num_layers=11 (repeatable)")

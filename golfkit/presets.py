@@ -5,6 +5,7 @@
 * `cpu-small`: a model that learns usefully on 2 CPU cores in about 10 minutes on the
   offline data (measured in BENCHMARKS.md).
 * `smoke`: seconds; for tests and CI.
+* `auto`: `baseline` on a CUDA machine, `cpu-small` elsewhere (the CLI's default).
 * `quant-1290`: the baseline model with PR #1290's export (int6 AR-self-gen GPTQ, int8
   embedding, +-1 pruning, LZMA-9); `apply_quant_1290` reuses it in other presets.
 
@@ -224,7 +225,15 @@ def swapp_1xh100() -> RunConfig:
     })
 
 
+def auto() -> RunConfig:
+    """The main job on this machine: `baseline` where CUDA is available, `cpu-small` otherwise."""
+    import torch
+
+    return baseline() if torch.cuda.is_available() else cpu_small()
+
+
 PRESETS: dict[str, Callable[[], RunConfig]] = {
+    "auto": auto,
     "baseline": baseline,
     "cpu-small": cpu_small,
     "smoke": smoke,

@@ -66,7 +66,8 @@ def test_pruning_reaches_a_reachable_target_with_decimal_bytes():
     emb_before = qts[-1].parts["q"].copy()
     size = _size(qts)
     start = size()
-    floor = prune_pm1(_int6_tensors(), ["mlp"], _size(_int6_tensors()), 0)["bytes_after"]  # all +-1 zeroed
+    other = _int6_tensors()
+    floor = prune_pm1(other, ["mlp"], _size(other), 0)["bytes_after"]  # every +-1 zeroed
     target = (start + floor) // 2  # reachable; decimal bytes, as the challenge counts (techniques.md pitfall 2)
     info = prune_pm1(qts, ["mlp"], size, target)
     assert info["reached"] and info["bytes_before"] == start
@@ -75,7 +76,7 @@ def test_pruning_reaches_a_reachable_target_with_decimal_bytes():
     zeros = sum(int((qt.parts["q"] == 0).sum()) for qt in qts[:3])
     assert zeros >= info["pruned"]
     # a target already met prunes nothing
-    assert prune_pm1(_int6_tensors(), ["mlp"], _size(_int6_tensors()), 10**9)["pruned"] == 0
+    assert prune_pm1(other, ["mlp"], _size(other), 10**9)["pruned"] == 0
 
 
 def test_pruning_says_when_a_target_is_unreachable():
