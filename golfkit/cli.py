@@ -5,6 +5,8 @@
     golfkit data fetch --variant sp1024 --train-shards N [--dir DIR]
     golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N]
     golfkit data verify DIR [--variant sp1024]
+    golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/runs_cli.py)
+    golfkit runs list | golfkit runs compare A B ...
 
 Under torchrun: `torchrun --standalone --nproc_per_node=8 -m golfkit train --preset baseline`.
 User mistakes print one line `golfkit: error: ...` and exit 2; no traceback.

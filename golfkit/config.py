@@ -122,7 +122,8 @@ class ModelConfig:
 
 @dataclass
 class OptimConfig:
-    """Muon for block matrices, Adam for the embedding, head and control tensors."""
+    """Muon for block matrices, AdamW (= the baseline's Adam while its wd is 0) for the embedding,
+    head and control tensors; the technique switches of issue #4 (golfkit/optim.py, averaging.py)."""
 
     matrix_lr: float = 0.04  # Muon
     scalar_lr: float = 0.04  # Adam on vectors/scalars and control matrices

@@ -60,13 +60,13 @@ class HessianCollector:
         self.handles = []
 
     def hessians(self) -> dict[str, Tensor]:
-        """Mean X^T X per weight name, summed over ranks when distributed, on CPU."""
+        """Mean X^T X per weight name, summed over ranks when distributed, on the model's device."""
         out = {}
         for key in sorted(self.h):
             total = all_reduce_sum(torch.cat([self.h[key].flatten(), torch.tensor([float(self.n[key])],
                                                                                      device=self.h[key].device)]))
             d = self.h[key].shape[0]
-            out[key] = (total[:-1].reshape(d, d) / total[-1].clamp_min(1.0)).cpu()
+            out[key] = total[:-1].reshape(d, d) / total[-1].clamp_min(1.0)
         return out
 
 

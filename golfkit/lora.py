@@ -93,6 +93,19 @@ class LoRASet:
         for ad in self.adapters():
             ad.rows = rows
 
-    def reset(self, reset_a: bool = True) -> None:
-        for ad in self.adapters():
-            ad.reset(reset_a)
+    @torch.no_grad()
+    def reset(self, docs: list[int], reset_a: bool = True) -> None:
+        """Fresh adapters for a new batch: B = 0; A_b re-drawn from a seed of (document id, site).
+
+        Seeding by document, not by batch slot or RNG state, keeps a document's score independent
+        of which documents share its batch or come before it in the queue (the causality test).
+        """
+        for i, ad in enumerate(self.adapters()):
+            ad.B.zero_()
+            if not reset_a:
+                continue
+            bound = 1.0 / math.sqrt(ad.A.size(-1))
+            for r, d in enumerate(docs):
+                g = torch.Generator().manual_seed(1_000_003 * d + i)
+                a = torch.rand(ad.A.shape[1:], generator=g) * (2 * bound) - bound
+                ad.A[r].copy_(a.to(ad.A.device))

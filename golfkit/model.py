@@ -74,14 +74,13 @@ class CastedLinear(nn.Linear):
 
 
 class Rotary(nn.Module):
-    """RoPE tables, cached per sequence length and device (half-split layout, as the baseline)."""
+    """RoPE cos/sin tables (half-split layout, as the baseline)."""
 
     def __init__(self, dim: int, base: float):
         super().__init__()
         self.dim, self.base = dim, base
         inv_freq = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
         self.register_buffer("inv_freq", inv_freq, persistent=False)
-        self._cache: tuple[int, torch.device, Tensor, Tensor] | None = None
 
     def set_ntk_scale(self, scale: float) -> None:
         """NTK-aware RoPE for eval longer than training: base' = base * s^(d/(d-2)); 1.0 = off, exactly.
@@ -91,16 +90,14 @@ class Rotary(nn.Module):
         base = self.base * scale ** (self.dim / (self.dim - 2)) if scale != 1.0 else self.base
         ar = torch.arange(0, self.dim, 2, dtype=torch.float32, device=self.inv_freq.device)
         self.inv_freq = 1.0 / (base ** (ar / self.dim))
-        self._cache = None
 
     def forward(self, seq_len: int, device: torch.device, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
-        # A table built under inference_mode (validation) cannot enter autograd: rebuild it for training.
-        stale = self._cache is not None and self._cache[2].is_inference() and not torch.is_inference_mode_enabled()
-        if self._cache is None or self._cache[0] != seq_len or self._cache[1] != device or stale:
-            t = torch.arange(seq_len, device=device, dtype=self.inv_freq.dtype)
-            freqs = torch.outer(t, self.inv_freq.to(device))
-            self._cache = (seq_len, device, freqs.cos()[None, None], freqs.sin()[None, None])
-        return self._cache[2].to(dtype), self._cache[3].to(dtype)
+        # Recomputed on every call (a (T, d/2) outer product: negligible, and fused under compile).
+        # A cached table would leak inference-mode tensors from validation into training and
+        # Python-side cache checks break torch.compile's fullgraph capture.
+        t = torch.arange(seq_len, device=device, dtype=self.inv_freq.dtype)
+        freqs = torch.outer(t, self.inv_freq.to(device))
+        return freqs.cos()[None, None].to(dtype), freqs.sin()[None, None].to(dtype)
 
 
 def apply_rotary(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:

@@ -65,7 +65,7 @@ def label(q: QuantConfig) -> str:
 # ----------------------------------------------------------------------------------
 def quantize_matrix(name: str, t: Tensor, pol: TensorPolicy, q: QuantConfig, h: Tensor | None) -> QTensor:
     """int<bits> per row/group by RTN or GPTQ; GPTQ + "search" scores each candidate clip by GPTQ's MSE (rec 03-25)."""
-    w = t.detach().float().cpu()
+    w = t.detach().float().to(h.device if h is not None else "cpu")  # GPTQ runs where the Hessian is (CUDA)
     group = pol.group_size if qformats.group_ok(w.shape[1], pol.group_size) else 0
     kw = dict(q=pol.clip_percentile, k=pol.clip_sigmas, lam=pol.hsd_lambda,
               h_diag=torch.diag(h) if h is not None else None)
@@ -87,7 +87,7 @@ def quantize_matrix(name: str, t: Tensor, pol: TensorPolicy, q: QuantConfig, h: 
     else:
         scale = qformats.choose_scale(w, pol.bits, group, pol.clip, **kw)
         codes = gptq.gptq_codes(w, h, scale, pol.bits, **gopts)
-    return qformats.int_qtensor(name, t, codes, scale, pol.bits, group, method="gptq", clip=pol.clip)
+    return qformats.int_qtensor(name, t, codes.cpu(), scale.cpu(), pol.bits, group, method="gptq", clip=pol.clip)
 
 
 def quantize_policy(model, sd: dict[str, Tensor], q: QuantConfig, hessians: dict[str, Tensor]) -> list[QTensor]:
@@ -95,7 +95,7 @@ def quantize_policy(model, sd: dict[str, Tensor], q: QuantConfig, hessians: dict
     fams = families(q)
     out = []
     for name, t in sd.items():
-        t = t.detach().cpu().contiguous()
+        dev_t, t = t.detach(), t.detach().cpu().contiguous()
         fam = model.tensor_family(name, control)
         if not t.is_floating_point():
             qt = quant.passthrough(name, t, "raw")
@@ -108,7 +108,7 @@ def quantize_policy(model, sd: dict[str, Tensor], q: QuantConfig, hessians: dict
         elif t.ndim != 2:
             qt = quant.quantize_int8_tensor(name, t)  # no row structure: the baseline's per-tensor int8
         else:
-            qt = quantize_matrix(name, t, fams[fam], q, hessians.get(name))
+            qt = quantize_matrix(name, dev_t, fams[fam], q, hessians.get(name))
         qt.meta["family"] = fam
         out.append(qt)
     return out
@@ -173,7 +173,7 @@ def build_tensors(sess) -> tuple[list[QTensor], dict[str, Tensor], dict[str, Any
     q, base = sess.cfg.quant, sess.base
     if q.scheme == "int8":
         return quant.quantize_state_dict_int8(base.state_dict(), set(base.tensor_names("scalar"))), {}, {}
-    sd = {k: v.detach().float().cpu() if v.is_floating_point() else v.detach().cpu() for k, v in base.state_dict().items()}
+    sd = {k: v.detach() for k, v in base.state_dict().items()}
     control = set(base.tensor_names("scalar"))
     fams = families(q)
     wanted = {n for n, t in sd.items() if t.ndim == 2 and t.numel() > q.passthrough_max_numel

@@ -63,7 +63,8 @@ def rtn_codes(w: Tensor, scale: Tensor, qmax: int) -> Tensor:
 
 def row_importance(w: Tensor, h_diag: Tensor) -> Tensor:
     """r_i of Hessian-aware SDClip, mean 1 over rows (PR #1412)."""
-    d = h_diag.float() / h_diag.float().mean().clamp_min(1e-12)
+    d = h_diag.float().to(w.device)
+    d = d / d.mean().clamp_min(1e-12)
     r = (w.abs() * d[None, :]).mean(dim=1)
     return r / r.mean().clamp_min(1e-12)
 

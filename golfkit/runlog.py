@@ -104,12 +104,33 @@ def env_info(world_size: int, device: torch.device) -> dict[str, Any]:
     return info
 
 
+# Modules a submission never ships: the command line, data preparation and the notebook
+# workbook. Everything else a run imported is counted.
+TOOLING_MODULES = {"cli", "__main__", "dataprep", "runs", "launch", "stats", "qreport"}
+
+
 def code_bytes(package: str = "golfkit") -> tuple[int, list[str]]:
-    """UTF-8 bytes of the package modules this process imported (what a submission must count).
+    """UTF-8 bytes of the package modules this run imported (what a submission must count).
 
     Until an export step bundles a run into one train_gpt.py, the code a run "used" is
-    every golfkit module loaded in this process.
+    every golfkit module loaded in this process, minus the tooling above.
     """
     files = sorted({m.__file__ for name, m in list(sys.modules.items())
-                    if (name == package or name.startswith(package + ".")) and getattr(m, "__file__", None)})
+                    if (name == package or name.startswith(package + ".")) and getattr(m, "__file__", None)
+                    and name.rpartition(".")[2] not in TOOLING_MODULES})
     return sum(Path(f).stat().st_size for f in files), [Path(f).name for f in files]
+
+
+def code_bytes_lzma(files: list[str], package_dir: Path | None = None) -> int:
+    """Bytes of the same code as an lzma+base85 self-extracting wrapper (what late records ship).
+
+    Reported beside the raw count, not instead of it: the challenge counts the train_gpt.py
+    that is submitted, and whether a wrapper is acceptable is a reviewer's call.
+    """
+    import base64
+    import lzma
+
+    root = package_dir or Path(__file__).resolve().parent
+    src = b"".join((root / f).read_bytes() for f in files)
+    stub = b"import lzma,base64;exec(lzma.decompress(base64.b85decode(b''))))"
+    return len(base64.b85encode(lzma.compress(src, preset=9))) + len(stub)

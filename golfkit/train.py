@@ -39,7 +39,7 @@ from golfkit.errors import GolfkitError
 from golfkit.eval import EvalResult, autocast_for, evaluate_flat
 from golfkit.model import GPT, count_params
 from golfkit.optim import build_optimizers, lr_multiplier, muon_momentum_at, newton_schulz
-from golfkit.runlog import RunLog, code_bytes, env_info
+from golfkit.runlog import RunLog, code_bytes, code_bytes_lzma, env_info
 
 ARTIFACT_NAME = "final_model.int8.golf"
 CHECKPOINT_NAME = "checkpoint.golf"  # full-precision weights, only with schedule.save_checkpoint
@@ -367,10 +367,11 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     path = run_dir / ARTIFACT_NAME
     sizes = export_artifact(sess, path)
     code, files = code_bytes()
+    code_lzma = code_bytes_lzma(files)
     total = sizes["bytes_model"] + code
     kind = f"{sizes.get('label', 'int8')}+{sizes.get('compressor', cfg.quant.compressor)}"  # e.g. int6+lzma
     log.line(f"Serialized model {kind}: {sizes['bytes_model']} bytes (payload:{sizes['payload_bytes']})")
-    log.line(f"Code size: {code} bytes ({len(files)} golfkit modules)")
+    log.line(f"Code size: {code} bytes ({len(files)} golfkit modules; {code_lzma} as an lzma+base85 wrapper)")
     log.line(f"Total submission size {kind}: {total} bytes")
     over = total > cfg.quant.budget_bytes
     if over:
@@ -389,6 +390,7 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         "quant_gap_bpb": rt.val_bpb - pre.val_bpb,
         "val_tokens": rt.val_tokens, "val_bytes": rt.val_bytes, "eval_seconds": rt.eval_seconds,
         "bytes_model": sizes["bytes_model"], "bytes_code": code, "bytes_total": total,
+        "bytes_code_lzma_wrapper": code_lzma,
         "budget_bytes": cfg.quant.budget_bytes, "over_budget": over, "code_files": files,
         "steps": steps, "train_time_ms": train_ms, "step_avg_ms": train_ms / max(steps, 1),
         "train_tokens": tokens, "tokens_per_s": tokens / max(train_ms / 1000.0, 1e-9),

@@ -265,6 +265,8 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
         q.requires_grad_(False)
     lora = LoRASet(work, list(c.targets), c.batch_docs, c.rank, c.alpha)
     lora.attach()
+    if mine:
+        lora.reset(mine[0], reset_a=True)
     state = {"opt": make_lora_opt(c, lora.parameters())}
     phases = Phases(e.phased, len(segs), e.phased.seq_len or c.context, ctx) if phased else None
     book = ScoreBook(luts, ctx.device, val.numel())
@@ -299,7 +301,7 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
         if i + 1 < len(steps) and steps[i + 1][0] != j:  # batch end: phases, then fresh adapters
             if phases is not None:
                 phases.after_batch([d for batch in mine[: j + 1] for d in batch], work, lora)
-            lora.reset(reset_a=c.a_init == "reset")
+            lora.reset(mine[j + 1], reset_a=c.a_init == "reset")
             state["opt"] = make_lora_opt(c, lora.parameters())
 
     score_then_adapt(len(steps), score, adapt, book, clock)
