@@ -30,6 +30,7 @@ def arm_config(preset: str, switch: str, seed: int, args: argparse.Namespace):
         "schedule.iterations": args.iters, "schedule.max_wallclock_seconds": 0.0,
         "schedule.warmdown_iters": max(args.iters // 3, 1), "schedule.val_loss_every": 0,
         "schedule.warmup_steps": 0,
+        **({"schedule.train_batch_tokens": args.batch_tokens} if args.batch_tokens else {}),
     })
     return cfg if switch == "baseline" else techniques.switched(cfg, switch)
 
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preset", default="cpu-small")
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--out", default="runs/ablate")
+    ap.add_argument("--batch-tokens", type=int, default=0, help="override schedule.train_batch_tokens (0 = preset's)")
     args = ap.parse_args(argv)
     switches = [s for s in args.switches.split(",") if s]
     for s in switches:

@@ -1,7 +1,7 @@
 """The `golfkit` command: train, eval, and data fetch/build/verify.
 
     golfkit train --preset P [--set key=value]... [--data DIR] [--run-dir DIR]
-    golfkit eval --artifact FILE [--data DIR]
+    golfkit eval --artifact FILE [--data DIR] [--method flat|sliding|doc|ttt-sgd|ttt-lora|ttt-phased] [--set key=value]...
     golfkit data fetch --variant sp1024 --train-shards N [--dir DIR]
     golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N]
     golfkit data verify DIR [--variant sp1024]
@@ -46,6 +46,9 @@ def _add_eval(sub) -> None:
     p.add_argument("--data", help="data folder (default: the data.dir stored in the artifact)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override eval-side config (e.g. eval.batch_tokens=65536, device=cpu)")
+    p.add_argument("--method", choices=["flat", "sliding", "doc", "ttt-sgd", "ttt-lora", "ttt-phased"],
+                   help="sets eval.method: flat (default), sliding windows, document-isolated, or score-first "
+                        "TTT (hyperparameters: --set eval.stride=64, eval.sgd.lr=..., eval.lora.rank=...)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -121,18 +124,31 @@ def cmd_eval(args) -> int:
     overrides = parse_set_args(args.sets)
     if args.data:
         overrides["data.dir"] = args.data
+    if args.method:
+        overrides["eval.method"] = args.method
     cfg = RunConfig.from_dict(art.config).override(overrides)
     ctx = dist.init(cfg.device)
     try:
         ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False)
         luts = build_byte_luts(load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size)
-        res = evaluate_artifact(Path(args.artifact), cfg, ctx, load_val_tokens(ds), luts)
+        e = cfg.eval
+        if e.method == "flat" and e.temperature == 1.0 and e.rope_scaling == "none":  # as `golfkit train` scores
+            res = evaluate_artifact(Path(args.artifact), cfg, ctx, load_val_tokens(ds), luts)
+        else:  # sliding / doc / TTT (golfkit/evalwin.py, golfkit/ttt.py) on the reloaded artifact
+            from golfkit.eval import evaluate
+            from golfkit.train import model_from_artifact
+
+            _, model = model_from_artifact(args.artifact, cfg, ctx.device)
+            res = evaluate(model, load_val_tokens(ds), luts, cfg, ctx)
     finally:
         dist.shutdown()
     if ctx.is_main:
         if args.json:
             print(json.dumps(res.to_dict()))
         else:
+            if cfg.eval.method != "flat":
+                print(f"eval_method:{cfg.eval.method} eval_time:{1000 * res.eval_seconds:.0f}ms "
+                      f"budget:{cfg.eval.time_budget_seconds:.0f}s over_budget:{res.over_budget}")
             print(f"final_int8_zlib_roundtrip val_loss:{res.val_loss:.4f} val_bpb:{res.val_bpb:.4f} "
                   f"eval_time:{1000 * res.eval_seconds:.0f}ms")
             print(f"final_int8_zlib_roundtrip_exact val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f}")

@@ -17,9 +17,9 @@ CTX = DistContext()
 def tiny_cfg(**overrides) -> RunConfig:
     base = {"model.vocab_size": V, "model.num_layers": 2, "model.model_dim": 32, "model.num_heads": 2,
             "model.num_kv_heads": 1, "schedule.train_seq_len": 32, "eval.batch_tokens": 512, "eval.stride": 8,
-            "eval.sgd.chunk_tokens": 64, "eval.sgd.lr": 0.05, "eval.lora.chunk_tokens": 8,
+            "eval.sgd.chunk_tokens": 96, "eval.sgd.lr": 0.05, "eval.lora.chunk_tokens": 16,
             "eval.lora.context": 32, "eval.lora.batch_docs": 4, "eval.lora.lr": 0.02,
-            "eval.phased.docs": 8, "eval.phased.phases": 2, "eval.phased.lr": 0.05}
+            "eval.phased.docs": 6, "eval.phased.phases": 2, "eval.phased.lr": 0.05}
     return RunConfig(device="cpu").override({**base, **overrides})
 
 
@@ -40,7 +40,7 @@ def tiny_luts(seed: int = 0) -> ByteLUTs:
                     torch.arange(V) < 2)
 
 
-def tiny_tokens(n: int = 700, docs: int = 12, seed: int = 0) -> torch.Tensor:
+def tiny_tokens(n: int = 480, docs: int = 8, seed: int = 0) -> torch.Tensor:
     g = torch.Generator().manual_seed(seed)
     t = torch.randint(2, V, (n,), generator=g, dtype=torch.int32)
     t[0] = BOS_ID

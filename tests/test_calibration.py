@@ -61,3 +61,15 @@ def test_config_guards():
     check_config(cfg.override({"quant.calib": "selfgen"}))
     with pytest.raises(GolfkitError, match="unknown family"):
         check_config(cfg.override({"quant.calib": "selfgen", "quant.prune_families": "attn"}))
+
+
+def test_quant_1290_preset_is_valid_and_self_calibrated():
+    from golfkit.quant import check_config
+
+    cfg = get_preset("quant-1290")
+    check_config(cfg)
+    q = cfg.quant
+    assert (q.scheme, q.compressor, q.calib, q.prune) == ("policy", "lzma", "selfgen", True)
+    assert (q.attention.bits, q.attention.method, q.mlp.bits, q.mlp.method) == (6, "gptq", 6, "gptq")
+    assert (q.embedding.bits, q.embedding.method) == (8, "rtn")
+    assert cfg.model == get_preset("baseline").model  # only the export differs from the baseline

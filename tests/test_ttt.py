@@ -15,13 +15,13 @@ MODES = {  # mode -> (overrides with adaptation on, the same with zero adaptatio
     "ttt-sgd": ({"eval.method": "ttt-sgd"}, {"eval.method": "ttt-sgd", "eval.sgd.epochs": 0},
                 {"eval.method": "sliding"}),
     "ttt-lora": ({"eval.method": "ttt-lora"}, {"eval.method": "ttt-lora", "eval.lora.steps_per_chunk": 0},
-                 {"eval.method": "doc", "eval.seq_len": 32, "eval.stride": 8}),
+                 {"eval.method": "doc", "eval.seq_len": 32, "eval.stride": 16}),
     "ttt-lora-warm": ({"eval.method": "ttt-lora", "eval.lora.a_init": "warm", "eval.lora.doc_order": "stream",
-                       "eval.lora.targets": "q,k,v,o,mlp,head", "eval.lora.alpha": 16.0, "eval.lora.optimizer": "adamw",
+                       "eval.lora.targets": "k,o,mlp,head", "eval.lora.alpha": 16.0, "eval.lora.optimizer": "adamw",
                        "eval.lora.weight_decay": 0.5}, None, None),
     "ttt-phased": ({"eval.method": "ttt-phased", "eval.lora.doc_order": "stream"},
                    {"eval.method": "ttt-phased", "eval.lora.steps_per_chunk": 0, "eval.phased.epochs": 0},
-                   {"eval.method": "doc", "eval.seq_len": 32, "eval.stride": 8}),
+                   {"eval.method": "doc", "eval.seq_len": 32, "eval.stride": 16}),
 }
 
 
@@ -75,10 +75,10 @@ def test_causality_trap_with_adaptation(mode):
     if zero is not None:
         _, z, _ = run(model, tokens, tiny_cfg(**zero))
         assert max(abs(a[p] - z[p]) for p in a) > 1e-3  # the adaptation really ran
-    for t in (90, 400):
-        _, b, _ = run(model, perturb_after(tokens, t), cfg)
-        diff = max(abs(a[p] - b[p]) for p in range(1, t + 1))
-        assert diff < 1e-5, (mode, t, diff)
+    t = 250
+    _, b, _ = run(model, perturb_after(tokens, t), cfg)
+    diff = max(abs(a[p] - b[p]) for p in range(1, t + 1))
+    assert diff < 1e-5, (mode, diff)
 
 
 def test_lora_longest_first_is_stream_causal_per_document():
@@ -86,8 +86,8 @@ def test_lora_longest_first_is_stream_causal_per_document():
     tokens, model = tiny_tokens(), tiny_model()
     cfg = tiny_cfg(**{"eval.method": "ttt-lora", "eval.lora.doc_order": "longest_first"})
     _, a, _ = run(model, tokens, cfg)
-    _, b, _ = run(model, perturb_after(tokens, 300), cfg)
-    assert max(abs(a[p] - b[p]) for p in range(1, 301)) < 1e-5
+    _, b, _ = run(model, perturb_after(tokens, 200), cfg)
+    assert max(abs(a[p] - b[p]) for p in range(1, 201)) < 1e-5
 
 
 def _book(n=50):
