@@ -64,6 +64,8 @@ def train_batches(files, n_batches: int, batch_tokens: int, seq_len: int, device
 def selfgen_batches(model, n_seqs: int, seq_len: int, temperature: float, batch: int, vocab: int,
                     device: torch.device, seed: int):
     """Yield batches of sequences sampled from `model` (each from one random token)."""
+    from golfkit.eval import autocast_for
+
     if temperature <= 0:
         raise GolfkitError(f"quant.selfgen_temperature must be positive, got {temperature}")
     gen = torch.Generator(device=device).manual_seed(seed)
@@ -73,8 +75,9 @@ def selfgen_batches(model, n_seqs: int, seq_len: int, temperature: float, batch:
         for start in range(0, n_seqs, batch):
             b = min(batch, n_seqs - start)
             seq = torch.randint(0, vocab, (b, 1), generator=gen, device=device)
-            for _ in range(seq_len - 1):
-                logits = model.logits(model.hidden(seq)[:, -1:]).float()[:, -1]
+            for _ in range(seq_len - 1):  # full forward per token, no KV cache (as the record)
+                with autocast_for(device):
+                    logits = model.logits(model.hidden(seq)[:, -1:]).float()[:, -1]
                 probs = torch.softmax(logits / temperature, dim=-1)
                 seq = torch.cat([seq, torch.multinomial(probs, 1, generator=gen)], dim=1)
             yield seq

@@ -154,14 +154,14 @@ def pass_ends(cfg: RunConfig) -> list[int]:
 # one trained run, every format; summaries and plots for the notebook
 # ----------------------------------------------------------------------------------
 def analyze(result: dict[str, Any], data_dir: str | Path, bits: list[int], methods: list[str],
-            n_seqs: int = 8) -> list[dict[str, Any]]:
+            n_seqs: int = 8, calib_batches: int = 8) -> list[dict[str, Any]]:
     """Per format: hidden-state errors per virtual position, weight error, quantized val_bpb and its gap.
 
     `result` is a workbook training result (its folder must hold checkpoint.golf).
     """
     cfg, model = load_float(result["dir"])
     toks = val_tokens(data_dir, cfg, n_seqs)
-    H = hessians(model, cfg, data_dir) if "gptq" in methods else {}
+    H = hessians(model, cfg, data_dir, calib_batches) if "gptq" in methods else {}
     rows = []
     for b in bits:
         for method in methods:
@@ -280,13 +280,13 @@ def available_compressors(names: list[str]) -> list[str]:
 
 
 def format_sweep(result: dict[str, Any], data_dir: str | Path, bits: list[int], methods: list[str],
-                 compressors: list[str]) -> list[dict[str, Any]]:
+                 compressors: list[str], calib_batches: int = 8) -> list[dict[str, Any]]:
     """One row per (bits, method, compressor): artifact bytes, quantized val_bpb and its gap.
 
     Quantization follows the export rule (small matrices stay fp16), so bytes are an artifact's.
     """
     cfg, model = load_float(result["dir"])
-    H = hessians(model, cfg, data_dir) if "gptq" in methods else {}
+    H = hessians(model, cfg, data_dir, calib_batches) if "gptq" in methods else {}
     rows = []
     for b in bits:
         for method in methods:

@@ -80,7 +80,7 @@ def quantize_matrix(name: str, t: Tensor, pol: TensorPolicy, q: QuantConfig, h: 
         for p in qformats.SEARCH_PERCENTILES:
             scale = qformats.choose_scale(w, pol.bits, group, "percentile", q=p)
             codes = gptq.gptq_codes(w, h, scale, pol.bits, **gopts)
-            mse = float(((codes * qformats.expand_scale(scale, w.shape[1]) - w) ** 2).mean())
+            mse = float(((codes.to(w.device) * qformats.expand_scale(scale, w.shape[1]) - w) ** 2).mean())
             if best is None or mse < best[0]:
                 best = (mse, codes, scale)
         _, codes, scale = best

@@ -30,7 +30,7 @@ from golfkit.atomic import atomic_write
 from golfkit.errors import GolfkitError
 
 SMOKE_VAL_TOKENS = 16_385  # 16,384 targets: 128 smoke-length sequences
-SMOKE_STEPS = 6
+SMOKE_STEPS = 4
 
 
 @dataclass
@@ -64,6 +64,14 @@ class Plan:
     def train_variants(self, variants: dict[str, dict[str, Any]], seeds: list[int] | None = None) -> list[dict]:
         """Every variant x every seed (seed-major, so a cut-short run still has every variant once)."""
         return [self.train(name, ov, seed) for seed in (seeds or self.seeds) for name, ov in variants.items()]
+
+    def pick(self, items: list, smoke_count: int) -> list:
+        """`items`, or only the first `smoke_count` of them in smoke mode (CI time)."""
+        return list(items)[:smoke_count] if self.smoke else list(items)
+
+    def smoke_or(self, value: Any, smoke_value: Any) -> Any:
+        """`value`, or `smoke_value` in smoke mode (e.g. fewer calibration batches)."""
+        return smoke_value if self.smoke else value
 
     def variants(self, ablations: dict[str, dict[str, Any]], baseline: str | None = "baseline",
                  smoke_count: int = 1) -> dict[str, dict]:

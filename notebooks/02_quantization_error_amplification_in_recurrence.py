@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -42,6 +44,7 @@ variants = {"flat": {"model.num_layers": 4}, "looped": {"model.num_layers": 4, "
 bits = [8, 6, 5]  # type: list  bit widths of the attention and MLP matrices
 methods = ["rtn", "gptq"]  # type: list  rtn and/or gptq
 analysis_seqs = 8  # type: int  validation sequences for the hidden-state errors
+calib_batches = 8  # type: int  training-stream batches for the GPTQ Hessians
 
 # %%
 # %matplotlib inline
@@ -66,7 +69,8 @@ workbook.show_table([{"variant": r["name"], "seed": r["seed"], "params": r["mode
 # ## 2. Quantize each float model; trace the error through depth
 
 # %%
-rows = [row for r in results for row in qerror.analyze(r, p.data_dir, bits, methods, analysis_seqs)]
+bits_used, calib = p.pick(bits, 2), p.smoke_or(calib_batches, 2)
+rows = [row for r in results for row in qerror.analyze(r, p.data_dir, bits_used, methods, analysis_seqs, calib)]
 summary = qerror.summary_rows(rows)
 workbook.show_table(summary)
 workbook.show_table(qerror.pass_rows(rows))

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -37,6 +39,7 @@ wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps
 bits = [8, 6, 5, 4]  # type: list  bit widths of the attention and MLP matrices
 methods = ["rtn", "gptq"]  # type: list  rtn and/or gptq
 compressors = ["zlib", "lzma", "zstd", "brotli"]  # type: list  compressors to try (missing ones are skipped)
+calib_batches = 8  # type: int  training-stream batches for the GPTQ Hessians
 
 # %%
 # %matplotlib inline
@@ -62,7 +65,8 @@ workbook.show_table([{"seed": r["seed"], "float val_bpb": r["pre_quant_val_bpb"]
 # ## 2. Every format x method x compressor
 
 # %%
-rows = [row for r in results for row in qerror.format_sweep(r, p.data_dir, bits, methods, comps)]
+bits_used, calib = p.pick(bits, 2), p.smoke_or(calib_batches, 2)
+rows = [row for r in results for row in qerror.format_sweep(r, p.data_dir, bits_used, methods, comps, calib)]
 fmt_rows = workbook.summarize_variants([{**x, "name": f"{x['format']} {x['compressor']}", "bytes_total": x["total bytes"]}
                                         for x in rows], "val_bpb")
 workbook.show_table(fmt_rows)
