@@ -26,7 +26,7 @@ def baseline() -> RunConfig:
 
 
 def cpu_small() -> RunConfig:
-    """~3.3M parameters, seq 256, 16K tokens/step: ~1.2 s/step on 2 cores."""
+    """3.0M parameters, seq 256, 16K tokens/step: ~3.7 s/step on 2 cores (BENCHMARKS.md)."""
     cfg = RunConfig(preset="cpu-small", device="cpu", compile="off")
     m = cfg.model
     m.num_layers, m.model_dim, m.num_heads, m.num_kv_heads = 6, 256, 4, 2

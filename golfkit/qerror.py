@@ -13,8 +13,9 @@ inputs, and the residual stream is recorded after every virtual position (every 
 
 Quantization goes through the export pipeline's own code (`golfkit.qexport.quantize_policy`,
 per-row int<bits> with the percentile clip, RTN or GPTQ), so what is measured here is what an
-artifact with that policy would hold. Only attention and MLP matrices change format; the
-embedding stays int8 as in the baseline (set `embedding_bits` to change that).
+artifact with that policy would hold. Only attention and MLP matrices change format. `analyze`
+keeps the embedding in fp16 (its error would enter every layer through x0 and mask the growth
+through the blocks); `format_sweep` (notebook 04) keeps the baseline's int8 embedding.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def policy(bits: int, method: str = "rtn", embedding_bits: int = 8, clip: str = 
     q = QuantConfig(scheme="policy", passthrough_max_numel=0 if all_matrices else 65_536)
     q.attention = TensorPolicy(bits=bits, method=method, clip=clip)
     q.mlp = TensorPolicy(bits=bits, method=method, clip=clip)
-    q.embedding = TensorPolicy(bits=embedding_bits)
+    # embedding_bits=0 keeps the embedding in fp16, so only the block matrices carry quantization error
+    q.embedding = TensorPolicy(bits=embedding_bits) if embedding_bits else TensorPolicy(format="fp16")
     return q
 
 
@@ -165,7 +167,7 @@ def analyze(result: dict[str, Any], data_dir: str | Path, bits: list[int], metho
     rows = []
     for b in bits:
         for method in methods:
-            qm, qts = quantized(model, cfg, b, method, H)
+            qm, qts = quantized(model, cfg, b, method, H, embedding_bits=0)
             sc = score(qm, cfg, data_dir)
             errs = layer_errors(model, qm, toks)
             rows.append({"variant": result["name"], "seed": result["seed"], "bits": b, "method": method,

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -23,15 +25,15 @@
 # the decoded documents; score a context-free (unigram) model as a floor; train one model per
 # seed with the `preset` and split its artifact bytes into model + code against the budget.
 #
-# Run it: `golfkit run notebooks/00_data_and_bpb.ipynb -p data_dir ../shared/data`
-# (`-p smoke True` for the seconds-long CI version, whose numbers mean nothing).
+# Run it: `golfkit run notebooks/00_data_and_bpb.ipynb`
+# (`-p data_dir data` for the full data; `-p smoke True` for the seconds-long CI version, whose numbers mean nothing).
 
 # %% tags=["parameters"]
 smoke = False  # type: bool  tiny model and a few steps (CI); numbers are meaningless
 nproc = 1  # type: int  processes per node: torchrun when > 1 (8 on 8xH100)
 preset = "cpu-small"  # type: str  golfkit preset: cpu-small on a CPU, baseline on 8xH100
 seeds = [1337, 42, 2025]  # type: list  one training run per seed
-data_dir = "data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/)
+data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/00_data_and_bpb"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
 

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -22,14 +24,14 @@
 # trained `preset`. Then train the preset and one ablation per switch, each over every seed, and
 # compare loss curves and the final (quantized, reloaded) val_bpb with a two-sided Welch test.
 #
-# Run it: `golfkit run notebooks/01_architecture.ipynb -p data_dir ../shared/data`.
+# Run it: `golfkit run notebooks/01_architecture.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 
 # %% tags=["parameters"]
 smoke = False  # type: bool  tiny model and a few steps (CI); numbers are meaningless
 nproc = 1  # type: int  processes per node: torchrun when > 1 (8 on 8xH100)
 preset = "cpu-small"  # type: str  golfkit preset: cpu-small on a CPU, baseline on 8xH100
 seeds = [1337, 42, 2025]  # type: list  one training run per seed and variant
-data_dir = "data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/)
+data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/01_architecture"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
 ablations = {"untied": {"model.tie_embeddings": False}, "mlp3x": {"model.mlp_mult": 3}, "softcap15": {"model.logit_softcap": 15.0}, "qk_gain1": {"model.qk_gain_init": 1.0}}  # type: dict  name to config overrides, each trained against the preset

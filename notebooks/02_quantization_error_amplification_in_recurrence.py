@@ -24,20 +24,21 @@
 # same physical blocks (same parameters: 4 blocks; looped = stem 1 + core 2 x 3 passes + tail 1,
 # 8 virtual layers), the looped model with Noisy QAT (uniform noise of one int6 step on the core
 # blocks, PR #363), and the 3x3 and 2x5 full-recurrence shapes. Then quantize every weight matrix of
-# each float model to int8/int6/int5, by round-to-nearest (RTN) and by GPTQ (Hessians from the
+# each float model's blocks to int8/int6/int5 (embedding kept fp16, so only the blocks carry
+# error), by round-to-nearest (RTN) and by GPTQ (Hessians from the
 # training stream), run float and quantized model on the same validation sequences, and record the
 # relative hidden-state error ||h_q − h|| / ||h|| after every virtual layer (loop passes unrolled),
 # plus the full-split val_bpb of each quantized model and its gap to the float model.
 # (`golfkit.qerror`; quantization is the export pipeline's own `qexport.quantize_policy`.)
 #
-# Run it: `golfkit run notebooks/02_quantization_error_amplification_in_recurrence.ipynb -p data_dir ../shared/data`.
+# Run it: `golfkit run notebooks/02_quantization_error_amplification_in_recurrence.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 
 # %% tags=["parameters"]
 smoke = False  # type: bool  tiny model and a few steps (CI); numbers are meaningless
 nproc = 1  # type: int  processes per node: torchrun when > 1 (8 on 8xH100)
 preset = "cpu-small"  # type: str  golfkit preset the variants override
 seeds = [1337, 42, 2025]  # type: list  one training run per seed and variant
-data_dir = "data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/)
+data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/02_quantization_error_amplification_in_recurrence"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
 variants = {"flat": {"model.num_layers": 4}, "looped": {"model.num_layers": 4, "model.loop_start": 1, "model.loop_end": 2, "model.num_loops": 2, "model.enable_looping_at": 0.0}, "looped_noisyqat": {"model.num_layers": 4, "model.loop_start": 1, "model.loop_end": 2, "model.num_loops": 2, "model.enable_looping_at": 0.0, "quant.scheme": "policy", "quant.attention.bits": 6, "quant.mlp.bits": 6, "quant.qat": "noisy", "quant.qat_layers": [1, 2]}, "core3x3": {"model.num_layers": 3, "model.loop_start": 0, "model.loop_end": 2, "model.num_loops": 2, "model.enable_looping_at": 0.0}, "core2x5": {"model.num_layers": 2, "model.loop_start": 0, "model.loop_end": 1, "model.num_loops": 4, "model.enable_looping_at": 0.0}}  # type: dict  name to config overrides of each trained model

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -24,14 +26,14 @@
 # the guards the methods run through (`golfkit.evalwin.ScoreBook`, `Scorer`) and show that it is refused.
 # (`golfkit.evalbench`.)
 #
-# Run it: `golfkit run notebooks/03_test_time_training.ipynb -p data_dir ../shared/data`.
+# Run it: `golfkit run notebooks/03_test_time_training.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 
 # %% tags=["parameters"]
 smoke = False  # type: bool  tiny model and a few steps (CI); numbers are meaningless
 nproc = 1  # type: int  processes per node: torchrun when > 1 (8 on 8xH100)
 preset = "cpu-small"  # type: str  golfkit preset: cpu-small on a CPU, baseline on 8xH100
 seeds = [1337, 42, 2025]  # type: list  one training run per seed
-data_dir = "data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/)
+data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/03_test_time_training"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
 methods = {"flat": {"eval.method": "flat"}, "sliding s64": {"eval.method": "sliding", "eval.stride": 64}, "doc s64": {"eval.method": "doc", "eval.stride": 64}, "ttt-sgd": {"eval.method": "ttt-sgd", "eval.stride": 64, "eval.sgd.chunk_tokens": 16384, "eval.sgd.epochs": 1}, "ttt-lora": {"eval.method": "ttt-lora", "eval.lora.context": 256, "eval.lora.chunk_tokens": 64}, "ttt-phased": {"eval.method": "ttt-phased", "eval.lora.context": 256, "eval.lora.chunk_tokens": 64, "eval.phased.docs": 100, "eval.phased.phases": 2}}  # type: dict  name to eval overrides, scored in this order

@@ -26,14 +26,14 @@
 # small tensors fp16 as the baseline), pack each into an artifact with every compressor, and score
 # each quantized model on the whole validation split. (`golfkit.qerror.format_sweep`.)
 #
-# Run it: `golfkit run notebooks/04_gptq_and_the_budget.ipynb -p data_dir ../shared/data`.
+# Run it: `golfkit run notebooks/04_gptq_and_the_budget.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 
 # %% tags=["parameters"]
 smoke = False  # type: bool  tiny model and a few steps (CI); numbers are meaningless
 nproc = 1  # type: int  processes per node: torchrun when > 1 (8 on 8xH100)
 preset = "cpu-small"  # type: str  golfkit preset: cpu-small on a CPU, baseline on 8xH100
 seeds = [1337, 42, 2025]  # type: list  one training run per seed
-data_dir = "data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/)
+data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/04_gptq_and_the_budget"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
 bits = [8, 6, 5, 4]  # type: list  bit widths of the attention and MLP matrices

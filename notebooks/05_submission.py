@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -23,14 +25,14 @@
 # earlier, `compare_runs`) with a one-sided Welch test of H0: mean(candidate) ≥ mean(other) − 0.005
 # (`golfkit.stats`, scipy.stats). Export submission.json and the per-seed logs.
 #
-# Run it: `golfkit run notebooks/05_submission.ipynb -p data_dir ../shared/data -p seeds "[1, 2, 3, 4, 5]"`.
+# Run it: `golfkit run notebooks/05_submission.ipynb -p data_dir ../shared/data -p seeds "[1, 2, 3, 4, 5]"` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 
 # %% tags=["parameters"]
 smoke = False  # type: bool  tiny model and a few steps (CI); numbers are meaningless
 nproc = 1  # type: int  processes per node: torchrun when > 1 (8 on 8xH100)
 preset = "cpu-small"  # type: str  golfkit preset: cpu-small on a CPU, baseline on 8xH100
 seeds = [1337, 42, 2025]  # type: list  one training run per seed and config
-data_dir = "data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/)
+data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/05_submission"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
 candidate = {"model.mlp_mult": 3}  # type: dict  config overrides of the candidate
