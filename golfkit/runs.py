@@ -34,6 +34,7 @@ from typing import Any
 
 from golfkit.atomic import atomic_write
 from golfkit.errors import GolfkitError
+from golfkit.runlog import git_info
 
 INDEX = "index.jsonl"
 KILLED_ENAMES = {"KeyboardInterrupt", "TrainingKilled", "CellTimeoutError", "DeadKernelError"}
@@ -283,7 +284,7 @@ def append_index(root: Path, record: dict) -> None:
 def write_env(path: Path) -> None:
     """What a reader needs to reproduce the run; no torch import (it costs seconds)."""
     env: dict[str, Any] = {"python": sys.version.split()[0], "platform": platform.platform(),
-                           "cpu_count": os.cpu_count(), **_git(Path(__file__).resolve().parent)}
+                           "cpu_count": os.cpu_count(), **git_info(Path(__file__).resolve().parent)}
     env["packages"] = {p: _version(p) for p in PACKAGES}
     env["pip_freeze"] = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
                                if d.metadata["Name"])
@@ -299,18 +300,6 @@ def _version(name: str) -> str | None:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
-
-
-def _git(where: Path) -> dict[str, Any]:
-    def git(*args: str) -> str | None:
-        try:
-            r = subprocess.run(["git", *args], cwd=where, capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return r.stdout.strip() if r.returncode == 0 else None
-
-    status = git("status", "--porcelain", "--untracked-files=no")
-    return {"git_commit": git("rev-parse", "HEAD"), "git_dirty": None if status is None else bool(status)}
 
 
 def read_index(root: str | Path = "runs") -> list[dict[str, Any]]:
