@@ -21,6 +21,8 @@ import math
 import torch
 from torch import Tensor, nn
 
+from golfkit.errors import GolfkitError
+
 SITES = {
     "q": lambda blk: blk.attn.c_q,
     "k": lambda blk: blk.attn.c_k,
@@ -82,7 +84,9 @@ class LoRASet:
     def attach(self) -> None:
         for owner, attr, ad in self.sites:
             if getattr(owner, attr) is not None:
-                raise RuntimeError(f"{type(owner).__name__}.{attr} already holds an adapter")
+                # e.g. a looped MLP whose slot holds the per-pass LoRA of golfkit/recurrence.py
+                raise GolfkitError(f"TTT LoRA cannot attach to {type(owner).__name__}.{attr}: the slot already holds "
+                                   f"an adapter (per-pass loop LoRA?); drop that target from eval.lora")
             setattr(owner, attr, ad)
 
     def detach(self) -> None:
