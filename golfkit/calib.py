@@ -15,20 +15,20 @@ accepts only `fineweb_train_*.bin`, and nothing here takes a token tensor.
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
 import torch
 from torch import Tensor
 
+from golfkit.data import refuse_non_train
 from golfkit.errors import GolfkitError
 
-TRAIN_SHARD = re.compile(r"fineweb_train_\d+\.bin")
-
-
 def check_train_files(files) -> list[Path]:
-    """Refuse anything that is not a list of training shard files, naming the offender."""
+    """Refuse anything that is not a list of training shard files, naming the offender.
+
+    The shard-name check is the training stream's own (`golfkit.data.refuse_non_train`).
+    """
     if isinstance(files, Tensor):
         raise GolfkitError("calibration takes training shard files, not a token tensor "
                            "(validation tokens must never calibrate a quantizer)")
@@ -38,8 +38,7 @@ def check_train_files(files) -> list[Path]:
     for f in files:
         if f.name.startswith("fineweb_val_"):
             raise GolfkitError(f"calibration refuses validation data {f.name}: only fineweb_train_*.bin may calibrate")
-        if not TRAIN_SHARD.fullmatch(f.name):
-            raise GolfkitError(f"calibration refuses {f.name}: only fineweb_train_*.bin shards are training data")
+    refuse_non_train(files)
     return files
 
 
