@@ -32,7 +32,10 @@ def format_name(qt) -> str:
 def bits_of(qt) -> int:
     if qt.format in ("int_row", "int_group"):
         return int(qt.meta["bits"])
-    return {"int8_row": 8, "int8_tensor": 8, "fp16": 16, "fp32": 32}.get(qt.format, 8 * qt.parts["w"].itemsize)
+    fixed = {"int8_row": 8, "int8_tensor": 8, "fp16": 16, "fp32": 32}
+    # (not dict.get(fmt, default): the default would be evaluated for every format, and only
+    # passthrough formats have a "w" part)
+    return fixed[qt.format] if qt.format in fixed else 8 * qt.parts["w"].itemsize
 
 
 def build_report(art: artifact.Artifact, sd: dict[str, Tensor], hess: dict[str, Tensor], nbytes: int) -> dict[str, Any]:
