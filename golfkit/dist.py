@@ -78,6 +78,12 @@ def all_reduce_max_flag(flag: bool, device: torch.device) -> bool:
     return bool(t.item())
 
 
+def sync(device: torch.device) -> None:
+    """Wait for queued CUDA work, so wall-clock timings measure the work itself (no-op on CPU)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def barrier() -> None:
     if dist.is_available() and dist.is_initialized():
         dist.barrier()

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from golfkit.data import ByteLUTs
-from golfkit.dist import DistContext, all_reduce_sum
+from golfkit.dist import DistContext, all_reduce_sum, sync
 
 
 @dataclass
@@ -107,8 +107,7 @@ def evaluate_flat(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, seq_len:
             chunk = val_tokens[s: s + n + 1].to(ctx.device, dtype=torch.int64)[None]
             x, y = chunk[:, :-1], chunk[:, 1:]
             acc.add(token_nll(model, x, y), x, y)
-    if ctx.device.type == "cuda":
-        torch.cuda.synchronize()
+    sync(ctx.device)
     model.train(was_training)
     return acc.result(time.perf_counter() - t0)
 

@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from golfkit.data import BOS_ID, ByteLUTs
-from golfkit.dist import DistContext
+from golfkit.dist import DistContext, sync
 from golfkit.errors import GolfkitError
 from golfkit.eval import BpbAccumulator, EvalResult, autocast_for
 
@@ -147,8 +147,7 @@ class Clock:
         self.t0, self.over = time.perf_counter(), False
 
     def elapsed(self) -> float:
-        if self.device.type == "cuda":
-            torch.cuda.synchronize()
+        sync(self.device)
         return time.perf_counter() - self.t0
 
     def check(self) -> None:

@@ -240,11 +240,6 @@ def prime_compile(sess: Session) -> None:
     zero_grad(sess)
 
 
-def sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
 def mean_across_ranks(t: torch.Tensor) -> float:
     if tdist.is_available() and tdist.is_initialized():
         t = t.clone()
@@ -277,15 +272,15 @@ def run_loop(sess: Session) -> dict[str, Any]:
     cap_ms = optim.budget_ms(s)  # the cap minus schedule.wallclock_reserve_seconds; None = no cap
     train_ms, stop_after, step, last_val = 0.0, None, 0, None
     sess.base.train()
-    sync(ctx.device)
+    dist.sync(ctx.device)
     t0 = time.perf_counter()
     while True:
         last = step == s.iterations or (stop_after is not None and step >= stop_after)
         if last or (s.val_loss_every > 0 and step % s.val_loss_every == 0):
-            sync(ctx.device)
+            dist.sync(ctx.device)
             train_ms += 1000.0 * (time.perf_counter() - t0)  # validation time is not training time
             last_val = validate(sess, step, train_ms)
-            sync(ctx.device)
+            dist.sync(ctx.device)
             t0 = time.perf_counter()
         if last:
             if stop_after is not None and step < s.iterations:
