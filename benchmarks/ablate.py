@@ -1,20 +1,28 @@
-"""Ablate issue #4's architecture switches against a preset's baseline: same seeds, same steps.
+"""Ablate issue #4's switches against a preset's baseline: same seeds, same steps.
 
     .venv/bin/python benchmarks/ablate.py --switches xsa_all,smear_gate --seeds 1337,1338 \\
         --iters 40 --data ../shared/data --out runs/ablate
+    # every switch (what LOG.md reports; one process: two 1-thread processes in parallel were
+    # 30% slower per step on the 2-core box, memory-bound), then the summary again at any time:
+    .venv/bin/python benchmarks/ablate.py --switches all --seeds 1337,42 --iters 40 --batch-tokens 6144 \\
+        --out runs/ablate_cpu_small_b6k_40it
+    .venv/bin/python benchmarks/ablate.py --switches all --seeds 1337,42 --out runs/... --summarize
 
 For every seed it trains the preset (default `cpu-small`) once as is and once per switch
-(`golfkit.techniques.SWITCHES`) through `golfkit.train.train(cfg, run_dir)`, with an
+(`golfkit.techniques.SWITCHES` and `RUN_SWITCHES`; `all` = both) through
+`golfkit.train.train(cfg, run_dir)`, with an
 iteration cap (no wall-clock cap, so every arm runs the same number of steps), then prints
 the roundtrip val_bpb, its delta vs the same seed's baseline (mean over seeds) and the
-step-time overhead. Runs stay under --out/<switch>_s<seed>/; a summary goes to
---out/summary.json. Numbers on a CPU with the mini data are "CPU-scale, mini data".
+step-time overhead. Runs stay under --out/<switch>_s<seed>/ (an arm whose metrics.json exists
+is not run again, so an interrupted ablation resumes); a summary goes to --out/summary.json.
+Step-time overheads compare arms run under the same conditions (same --threads, same load). Numbers on a CPU with the mini data are "CPU-scale, mini data".
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 import statistics
 import sys
 from pathlib import Path
@@ -29,7 +37,7 @@ def arm_config(preset: str, switch: str, seed: int, args: argparse.Namespace):
         "data.dir": str(args.data), "seed": seed,
         "schedule.iterations": args.iters, "schedule.max_wallclock_seconds": 0.0,
         "schedule.warmdown_iters": max(args.iters // 3, 1), "schedule.val_loss_every": 0,
-        "schedule.warmup_steps": 0,
+        "schedule.warmup_steps": 0, "schedule.train_log_every": 5, "eval.pre_quant": False,
         **({"schedule.train_batch_tokens": args.batch_tokens} if args.batch_tokens else {}),
     })
     return cfg if switch == "baseline" else techniques.switched(cfg, switch)
@@ -37,8 +45,14 @@ def arm_config(preset: str, switch: str, seed: int, args: argparse.Namespace):
 
 def run_arm(preset: str, switch: str, seed: int, args: argparse.Namespace) -> dict:
     run_dir = Path(args.out) / f"{switch}_s{seed}"
-    m = train(arm_config(preset, switch, seed, args), run_dir, echo=False)
-    row = {"switch": switch, "seed": seed, "val_bpb": m["val_bpb"], "pre_quant_val_bpb": m["pre_quant_val_bpb"],
+    done = run_dir / "metrics.json"
+    if done.exists():  # resume: the arm finished in an earlier invocation
+        m = json.loads(done.read_text())
+    elif args.summarize:
+        raise SystemExit(f"ablate: {done} missing; run the arm first")
+    else:
+        m = train(arm_config(preset, switch, seed, args), run_dir, echo=False)
+    row = {"switch": switch, "seed": seed, "val_bpb": m["val_bpb"], "pre_quant_val_bpb": m.get("pre_quant_val_bpb"),
            "step_avg_ms": m["step_avg_ms"], "steps": m["steps"], "model_params": m["model_params"],
            "bytes_model": m["bytes_model"], "run_dir": str(run_dir)}
     print(f"  {switch:>20s} seed {seed}: val_bpb {row['val_bpb']:.4f} step {row['step_avg_ms']:.0f} ms", flush=True)
@@ -71,26 +85,35 @@ def table(summary: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--switches", required=True, help=f"comma list of: {', '.join(techniques.SWITCHES)}")
+    ap.add_argument("--switches", required=True,
+                    help=f"'all', or a comma list of: {', '.join(techniques.ALL_SWITCHES)}")
     ap.add_argument("--seeds", default="1337,1338")
     ap.add_argument("--iters", type=int, default=40)
     ap.add_argument("--preset", default="cpu-small")
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--out", default="runs/ablate")
     ap.add_argument("--batch-tokens", type=int, default=0, help="override schedule.train_batch_tokens (0 = preset's)")
+    ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0 = torch's default)")
+    ap.add_argument("--summarize", action="store_true", help="only summarise finished arms under --out")
     args = ap.parse_args(argv)
-    switches = [s for s in args.switches.split(",") if s]
+    switches = techniques.ALL_SWITCHES if args.switches == "all" else [s for s in args.switches.split(",") if s]
     for s in switches:
-        if s not in techniques.SWITCHES:
+        if s not in techniques.ALL_SWITCHES:
             ap.error(f"unknown switch {s!r}")
+    if args.threads > 0:
+        import torch
+        torch.set_num_threads(args.threads)
     rows = []
-    for seed in (int(s) for s in args.seeds.split(",")):
-        for sw in ["baseline", *switches]:
+    for sw in ["baseline", *switches]:  # seeds inner: a stopped ablation has every finished switch paired
+        for seed in (int(s) for s in args.seeds.split(",")):
             rows.append(run_arm(args.preset, sw, seed, args))
     summary = summarize(rows)
     Path(args.out).mkdir(parents=True, exist_ok=True)
-    (Path(args.out) / "summary.json").write_text(json.dumps({"args": vars(args), "rows": rows, "summary": summary},
-                                                            indent=2))
+    # one process per seed writes its own partial summary; --summarize writes the joint one
+    name = "summary.json" if args.summarize else f"summary_s{args.seeds.replace(',', '_')}.json"
+    meta = {"args": vars(args), "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "rows": rows,
+            "summary": summary}
+    (Path(args.out) / name).write_text(json.dumps(meta, indent=2))
     print(table(summary))
     return 0
 

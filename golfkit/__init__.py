@@ -14,6 +14,8 @@ Thin modules, one job each:
     train      the loop (CPU/CUDA, torchrun DDP), export, roundtrip
     dist       torchrun environment and collectives
     runlog     train.log, metrics.jsonl, config/env/metrics.json
+    export     a run -> a submission folder with one standalone train_gpt.py
+    submission the entry point inside an exported train_gpt.py (the challenge's env vars)
     cli        the `golfkit` command
 """
 

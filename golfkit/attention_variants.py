@@ -86,9 +86,14 @@ def diff_lambda_init(layer_idx: int) -> float:
 
 def diff_attention(q: Tensor, k: Tensor, v: Tensor, lam: Tensor, lam_init: float) -> Tensor:
     """softmax(q1 k1) v - lambda * softmax(q2 k2) v, per-head RMS-normed, times (1 - lambda_init)."""
-    gqa = k.size(1) != q.size(1)
-    a1 = F.scaled_dot_product_attention(_subhead(q, 0), _subhead(k, 0), v, is_causal=True, enable_gqa=gqa)
-    a2 = F.scaled_dot_product_attention(_subhead(q, 1), _subhead(k, 1), v, is_causal=True, enable_gqa=gqa)
+    gqa, hd = k.size(1) != q.size(1), q.size(-1)
+    # Flash SDPA needs q, k and v of one head size (with only flash enabled on CUDA, hd/2-wide
+    # q, k beside hd-wide v raised "Invalid backend" on an H100): zero-pad the sub-heads back to
+    # hd, which leaves every dot product unchanged, and keep the sub-head's 1/sqrt(hd/2) scale.
+    sub = lambda x, j: F.pad(_subhead(x, j), (0, hd - hd // 2))  # noqa: E731
+    scale = (hd // 2) ** -0.5
+    a1 = F.scaled_dot_product_attention(sub(q, 0), sub(k, 0), v, is_causal=True, enable_gqa=gqa, scale=scale)
+    a2 = F.scaled_dot_product_attention(sub(q, 1), sub(k, 1), v, is_causal=True, enable_gqa=gqa, scale=scale)
     y = a1 - lam.to(a1.dtype)[None, :, None, None] * a2
     return F.rms_norm(y, (y.size(-1),)) * (1.0 - lam_init)
 

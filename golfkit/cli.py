@@ -7,6 +7,7 @@
     golfkit data verify DIR [--variant sp1024]
     golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/runs_cli.py)
     golfkit runs list | golfkit runs compare A B ...
+    golfkit export RUN_DIR --out DIR [--wrapper lzma|none]     (or --preset P [--set ...] instead of RUN_DIR)
 
 Under torchrun: `torchrun --standalone --nproc_per_node=8 -m golfkit train --preset baseline`.
 User mistakes print one line `golfkit: error: ...` and exit 2; no traceback.
@@ -70,12 +71,50 @@ def _add_data(sub) -> None:
     v.add_argument("--variant", default="sp1024")
 
 
+def _add_export(sub) -> None:
+    p = sub.add_parser("export", help="write a submission folder with one standalone train_gpt.py",
+                       description="Bundle the golfkit modules a run needs into one train_gpt.py (minified, by "
+                                   "default lzma+base85-wrapped) with README.md, submission.json, requirements.txt "
+                                   "and the run's log; refuses a run whose model + code bytes exceed the budget.")
+    p.add_argument("run_dir", nargs="?", help="a finished run folder (config.json, metrics.json, train.log)")
+    p.add_argument("--out", required=True, help="submission folder to create")
+    p.add_argument("--preset", help="export a preset's config instead of a run (no score, no budget check)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a field of --preset's config")
+    p.add_argument("--wrapper", choices=["lzma", "none"], default="lzma",
+                   help="lzma: self-extracting lzma+base85 stub (the records' form, smallest); none: plain bundle")
+    p.add_argument("--name", default="golfkit submission", help="submission name (README, submission.json)")
+    p.add_argument("--github-id", default="", help="your GitHub id (submission.json)")
+    p.add_argument("--data-dir", default="./data", help="data.dir baked into the script (default ./data)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+
+
+def cmd_export(args) -> int:
+    from golfkit.export import export_submission
+
+    if bool(args.run_dir) == bool(args.preset):
+        raise GolfkitError("export takes a run folder or --preset, not both and not neither")
+    cfg = None
+    if args.preset:
+        from golfkit.config import parse_set_args
+        from golfkit.presets import get_preset
+
+        cfg = get_preset(args.preset).override(parse_set_args(args.sets))
+    info = export_submission(args.out, cfg=cfg, run_dir=args.run_dir, wrapper=args.wrapper, name=args.name,
+                             github_id=args.github_id, data_dir=args.data_dir, force=args.force)
+    total = f", model {info['bytes_model']:,} = total {info['bytes_total']:,} bytes" if "bytes_total" in info else ""
+    print(f"wrote {args.out}/train_gpt.py: {info['bytes_code']:,} bytes of code ({info['modules']} modules, "
+          f"{info['wrapper']} wrapper){total}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="golfkit", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     _add_train(sub)
     _add_eval(sub)
     _add_data(sub)
+    _add_export(sub)
     # run/runs are listed here for --help only: golfkit.runs_cli parses them and is imported only for
     # those commands (a training process counts every golfkit module it imports as code bytes).
     sub.add_parser("run", add_help=False, help="execute a notebook as a recorded run under runs/<id>/ (run -h)")
@@ -179,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         from golfkit.qreport import cmd_quant
 
-        handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant}[args.cmd]
+        handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant,
+                   "export": cmd_export}[args.cmd]
     try:
         return handler(args)
     except GolfkitError as e:

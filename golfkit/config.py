@@ -312,6 +312,9 @@ class EvalConfig:
     """Validation: the whole split, every target scored once, by one method (golfkit/evalwin.py, ttt.py)."""
 
     batch_tokens: int = 524_288  # global validation tokens per forward batch
+    # also score the trained weights before export (the last-step val line, metrics' pre_quant_* and
+    # quant_gap_bpb); False skips that one evaluation (sweeps, ablations): the roundtrip score remains
+    pre_quant: bool = True
     # flat: the baseline's non-overlapping sequences; sliding: windows of seq_len every stride tokens
     # (rec 03-19_SlidingWindowEval); doc: sliding windows inside each document (rec 03-17 ablation);
     # ttt-*: score-first test-time training (techniques.md 2.3, 5.2, 5.3).

@@ -64,6 +64,23 @@ def picard(f: Map, z0: Tensor, max_iter: int, tol: float, early_exit: bool) -> t
     return z, stats
 
 
+def _mixing_weights(G: Tensor, lam: float) -> Tensor:
+    """The bordered normal equations of Anderson's least squares, in fp32 with autocast off.
+
+    Under CUDA bf16 autocast the Gram matrix would be bf16 and cuBLAS has no bf16 LU
+    ("lu_factor_cublas not implemented for 'BFloat16'", seen on an H100): solve in fp32.
+    """
+    B, n, dev = G.shape[0], G.shape[1], G.device
+    with torch.autocast(device_type=dev.type, enabled=False):
+        H = torch.zeros(B, n + 1, n + 1, dtype=torch.float32, device=dev)
+        H[:, 0, 1:] = 1.0
+        H[:, 1:, 0] = 1.0
+        H[:, 1:, 1:] = G @ G.transpose(1, 2) + lam * torch.eye(n, dtype=torch.float32, device=dev)
+        rhs = torch.zeros(B, n + 1, 1, dtype=torch.float32, device=dev)
+        rhs[:, 0] = 1.0
+        return torch.linalg.solve(H, rhs)[:, 1:]
+
+
 def anderson(f: Map, z0: Tensor, max_iter: int, tol: float, early_exit: bool, m: int = 5,
              lam: float = 1e-4) -> tuple[Tensor, SolveStats]:
     """Anderson acceleration (type II, mixing 1) over flattened per-sample states.
@@ -81,14 +98,7 @@ def anderson(f: Map, z0: Tensor, max_iter: int, tol: float, early_exit: bool, m:
     for k in range(1, max_iter):
         n = min(len(X), m)
         Xs, Fs = torch.stack(X[-n:], 1), torch.stack(F[-n:], 1)  # (B, n, N)
-        G = Fs - Xs
-        H = torch.zeros(B, n + 1, n + 1, dtype=z0.dtype, device=z0.device)
-        H[:, 0, 1:] = 1.0
-        H[:, 1:, 0] = 1.0
-        H[:, 1:, 1:] = G @ G.transpose(1, 2) + lam * torch.eye(n, dtype=z0.dtype, device=z0.device)
-        rhs = torch.zeros(B, n + 1, 1, dtype=z0.dtype, device=z0.device)
-        rhs[:, 0] = 1.0
-        alpha = torch.linalg.solve(H, rhs)[:, 1:]  # (B, n, 1)
+        alpha = _mixing_weights((Fs - Xs).float(), lam).to(Fs.dtype)  # (B, n, 1)
         z = (alpha.transpose(1, 2) @ Fs).squeeze(1)
         fz = flat(f(z.reshape(shape)))
         res = rel_residual(fz, z)

@@ -106,14 +106,15 @@ def env_info(world_size: int, device: torch.device) -> dict[str, Any]:
 
 # Modules a submission never ships: the command line, data preparation and the notebook
 # workbook. Everything else a run imported is counted.
-TOOLING_MODULES = {"cli", "__main__", "dataprep", "runs", "launch", "stats", "qreport"}
+TOOLING_MODULES = {"cli", "__main__", "dataprep", "runs", "launch", "stats"}
 
 
 def code_bytes(package: str = "golfkit") -> tuple[int, list[str]]:
     """UTF-8 bytes of the package modules this run imported (what a submission must count).
 
-    Until an export step bundles a run into one train_gpt.py, the code a run "used" is
-    every golfkit module loaded in this process, minus the tooling above.
+    In a checkout, every golfkit module loaded in this process minus the tooling above (an
+    upper bound on the exported train_gpt.py, which is minified and compressed: golfkit/export.py).
+    Inside an exported train_gpt.py every module's __file__ is the script, so this is its size.
     """
     files = sorted({m.__file__ for name, m in list(sys.modules.items())
                     if (name == package or name.startswith(package + ".")) and getattr(m, "__file__", None)

@@ -20,6 +20,7 @@ import torch
 from golfkit import quant
 from golfkit.config import ModelConfig, RunConfig
 from golfkit.errors import GolfkitError
+from golfkit.recurrence import middle_cycle_overrides
 
 
 def _last(m: ModelConfig, n: int) -> list[int]:
@@ -58,11 +59,67 @@ SWITCHES: dict[str, Callable[[ModelConfig], dict[str, Any]]] = {
 IDENTITY_AT_INIT = ("smear_gate", "bigram_hash", "value_embed", "attn_gate_narrow", "mtp4")
 
 
+def _loop(c: RunConfig) -> dict[str, Any]:
+    # rec 04-09's band of 3 (layers 3-5 of 11) x 3 passes from 35%, placed at layers 2-4 of cpu-small's 6
+    n = c.model.num_layers
+    return {"model.num_loops": 2, "model.loop_start": min(2, n - 1), "model.loop_end": min(4, n - 1),
+            "model.enable_looping_at": 0.35}
+
+
+def _carry(c: RunConfig) -> dict[str, Any]:
+    # PR #1801's frozen alpha/beta for a band of 3; a narrower band (small models) takes the leading block
+    o = _loop(c)
+    n = o["model.loop_end"] - o["model.loop_start"] + 1
+    return {**o, "model.recur_carry": True, "model.recur_beta": c.model.recur_beta[:n],
+            "model.recur_alpha": [row[:n] for row in c.model.recur_alpha[:n]]}
+
+
+def _steps(c: RunConfig, record_steps: int, record_total: int = 6000) -> int:
+    """A record's step count as the same fraction of this run (records train ~6,000 steps on 8xH100)."""
+    return max(1, round(record_steps * c.schedule.iterations / record_total))
+
+
+# Depth systems and optimizer/schedule switches: name -> overrides computed from the whole run config
+# (some scale a record's step counts to this run's `iterations`). Sources in golfkit/optim.py,
+# averaging.py, recurrence.py, deq.py, seedlora.py, mod.py and reference/techniques.md 1(a), 1(b).
+RUN_SWITCHES: dict[str, Callable[[RunConfig], dict[str, Any]]] = {
+    "loop": _loop,
+    "loop_lora": lambda c: {**_loop(c), "model.loop_lora_rank": 8},  # per-pass LoRA on the looped MLPs
+    "loop_carry": lambda c: _carry(c),
+    "middle_cycle": lambda c: middle_cycle_overrides(stem=1, core=2, tail=1, repeats=3),  # NR 03-21
+    "deq": lambda c: {"model.num_layers": 3, "model.deq_layer": 1},  # PR #1783 (the `deq` preset)
+    "seed_lora": lambda c: {"model.seed_lora_targets": ["mlp.fc", "mlp.proj"], "model.seed_lora_rank": 32},
+    "mod": lambda c: {"model.mod_layers": list(range(1, c.model.num_layers, 2))},  # PR #1783, capacity 0.5
+    "muoneq_r": lambda c: {"optim.muon_row_normalize": True},  # rec 04-03
+    "polar_express": lambda c: {"optim.muon_ns": "polar_express"},  # PR #1344 -> #1787
+    "momentum_099": lambda c: {"optim.muon_momentum": 0.99, "optim.muon_momentum_warmup_start": 0.92,
+                               "optim.muon_momentum_warmup_steps": _steps(c, 1500)},  # rec 03-19 onward
+    "muon_wd": lambda c: {"optim.muon_wd": 0.04},  # rec 03-20
+    "wd_taper": lambda c: {"optim.muon_wd": 0.04, "optim.wd_schedule": "taper"},  # PR #1729
+    "wd_ramp": lambda c: {"optim.muon_wd": 0.02, "optim.wd_schedule": "ramp"},  # PR #309/#675
+    "adam_wd": lambda c: {"optim.embed_wd": 0.085, "optim.scalar_wd": 0.02},  # SP4096/8192-era records
+    "grad_clip": lambda c: {"optim.grad_clip_norm": 0.3},  # rec 03-19_Seq2048
+    "warmdown_fraction": lambda c: {"schedule.warmdown_kind": "fraction", "schedule.warmdown_frac": 0.72},
+    "min_lr": lambda c: {"schedule.warmdown_kind": "fraction", "schedule.warmdown_frac": 0.72,
+                         "schedule.min_lr": 0.10},  # PR #1787 -> rec 04-23
+    # EMA 0.997 over ~6,000 steps: the same horizon as a fraction of this run is 0.997**(6000/iterations)
+    "ema": lambda c: {"optim.weight_averaging": "ema",
+                      "optim.ema_decay": round(0.997 ** (6000 / max(c.schedule.iterations, 1)), 6)},
+    "swa": lambda c: {"optim.weight_averaging": "swa", "optim.swa_every": _steps(c, 50)},  # rec 03-20
+    "lawa": lambda c: {"optim.weight_averaging": "lawa", "optim.lawa_every": _steps(c, 100)},  # PR #675
+    "seq_len_2x": lambda c: {"schedule.train_seq_len": 2 * c.schedule.train_seq_len},
+    "batch_2x": lambda c: {"schedule.train_batch_tokens": 2 * c.schedule.train_batch_tokens},
+}
+ALL_SWITCHES = [*SWITCHES, *RUN_SWITCHES]
+
+
 def switched(cfg: RunConfig, name: str) -> RunConfig:
-    """`cfg` with switch `name` on."""
-    if name not in SWITCHES:
-        raise GolfkitError(f"unknown switch '{name}' (known: {', '.join(SWITCHES)})")
-    return cfg.override(SWITCHES[name](cfg.model))
+    """`cfg` with switch `name` (architecture, depth system or optimizer/schedule) on."""
+    if name in SWITCHES:
+        return cfg.override(SWITCHES[name](cfg.model))
+    if name in RUN_SWITCHES:
+        return cfg.override(RUN_SWITCHES[name](cfg))
+    raise GolfkitError(f"unknown switch '{name}' (known: {', '.join(ALL_SWITCHES)})")
 
 
 def export_sizes(model: torch.nn.Module) -> tuple[int, int]:

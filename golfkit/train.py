@@ -279,7 +279,8 @@ def run_loop(sess: Session) -> dict[str, Any]:
         if last or (s.val_loss_every > 0 and step % s.val_loss_every == 0):
             dist.sync(ctx.device)
             train_ms += 1000.0 * (time.perf_counter() - t0)  # validation time is not training time
-            last_val = validate(sess, step, train_ms)
+            if not last or cfg.eval.pre_quant:
+                last_val = validate(sess, step, train_ms)
             dist.sync(ctx.device)
             t0 = time.perf_counter()
         if last:
@@ -303,7 +304,10 @@ def run_loop(sess: Session) -> dict[str, Any]:
     if sess.final_hooks:
         for hook in sess.final_hooks:
             hook(sess)
-        last_val = validate(sess, step, train_ms)  # the weights changed: re-score before export
+        if cfg.eval.pre_quant:
+            last_val = validate(sess, step, train_ms)  # the weights changed: re-score before export
+    if not cfg.eval.pre_quant:
+        last_val = None  # eval.pre_quant=false: only the roundtrip is scored
     return {"steps": step, "train_time_ms": train_ms, "pre_quant": last_val}
 
 
@@ -366,7 +370,8 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     total = sizes["bytes_model"] + code
     kind = f"{sizes.get('label', 'int8')}+{sizes.get('compressor', cfg.quant.compressor)}"  # e.g. int6+lzma
     log.line(f"Serialized model {kind}: {sizes['bytes_model']} bytes (payload:{sizes['payload_bytes']})")
-    log.line(f"Code size: {code} bytes ({len(files)} golfkit modules; {code_lzma} as an lzma+base85 wrapper)")
+    what = f"{len(files)} golfkit modules" if len(files) != 1 else files[0]  # one file: an exported train_gpt.py
+    log.line(f"Code size: {code} bytes ({what}; {code_lzma} as an lzma+base85 wrapper)")
     log.line(f"Total submission size {kind}: {total} bytes")
     over = total > cfg.quant.budget_bytes
     if over:
@@ -376,13 +381,13 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     if sizes.get("label", "int8") != "int8":  # the records' own label, beside the canonical line
         log.line(f"final_{sizes['label']}_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
     log.line(f"final_int8_zlib_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
-    pre: EvalResult = loop["pre_quant"]
+    pre: EvalResult | None = loop["pre_quant"]  # None when eval.pre_quant is off
     steps, train_ms = loop["steps"], loop["train_time_ms"]
     tokens = steps * cfg.schedule.train_batch_tokens
     return {
         "val_loss": rt.val_loss, "val_bpb": rt.val_bpb,
-        "pre_quant_val_loss": pre.val_loss, "pre_quant_val_bpb": pre.val_bpb,
-        "quant_gap_bpb": rt.val_bpb - pre.val_bpb,
+        "pre_quant_val_loss": pre and pre.val_loss, "pre_quant_val_bpb": pre and pre.val_bpb,
+        "quant_gap_bpb": pre and rt.val_bpb - pre.val_bpb,
         "val_tokens": rt.val_tokens, "val_bytes": rt.val_bytes, "eval_seconds": rt.eval_seconds,
         "bytes_model": sizes["bytes_model"], "bytes_code": code, "bytes_total": total,
         "bytes_code_lzma_wrapper": code_lzma,

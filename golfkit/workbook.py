@@ -272,20 +272,24 @@ def timed(fn, *args, **kwargs) -> tuple[Any, float]:
 
 def export_submission(results: list[dict[str, Any]], dest: str | Path, name: str, blurb: str = "",
                       author: str = "", github_id: str = "") -> Path:
-    """A records/-style folder: submission.json (the challenge's fields) + train_seed<N>.log per seed.
+    """A records/-style folder for the candidate's seeds (golfkit/export.py).
 
-    val_loss/val_bpb are the seed means (the README reports the mean of the seeds run);
-    bytes_total/bytes_code the largest over seeds. The standalone train_gpt.py a record also
-    needs is not produced here (no exporter exists yet).
+    train_gpt.py (the standalone bundle of the first seed's config; `SEED=...` selects the
+    others), its readable twin, README.md, requirements.txt, one train_seed<N>.log per seed, and
+    submission.json with the challenge's fields: val_loss/val_bpb are the seed means (the README
+    reports the mean of the seeds run), bytes_total the largest model over seeds + the exported
+    train_gpt.py. Refused (GolfkitError) when that total is over the budget.
     """
     from datetime import date
 
+    from golfkit.export import export_submission as export_run
+
     dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    n = len(results)
+    info = export_run(dest, run_dir=results[0]["dir"], name=name, github_id=github_id, force=True)
+    n, code = len(results), info["bytes_code"]
     sub = {"author": author, "github_id": github_id, "name": name, "blurb": blurb, "date": date.today().isoformat(),
            "val_loss": sum(r["val_loss"] for r in results) / n, "val_bpb": sum(r["val_bpb"] for r in results) / n,
-           "bytes_total": max(r["bytes_total"] for r in results), "bytes_code": max(r["bytes_code"] for r in results),
+           "bytes_total": max(r["bytes_model"] for r in results) + code, "bytes_code": code,
            "seeds": [r["seed"] for r in results], "seed_val_bpb": [r["val_bpb"] for r in results]}
     atomic_write(dest / "submission.json", json.dumps(sub, indent=2) + "\n")
     for r in results:

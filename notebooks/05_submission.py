@@ -23,7 +23,8 @@
 # per-seed val_loss (1) against a target with a one-sided one-sample t-test of
 # H0: mean ≥ target − 0.005, and (2) against the reference runs (and optionally runs recorded
 # earlier, `compare_runs`) with a one-sided Welch test of H0: mean(candidate) ≥ mean(other) − 0.005
-# (`golfkit.stats`, scipy.stats). Export submission.json and the per-seed logs.
+# (`golfkit.stats`, scipy.stats). Export the submission folder: one standalone train_gpt.py
+# (`golfkit export`), submission.json with the seed means, and the per-seed logs.
 #
 # Run it: `golfkit run notebooks/05_submission.ipynb -p data_dir ../shared/data -p seeds "[1, 2, 3, 4, 5]"` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 
@@ -101,13 +102,18 @@ plt.show()
 
 # %% [markdown]
 # ## 3. Export
-# submission.json with the challenge's fields (seed means) and one train log per seed.
+# The records' folder layout: `train_gpt.py` (every golfkit module the run needs, minified and
+# lzma+base85-wrapped: the counted code), `train_gpt_readable.py` for review, README.md,
+# requirements.txt, submission.json with the challenge's fields (seed means) and one log per seed.
+# The export refuses a candidate whose model + train_gpt.py bytes exceed 16,000,000.
 
 # %%
 dest = workbook.export_submission(cand, p.run_dir / "submission", submission_name,
                                   blurb=f"{p.preset} + {candidate}, {len(cand)} seeds")
 print(sorted(x.name for x in dest.iterdir()))
 print((dest / "submission.json").read_text())
+code = (dest / "train_gpt.py").stat().st_size
+print(f"train_gpt.py: {code:,} bytes (the run itself counted {cand[0]['bytes_code']:,} bytes of golfkit modules)")
 summary = p.record(results, headline="candidate", tests={k: t.to_dict() for k, t in tests.items()},
                    target_val_loss=target)
 
@@ -117,4 +123,5 @@ summary = p.record(results, headline="candidate", tests={k: t.to_dict() for k, t
 # t statistic, its degrees of freedom and p. Only "significant at p < 0.01" with a difference
 # beyond −0.005 nats clears the challenge's bar; anything else needs more seeds (see the
 # estimate) or a larger gain. Smoke runs use 2 seeds and a few steps: their verdicts are noise.
-# Not exported yet: the standalone train_gpt.py a records/ folder must contain.
+# The exported train_gpt.py reproduces a run's score exactly (tests/test_export.py runs it alone,
+# in a folder with nothing else, and compares `final_int8_zlib_roundtrip_exact`).

@@ -82,3 +82,16 @@ def test_identity_at_init_and_config_errors():
         GPT(deq_cfg(deq_layer=7))
     with pytest.raises(GolfkitError, match="damping"):
         GPT(deq_cfg(deq_phantom_damping=0.0))
+
+
+def test_anderson_runs_on_bf16_states():
+    """CUDA autocast hands the solver bf16 states; the small least-squares solve must still run
+    (cuBLAS and the CPU have no bf16 LU: it is done in fp32) and converge to the fixed point."""
+    from golfkit.deq import anderson
+
+    W = 0.5 * torch.eye(8) + 0.01 * torch.randn(8, 8, generator=torch.Generator().manual_seed(0))
+    b = torch.ones(8)
+    f = lambda z: (z.float() @ W.T + b).to(torch.bfloat16)  # noqa: E731  a contraction, fixed point (I-W)^-1 b
+    z, stats = anderson(f, torch.zeros(2, 4, 8, dtype=torch.bfloat16), max_iter=30, tol=1e-2, early_exit=True)
+    assert z.dtype == torch.bfloat16 and stats.residual < 1e-2
+    assert torch.allclose(z.float()[0, 0], torch.linalg.solve(torch.eye(8) - W, b), atol=0.05)

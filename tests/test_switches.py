@@ -206,3 +206,49 @@ def test_switch_report_smoke():
     assert rows["bigram_hash"]["d_params"] == 3072 * 112 + 112 * m.model_dim + 1
     assert rows["mtp4"]["d_params"] == 4 * m.vocab_size * m.model_dim and rows["mtp4"]["d_bytes"] == 0
     assert "| bigram_hash |" in techniques.format_report(list(rows.values()))
+
+
+# -- depth systems and optimizer/schedule switches (techniques.RUN_SWITCHES, benchmarks/ablate.py) --
+CPU40 = get_preset("cpu-small").override({"schedule.iterations": 40})
+
+
+@pytest.mark.parametrize("name", list(techniques.RUN_SWITCHES))
+def test_run_switch_changes_the_config_and_builds(name):
+    """Each switch is a valid override of cpu-small that changes something, and its model trains."""
+    cfg = techniques.switched(CPU40, name)
+    assert cfg.to_dict() != CPU40.to_dict()
+    small = techniques.switched(SMOKE.override({"schedule.iterations": 40}), name)  # fits the 2-layer model too
+    torch.manual_seed(0)
+    model = GPT(small.model)
+    model.param_groups()  # every parameter is claimed by an optimizer group
+    model(IDS[:, :-1], IDS[:, 1:]).backward()
+
+
+def test_run_switches_scale_record_step_counts_to_the_run():
+    assert techniques.switched(CPU40, "ema").optim.ema_decay == pytest.approx(0.997 ** 150, abs=1e-6)
+    assert techniques.switched(CPU40, "momentum_099").optim.muon_momentum_warmup_steps == 10  # 1500 of 6000
+    carry = techniques.switched(SMOKE, "loop_carry").model  # a band of 1 keeps PR #1801's leading entries
+    assert carry.recur_beta == [1.56] and carry.recur_alpha == [[0.23]]
+    assert set(techniques.ALL_SWITCHES) == set(techniques.SWITCHES) | set(techniques.RUN_SWITCHES)
+    with pytest.raises(GolfkitError, match="unknown switch 'nope'"):
+        techniques.switched(CPU40, "nope")
+
+
+def test_diff_attention_matches_the_explicit_formula():
+    """softmax(q1 k1/sqrt(hd/2)) v - lambda softmax(q2 k2/sqrt(hd/2)) v, RMS-normed, x (1 - lambda_init):
+    the zero-padded flash-friendly form (one head size for q, k, v) computes exactly this, GQA included."""
+    from golfkit.attention_variants import _subhead, diff_attention
+
+    g = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(2, h, 12, 16, generator=g) for h in (4, 2, 2))
+    lam = torch.tensor([0.1, 0.3, 0.5, 0.7])
+    mask = torch.ones(12, 12, dtype=torch.bool).tril()
+
+    def attn(j):
+        kk, vv = _subhead(k, j).repeat_interleave(2, 1), v.repeat_interleave(2, 1)
+        s = (_subhead(q, j) @ kk.transpose(-1, -2)) / 8 ** 0.5
+        return s.masked_fill(~mask, float("-inf")).softmax(-1) @ vv
+
+    y = attn(0) - lam[None, :, None, None] * attn(1)
+    ref = F.rms_norm(y, (16,)) * (1 - 0.2)
+    assert torch.allclose(diff_attention(q, k, v, lam, 0.2), ref, atol=1e-5)

@@ -17,6 +17,17 @@ REQUIRED_METRICS = {
 }
 
 
+def test_pre_quant_scoring_can_be_skipped(data_dir, tmp_path):
+    """eval.pre_quant=false (sweeps, ablations): no last-step val line, the roundtrip is still scored."""
+    from golfkit.train import train
+
+    m = train(smoke_config(data_dir, **{"eval.pre_quant": False, "schedule.iterations": 4}), tmp_path, echo=False)
+    assert m["pre_quant_val_bpb"] is None and m["quant_gap_bpb"] is None and math.isfinite(m["val_bpb"])
+    assert m["steps"] == 4 and m["train_time_ms"] > 0
+    log = (tmp_path / "train.log").read_text()
+    assert "val_loss:" not in log.split("final_int8")[0] and "final_int8_zlib_roundtrip_exact" in log
+
+
 def test_smoke_run_writes_every_file(smoke_run):
     run_dir, m = smoke_run
     for name in ("train.log", "metrics.jsonl", "config.json", "env.json", "metrics.json", "final_model.int8.golf"):
