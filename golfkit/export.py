@@ -61,16 +61,20 @@ def module_path(name: str) -> Path:
     return PACKAGE_DIR / "__init__.py" if name == "golfkit" else PACKAGE_DIR / f"{name.split('.', 1)[1]}.py"
 
 
+# runlog.submitted_code_bytes imports this module only outside a bundle (from a checkout); a bundle never needs it
+NEVER_BUNDLED = {"golfkit.export"}
+
+
 def module_closure(entry: str = ENTRY) -> list[str]:
     """Sorted golfkit module names reachable from `entry` by import statements (the package first)."""
-    seen, todo = {"golfkit"}, [entry]
+    seen, todo = {"golfkit", *NEVER_BUNDLED}, [entry]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
         todo += sorted(_imported(ast.parse(module_path(name).read_text())) - seen)
-    return sorted(seen, key=lambda n: (n != "golfkit", n))
+    return sorted(seen - NEVER_BUNDLED, key=lambda n: (n != "golfkit", n))
 
 
 class _DropDocstrings(ast.NodeTransformer):

@@ -193,7 +193,7 @@ def build_tensors(sess) -> tuple[list[QTensor], dict[str, Tensor], dict[str, Any
 def export_artifact(sess, path: Path) -> dict[str, Any]:
     """Quantize sess.base, choose the compressor, prune to size, write (rank 0); returns sizes and details."""
     from golfkit.qreport import build_report
-    from golfkit.runlog import code_bytes, write_json
+    from golfkit.runlog import submitted_code_bytes, write_json
 
     cfg, log = sess.cfg, sess.log
     q = cfg.quant
@@ -203,7 +203,7 @@ def export_artifact(sess, path: Path) -> dict[str, Any]:
     names = compress.candidates(q.compressor, q.byte_shuffle)
     art.compressor = names[0] if len(names) == 1 else compress.smallest(artifact.encode_body(art), names)
     if q.prune:
-        target = q.prune_target_bytes or q.budget_bytes - code_bytes()[0]
+        target = q.prune_target_bytes or q.budget_bytes - submitted_code_bytes(cfg)[0]
         info["prune"] = prune_pm1(qts, list(q.prune_families), lambda: len(artifact.pack(art)), target)
     for key, val in info.items():
         log.line(f"quant:{key} {val}")

@@ -122,16 +122,17 @@ def code_bytes(package: str = "golfkit") -> tuple[int, list[str]]:
     return sum(Path(f).stat().st_size for f in files), [Path(f).name for f in files]
 
 
-def code_bytes_lzma(files: list[str], package_dir: Path | None = None) -> int:
-    """Bytes of the same code as an lzma+base85 self-extracting wrapper (what late records ship).
+def submitted_code_bytes(cfg) -> tuple[int, str]:
+    """Bytes of the code a submission of this run counts, and what they are.
 
-    Reported beside the raw count, not instead of it: the challenge counts the train_gpt.py
-    that is submitted, and whether a wrapper is acceptable is a reviewer's call.
+    From a checkout or an installed golfkit: the train_gpt.py `golfkit export` writes for this
+    config (minified, lzma-wrapped; golfkit/export.py). Inside an exported train_gpt.py (where
+    golfkit.__file__ is the script): the script itself.
     """
-    import base64
-    import lzma
+    import golfkit
 
-    root = package_dir or Path(__file__).resolve().parent
-    src = b"".join((root / f).read_bytes() for f in files)
-    stub = b"import lzma,base64;exec(lzma.decompress(base64.b85decode(b''))))"
-    return len(base64.b85encode(lzma.compress(src, preset=9))) + len(stub)
+    if str(getattr(golfkit, "__file__", "")).endswith("__init__.py"):
+        from golfkit.export import bundle, wrap
+
+        return len(wrap(bundle(cfg), "lzma").encode()), "train_gpt.py as golfkit export writes it"
+    return code_bytes()[0], "this train_gpt.py"
