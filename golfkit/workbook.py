@@ -45,6 +45,7 @@ class Plan:
     nproc: int = 1
     base: dict[str, Any] = field(default_factory=dict)  # overrides applied to every training run
     timeout: float | None = None  # seconds per training run; None = the preset's own cap decides
+    val_tokens: int = 0  # >0: only the first val_tokens of the validation split are scored (stated in metrics)
     results: list[dict[str, Any]] = field(default_factory=list)
     train_seconds: float = 0.0  # wall time spent inside training subprocesses
 
@@ -92,7 +93,8 @@ class Plan:
         results = self.results if results is None else results
         head = [r for r in results if headline is None or r["name"] == headline] or results
         summary: dict[str, Any] = {"smoke": self.smoke, "preset": self.preset, "nproc": self.nproc,
-                                   "train_seconds": round(self.train_seconds, 2), "headline": headline}
+                                   "train_seconds": round(self.train_seconds, 2), "headline": headline,
+                                   "base_overrides": self.base, "val_tokens_cap": self.val_tokens}
         if head:
             bpb, loss = [r["val_bpb"] for r in head], [r["val_loss"] for r in head]
             summary.update(val_bpb=float(sum(bpb) / len(bpb)), val_loss=float(sum(loss) / len(loss)),
@@ -121,10 +123,16 @@ def _clean(obj: Any) -> Any:
 
 def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_dir: str | Path, nproc: int = 1,
          wallclock_seconds: float = 0.0, smoke_seeds: int = 1, smoke_steps: int = SMOKE_STEPS,
-         timeout: float | None = None, save_checkpoint: bool = False) -> Plan:
+         timeout: float | None = None, save_checkpoint: bool = False, overrides: dict[str, Any] | None = None,
+         val_tokens: int = 0) -> Plan:
     """Resolve a notebook's parameters into a Plan (and, in smoke mode, a trimmed data copy).
 
     save_checkpoint: every training run also writes its float weights (for later analysis).
+    overrides: dotted config overrides applied to every training run, after the smoke/wallclock
+      settings (a reduced protocol, e.g. {"schedule.iterations": 40}); checked against the preset now,
+      so a typo fails before any training starts.
+    val_tokens: >0 scores only the first val_tokens targets of the validation split (a data copy like smoke mode's):
+      faster analyses, noisier numbers; metrics.json records the cap. Not a challenge score.
     """
     if not seeds:
         raise GolfkitError("seeds is empty: give at least one seed")
@@ -134,15 +142,30 @@ def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_d
     if smoke:
         preset, seeds = "smoke", list(seeds[:smoke_seeds])
         base = {"schedule.iterations": smoke_steps, "schedule.train_log_every": 1}
-        data_dir = smoke_data(data_dir, run_dir / "smoke_data")
+        val_tokens = SMOKE_VAL_TOKENS - 1  # targets; the copy keeps one more token
     elif wallclock_seconds > 0:
         base["schedule.max_wallclock_seconds"] = float(wallclock_seconds)
     if save_checkpoint:
         base["schedule.save_checkpoint"] = True
-    p = Plan(smoke, preset, list(seeds), data_dir, run_dir, nproc, base, timeout)
+    base.update(overrides or {})
+    _check_overrides(preset, base)
+    if val_tokens > 0:
+        data_dir = smoke_data(data_dir, run_dir / ("smoke_data" if smoke else "val_head_data"), val_tokens + 1)
+    p = Plan(smoke, preset, list(seeds), data_dir, run_dir, nproc, base, timeout, max(val_tokens, 0))
     mode = "SMOKE (tiny model, a few steps: numbers are meaningless)" if smoke else "full"
     print(f"mode: {mode}\npreset: {preset}  nproc: {nproc}  seeds: {p.seeds}\ndata: {data_dir}\nrun_dir: {run_dir}")
+    if overrides:
+        print(f"overrides on every run: {overrides}")
+    if val_tokens > 0 and not smoke:
+        print(f"scoring the first {val_tokens:,} validation targets only (not a challenge score)")
     return p
+
+
+def _check_overrides(preset: str, base: dict[str, Any]) -> None:
+    """Apply `base` to the preset once, so an unknown key or bad value fails before training."""
+    from golfkit.presets import get_preset
+
+    get_preset(preset).override({k: v for k, v in base.items() if k != "seed"})
 
 
 def smoke_data(data_dir: Path, dest: Path, val_tokens: int = SMOKE_VAL_TOKENS) -> Path:

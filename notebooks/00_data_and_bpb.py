@@ -36,6 +36,8 @@ seeds = [1337, 42, 2025]  # type: list  one training run per seed
 data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/00_data_and_bpb"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
+overrides = {}  # type: dict  dotted config overrides applied to every training run (a reduced protocol, e.g. {"schedule.iterations": 40})
+val_tokens = 0  # type: int  score only the first N validation targets, 0 scores the whole split (faster, noisier, not a challenge score)
 
 # %%
 # %matplotlib inline
@@ -44,7 +46,7 @@ import matplotlib.pyplot as plt
 from golfkit import budget, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
-                  wallclock_seconds=wallclock_seconds)
+                  wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
 
 # %% [markdown]
 # ## 1. The shard format

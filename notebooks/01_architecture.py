@@ -34,6 +34,8 @@ seeds = [1337, 42, 2025]  # type: list  one training run per seed and variant
 data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/01_architecture"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
+overrides = {}  # type: dict  dotted config overrides applied to every training run (a reduced protocol, e.g. {"schedule.iterations": 40})
+val_tokens = 0  # type: int  score only the first N validation targets, 0 scores the whole split (faster, noisier, not a challenge score)
 ablations = {"untied": {"model.tie_embeddings": False}, "mlp3x": {"model.mlp_mult": 3}, "softcap15": {"model.logit_softcap": 15.0}, "qk_gain1": {"model.qk_gain_init": 1.0}}  # type: dict  name to config overrides, each trained against the preset
 
 # %%
@@ -44,7 +46,7 @@ from golfkit import budget, workbook
 from golfkit.presets import get_preset
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
-                  wallclock_seconds=wallclock_seconds)
+                  wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
 
 # %% [markdown]
 # ## 1. Parameters and bytes per component

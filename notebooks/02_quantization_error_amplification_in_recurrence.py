@@ -41,6 +41,8 @@ seeds = [1337, 42, 2025]  # type: list  one training run per seed and variant
 data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/02_quantization_error_amplification_in_recurrence"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
+overrides = {}  # type: dict  dotted config overrides applied to every training run (a reduced protocol, e.g. {"schedule.iterations": 40})
+val_tokens = 0  # type: int  score only the first N validation targets, 0 scores the whole split (faster, noisier, not a challenge score)
 variants = {"flat": {"model.num_layers": 4}, "looped": {"model.num_layers": 4, "model.loop_start": 1, "model.loop_end": 2, "model.num_loops": 2, "model.enable_looping_at": 0.0}, "looped_noisyqat": {"model.num_layers": 4, "model.loop_start": 1, "model.loop_end": 2, "model.num_loops": 2, "model.enable_looping_at": 0.0, "quant.scheme": "policy", "quant.attention.bits": 6, "quant.mlp.bits": 6, "quant.qat": "noisy", "quant.qat_layers": [1, 2]}, "core3x3": {"model.num_layers": 3, "model.loop_start": 0, "model.loop_end": 2, "model.num_loops": 2, "model.enable_looping_at": 0.0}, "core2x5": {"model.num_layers": 2, "model.loop_start": 0, "model.loop_end": 1, "model.num_loops": 4, "model.enable_looping_at": 0.0}}  # type: dict  name to config overrides of each trained model
 bits = [8, 6, 5]  # type: list  bit widths of the attention and MLP matrices
 methods = ["rtn", "gptq"]  # type: list  rtn and/or gptq
@@ -54,7 +56,7 @@ import matplotlib.pyplot as plt
 from golfkit import qerror, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
-                  wallclock_seconds=wallclock_seconds, save_checkpoint=True)
+                  wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens, save_checkpoint=True)
 
 # %% [markdown]
 # ## 1. Train the flat and looped models (float checkpoints kept)

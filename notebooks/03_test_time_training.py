@@ -36,6 +36,8 @@ seeds = [1337, 42, 2025]  # type: list  one training run per seed
 data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/03_test_time_training"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
+overrides = {}  # type: dict  dotted config overrides applied to every training run (a reduced protocol, e.g. {"schedule.iterations": 40})
+val_tokens = 0  # type: int  score only the first N validation targets, 0 scores the whole split (faster, noisier, not a challenge score)
 methods = {"flat": {"eval.method": "flat"}, "sliding s64": {"eval.method": "sliding", "eval.stride": 64}, "doc s64": {"eval.method": "doc", "eval.stride": 64}, "ttt-sgd": {"eval.method": "ttt-sgd", "eval.stride": 64, "eval.sgd.chunk_tokens": 16384, "eval.sgd.epochs": 1}, "ttt-lora": {"eval.method": "ttt-lora", "eval.lora.context": 256, "eval.lora.chunk_tokens": 64}, "ttt-phased": {"eval.method": "ttt-phased", "eval.lora.context": 256, "eval.lora.chunk_tokens": 64, "eval.phased.docs": 100, "eval.phased.phases": 2}}  # type: dict  name to eval overrides, scored in this order
 smoke_methods = 3  # type: int  how many methods the smoke run scores
 
@@ -46,7 +48,7 @@ import matplotlib.pyplot as plt
 from golfkit import evalbench, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
-                  wallclock_seconds=wallclock_seconds)
+                  wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
 chosen = p.variants(methods, baseline=None, smoke_count=smoke_methods)
 print(list(chosen))
 

@@ -36,6 +36,8 @@ seeds = [1337, 42, 2025]  # type: list  one training run per seed and config
 data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
 run_dir = "runs/scratch/05_submission"  # type: str  the run folder (golfkit run sets it)
 wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
+overrides = {}  # type: dict  dotted config overrides applied to every training run (a reduced protocol, e.g. {"schedule.iterations": 40})
+val_tokens = 0  # type: int  score only the first N validation targets, 0 scores the whole split (faster, noisier, not a challenge score)
 candidate = {"model.mlp_mult": 3}  # type: dict  config overrides of the candidate
 reference = {}  # type: dict  config overrides of the reference (the record to beat)
 target_val_loss = 0.0  # type: float  published record val_loss in nats, 0 uses the reference mean
@@ -52,7 +54,7 @@ import matplotlib.pyplot as plt
 from golfkit import compare, stats, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
-                  wallclock_seconds=wallclock_seconds, smoke_seeds=2)
+                  wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens, smoke_seeds=2)
 
 # %% [markdown]
 # ## 1. Multi-seed runs of the candidate and the reference

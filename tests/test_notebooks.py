@@ -7,6 +7,7 @@ as PNG files and embedded in executed.html.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 from pathlib import Path
@@ -19,7 +20,7 @@ from golfkit import runs
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-REQUIRED = {"smoke", "nproc", "preset", "seeds", "data_dir", "run_dir"}
+REQUIRED = {"smoke", "nproc", "preset", "seeds", "data_dir", "run_dir", "overrides", "val_tokens"}
 
 
 def ids(paths):
@@ -65,6 +66,10 @@ def test_parameters_and_story(path):
     params = runs.notebook_parameters(nb)
     assert REQUIRED <= set(params), f"{path.name} lacks {REQUIRED - set(params)}"
     assert all(p["type"] != "None" and p["help"] for p in params.values()), "every parameter needs # type: and help"
+    # papermill silently drops a line it cannot parse (e.g. '=' in the help text): then `-p NAME` is refused
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assigned = [t.id for node in ast.parse(cell.source).body for t in getattr(node, "targets", [])]
+    assert list(params) == assigned, f"papermill sees {list(params)}, the cell assigns {assigned}"
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for part in ("**Question.**", "**Method.**", "## Result"):
         assert part in text, f"{path.name} does not state its {part}"

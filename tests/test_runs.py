@@ -180,3 +180,21 @@ def test_sweep_checks_every_override_set_first(tmp_path):
     with pytest.raises(GolfkitError, match="unknown parameter 'lrr'"):
         runs.sweep(nb, [{"lr": 0.2}, {"lrr": 0.3}], seeds=[1, 2], runs_root=tmp_path / "runs")
     assert not (tmp_path / "runs").exists()
+
+
+def test_plan_overrides_and_val_head(tmp_path, data_dir):
+    """A notebook's `overrides` reach every run and a typo fails before training; `val_tokens` cuts val only."""
+    from golfkit import workbook
+    from golfkit.data import read_shard
+
+    with pytest.raises(GolfkitError, match="iteratons"):
+        workbook.plan(False, "cpu-small", [1], data_dir, tmp_path / "bad", overrides={"schedule.iteratons": 3})
+    p = workbook.plan(False, "cpu-small", [1], data_dir, tmp_path / "ok", overrides={"schedule.iterations": 3},
+                      val_tokens=1000)
+    assert p.base == {"schedule.iterations": 3} and p.val_tokens == 1000
+    vals = sorted(p.data_dir.glob("datasets/*/*_val_*.bin"))
+    trains = sorted(p.data_dir.glob("datasets/*/*_train_*.bin"))
+    assert vals and all(len(read_shard(v)) == 1001 for v in vals)  # 1,000 targets + the first context token
+    assert trains and all(t.is_symlink() for t in trains)  # training data untouched, not copied
+    summary = p.record([])
+    assert summary["val_tokens_cap"] == 1000 and summary["base_overrides"] == {"schedule.iterations": 3}
