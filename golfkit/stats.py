@@ -128,6 +128,24 @@ def two_sided_welch(a_values: Sequence[float], b_values: Sequence[float], alpha:
                       diff, 0.0, alpha)
 
 
+def paired(a_values: Sequence[float], b_values: Sequence[float], alpha: float = 0.05) -> TestResult:
+    """Do two run sets trained on the same seeds differ (two-sided paired t, `scipy.stats.ttest_rel`)?
+
+    Same seed = same init and data order in golfkit, so the per-seed differences carry far less
+    noise than the seed spread: the right test for ablations run seed by seed. a[i] pairs with b[i].
+    """
+    from scipy import stats
+
+    a, b = _arr(a_values, "paired a"), _arr(b_values, "paired b")
+    if a.size != b.size:
+        raise ValueError(f"paired test needs equal lengths, got {a.size} and {b.size}")
+    diff = float((a - b).mean())
+    if a.size < 2 or np.allclose(a - b, (a - b)[0]):  # n=1, or a constant shift (t undefined)
+        return TestResult("paired t", math.nan, math.nan, float(a.size - 1), diff, 0.0, alpha)
+    r = stats.ttest_rel(a, b)
+    return TestResult("paired t", float(r.statistic), float(r.pvalue), float(a.size - 1), diff, 0.0, alpha)
+
+
 def nats_to_bpb(nats_per_token: float, bytes_per_token: float) -> float:
     """A per-token loss difference in nats as bits per byte (the challenge's 0.005 nats ~ 0.003 bpb)."""
     return nats_per_token / (math.log(2.0) * bytes_per_token)

@@ -193,22 +193,58 @@ def smoke_data(data_dir: Path, dest: Path, val_tokens: int = SMOKE_VAL_TOKENS) -
 # ----------------------------------------------------------------------------------
 def summarize_variants(results: list[dict[str, Any]], key: str = "val_bpb",
                        reference: str | None = None) -> list[dict[str, Any]]:
-    """One row per variant: n, mean ± std, 95% CI, bytes, and a two-sided Welch test vs `reference`."""
+    """One row per variant: n, mean ± std, 95% CI, bytes, and its difference from `reference`.
+
+    Variants trained on the same seeds as the reference also get a paired t-test over those
+    seeds (same seed = same init and data order, so it sees through the seed spread); every
+    variant gets the two-sided Welch test, which ignores the pairing.
+    """
     names = list(dict.fromkeys(r["name"] for r in results))
     reference = reference or names[0]
-    ref_vals = [r[key] for r in results if r["name"] == reference]
+    ref_by_seed = {r["seed"]: r[key] for r in results if r["name"] == reference}
     rows = []
     for name in names:
-        vals = [r[key] for r in results if r["name"] == name]
+        mine = [r for r in results if r["name"] == name]
+        vals = [r[key] for r in mine]
         s = stats.summarize(vals)
         row = {"variant": name, "n": s.n, f"{key} mean": s.mean, "std": s.std, "95% CI ±": s.ci95,
-               "bytes_total": max(r["bytes_total"] for r in results if r["name"] == name),
-               "seeds": [r["seed"] for r in results if r["name"] == name]}
+               "bytes_total": max(r["bytes_total"] for r in mine), "seeds": [r["seed"] for r in mine]}
         if name != reference:
-            t = stats.two_sided_welch(vals, ref_vals)
+            t = stats.two_sided_welch(vals, list(ref_by_seed.values()))
             row[f"diff vs {reference}"], row["p (Welch)"] = t.diff, t.pvalue
+            both = [r for r in mine if r["seed"] in ref_by_seed]
+            if len(both) >= 2:
+                pt = stats.paired([r[key] for r in both], [ref_by_seed[r["seed"]] for r in both])
+                row["paired diff"], row["p (paired)"] = pt.diff, pt.pvalue
         rows.append(row)
     return rows
+
+
+def findings(rows: list[dict[str, Any]], key: str = "val_bpb", unit: str = "bpb", alpha: float = 0.05) -> list[str]:
+    """Plain sentences stating each variant's result with its numbers (what a notebook prints last).
+
+    Uses the paired test where `summarize_variants` has one, else Welch; "within noise" when
+    p >= alpha, so a reader never sees a ranking the seeds do not support.
+    """
+    ref = next(r for r in rows if not any(k.startswith("diff vs") for k in r))  # the reference has no diff
+    lines = [f"{ref['variant']}: {key} {ref[f'{key} mean']:.4f} ± {_num(ref['std'])} (std over n={ref['n']} seeds)"]
+    for r in (x for x in rows if x is not ref):
+        paired_ = "p (paired)" in r
+        diff = r["paired diff"] if paired_ else r[f"diff vs {ref['variant']}"]
+        p = r["p (paired)"] if paired_ else r["p (Welch)"]
+        test = "paired t" if paired_ else "Welch"
+        verdict = ("within seed noise" if not (isinstance(p, float) and p < alpha)
+                   else ("better" if diff < 0 else "worse"))
+        lines.append(f"{r['variant']}: {diff:+.4f} {unit} vs {ref['variant']} "
+                     f"({test} p={_num(p, 3)}, n={r['n']}): {verdict}")
+    return lines
+
+
+def _num(v: Any, digits: int = 4) -> str:
+    """A float to `digits` places (or significant digits for p-values), "n/a" when undefined."""
+    if not (isinstance(v, float) and math.isfinite(v)):
+        return "n/a"
+    return f"{v:.3g}" if digits == 3 else f"{v:.{digits}f}"
 
 
 def markdown_table(rows: list[dict[str, Any]], digits: int = 4) -> str:

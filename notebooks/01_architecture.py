@@ -79,6 +79,7 @@ results = p.train_variants(variants)
 # %%
 rows = workbook.summarize_variants(results, "val_bpb")
 workbook.show_table(rows)
+print("\n".join(workbook.findings(rows)))
 workbook.show_table([{"variant": r["name"], "seed": r["seed"], "val_bpb": r["val_bpb"],
                       "pre-quant val_bpb": r["pre_quant_val_bpb"], "bytes_total": r["bytes_total"],
                       "params": r["model_params"], "steps": r["steps"]} for r in results])

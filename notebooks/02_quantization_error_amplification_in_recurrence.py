@@ -94,6 +94,7 @@ plt.show()
 # %%
 float_rows = workbook.summarize_variants(results, "pre_quant_val_bpb", reference=results[0]["name"])
 workbook.show_table(float_rows)
+print("\n".join(workbook.findings(float_rows, "pre_quant_val_bpb")))
 record = p.record(results, headline=results[0]["name"], quant_summary=summary, pass_errors=qerror.pass_rows(rows),
                   float_variants=float_rows)
 print({k: record[k] for k in ("val_bpb", "val_bpb_summary", "seeds")})

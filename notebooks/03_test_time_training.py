@@ -64,6 +64,7 @@ workbook.show_table(rows)
 by_method = [{"name": row["method"], "seed": row["seed"], "val_bpb": row["val_bpb"], "bytes_total": 0} for row in rows]
 method_rows = workbook.summarize_variants(by_method, "val_bpb", reference=rows[0]["method"])
 workbook.show_table(method_rows)
+print("\n".join(workbook.findings(method_rows)))
 mean_rows = [{"method": m["variant"], "val_bpb": m["val_bpb mean"],
               "eval seconds": sum(r["eval seconds"] for r in rows if r["method"] == m["variant"]) / m["n"]}
              for m in method_rows]

@@ -72,6 +72,7 @@ rows = [row for r in results for row in qerror.format_sweep(r, p.data_dir, bits_
 fmt_rows = workbook.summarize_variants([{**x, "name": f"{x['format']} {x['compressor']}", "bytes_total": x["total bytes"]}
                                         for x in rows], "val_bpb")
 workbook.show_table(fmt_rows)
+print("\n".join(workbook.findings(fmt_rows)))
 
 # %%
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 4.2))

@@ -65,6 +65,7 @@ cand = [r for r in results if r["name"] == "candidate"]
 ref = [r for r in results if r["name"] == "reference"]
 rows = workbook.summarize_variants(results, "val_loss", reference="reference")
 workbook.show_table(rows)
+print("\n".join(workbook.findings(rows, "val_loss", unit="nats")))
 workbook.show_table([{"config": r["name"], "seed": r["seed"], "val_loss": r["val_loss"], "val_bpb": r["val_bpb"],
                       "bytes_total": r["bytes_total"]} for r in results])
 

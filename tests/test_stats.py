@@ -52,3 +52,29 @@ def test_units_and_planning():
     n_big_noise = stats.seeds_needed(std=0.006, improvement=0.01)
     assert n_small_noise is not None and n_big_noise is not None and n_small_noise < n_big_noise
     assert stats.seeds_needed(std=0.002, improvement=0.004) is None  # below the margin: never
+
+
+def test_paired_matches_scipy_and_sees_through_seed_spread():
+    base = [2.840, 2.833, 2.851]  # seed spread 0.009
+    arm = [b - 0.004 + e for b, e in zip(base, (0.0003, -0.0002, 0.0001))]
+    r = stats.paired(arm, base)
+    ref = st.ttest_rel(arm, base)
+    assert r.pvalue == pytest.approx(ref.pvalue) and r.diff == pytest.approx(-0.004, abs=1e-4)
+    assert r.pvalue < 0.01 < stats.two_sided_welch(arm, base).pvalue  # the pairing is what finds it
+    assert math.isnan(stats.paired([1.0, 2.0], [0.5, 1.5]).pvalue)  # a constant shift: t undefined, not 0
+    with pytest.raises(ValueError):
+        stats.paired([1.0, 2.0], [1.0])
+
+
+def test_findings_state_numbers_and_noise():
+    from golfkit import workbook
+
+    res = [{"name": n, "seed": s, "val_bpb": v, "bytes_total": 1}
+           for n, vals in (("base", (2.84, 2.83, 2.85)), ("good", (2.83, 2.821, 2.839)), ("same", (2.85, 2.82, 2.84)))
+           for s, v in zip((1, 2, 3), vals)]
+    lines = workbook.findings(workbook.summarize_variants(res))
+    assert lines[0].startswith("base: val_bpb 2.8400 ± 0.0100")
+    assert "good: -0.0100 bpb" in lines[1] and "paired t" in lines[1] and lines[1].endswith("better")
+    assert lines[2].endswith("within seed noise")
+    rows = workbook.summarize_variants(res, reference="same")  # the reference need not come first
+    assert workbook.findings(rows)[0].startswith("same:")
