@@ -59,28 +59,51 @@ def run_arm(preset: str, switch: str, seed: int, args: argparse.Namespace) -> di
     return row
 
 
-def summarize(rows: list[dict]) -> list[dict]:
-    """Per switch: mean val_bpb, mean paired delta vs baseline, step-time overhead (%)."""
+def summarize(rows: list[dict], step_ms: dict[str, float] | None = None) -> list[dict]:
+    """Per switch: mean val_bpb, paired deltas vs baseline per seed, step-time overhead (%).
+
+    step_ms: ms/step per switch from a clean `bench_step.py --out` run (same conditions for
+    every arm); without it the overhead comes from the arms' own step_avg_ms, which is only
+    meaningful when nothing else ran on the machine during the ablation.
+    """
     base = {r["seed"]: r for r in rows if r["switch"] == "baseline"}
     out = []
     for sw in dict.fromkeys(r["switch"] for r in rows):
         mine = [r for r in rows if r["switch"] == sw]
         deltas = [r["val_bpb"] - base[r["seed"]]["val_bpb"] for r in mine]
-        over = [r["step_avg_ms"] / base[r["seed"]]["step_avg_ms"] - 1 for r in mine]
+        if step_ms:
+            over = [step_ms[sw] / step_ms["baseline"] - 1] if sw in step_ms else []
+        else:
+            over = [r["step_avg_ms"] / base[r["seed"]]["step_avg_ms"] - 1 for r in mine]
         out.append({"switch": sw, "seeds": len(mine), "val_bpb": statistics.mean(r["val_bpb"] for r in mine),
+                    "per_seed": {r["seed"]: r["val_bpb"] for r in mine},
+                    "d_per_seed": {r["seed"]: d for r, d in zip(mine, deltas)},
                     "d_val_bpb": statistics.mean(deltas),
                     "d_sd": statistics.stdev(deltas) if len(deltas) > 1 else 0.0,
-                    "step_overhead_pct": 100 * statistics.mean(over),
+                    "step_ms": step_ms.get(sw) if step_ms else None,
+                    "step_overhead_pct": 100 * statistics.mean(over) if over else None,
                     "d_bytes_model": statistics.mean(r["bytes_model"] - base[r["seed"]]["bytes_model"] for r in mine)})
     return out
 
 
 def table(summary: list[dict]) -> str:
-    lines = ["| switch | seeds | val_bpb | d val_bpb (sd) | step overhead | d model bytes |", "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| switch | val_bpb per seed | Δ val_bpb (mean) | Δ per seed | step ms | step overhead | Δ model bytes |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for s in summary:
-        lines.append(f"| {s['switch']} | {s['seeds']} | {s['val_bpb']:.4f} | {s['d_val_bpb']:+.4f} ({s['d_sd']:.4f}) "
-                     f"| {s['step_overhead_pct']:+.1f}% | {s['d_bytes_model']:+,.0f} |")
+        vb = " / ".join(f"{v:.4f}" for v in s["per_seed"].values())
+        dv = " / ".join(f"{v:+.4f}" for v in s["d_per_seed"].values())
+        ms = f"{s['step_ms']:.0f}" if s.get("step_ms") else "—"
+        ov = f"{s['step_overhead_pct']:+.0f}%" if s["step_overhead_pct"] is not None else "—"
+        lines.append(f"| {s['switch']} | {vb} | **{s['d_val_bpb']:+.4f}** | {dv} | {ms} | {ov} | {s['d_bytes_model']:+,.0f} |")
     return "\n".join(lines)
+
+
+def load_step_times(path: str | None) -> dict[str, float] | None:
+    """{switch: ms/step} from a bench_step.py --out JSON (arms that errored are left out)."""
+    if not path:
+        return None
+    meta = json.loads(Path(path).read_text())
+    return {r["switch"]: r["ms_per_step"] for r in meta["rows"] if "ms_per_step" in r}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-tokens", type=int, default=0, help="override schedule.train_batch_tokens (0 = preset's)")
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0 = torch's default)")
     ap.add_argument("--summarize", action="store_true", help="only summarise finished arms under --out")
+    ap.add_argument("--step-times", help="bench_step.py --out JSON: take step overheads from it (clean timings)")
     args = ap.parse_args(argv)
     switches = techniques.ALL_SWITCHES if args.switches == "all" else [s for s in args.switches.split(",") if s]
     for s in switches:
@@ -107,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     for sw in ["baseline", *switches]:  # seeds inner: a stopped ablation has every finished switch paired
         for seed in (int(s) for s in args.seeds.split(",")):
             rows.append(run_arm(args.preset, sw, seed, args))
-    summary = summarize(rows)
+    summary = summarize(rows, load_step_times(args.step_times))
     Path(args.out).mkdir(parents=True, exist_ok=True)
     # one process per seed writes its own partial summary; --summarize writes the joint one
     name = "summary.json" if args.summarize else f"summary_s{args.seeds.replace(',', '_')}.json"
