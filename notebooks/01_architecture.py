@@ -98,9 +98,11 @@ print({k: summary[k] for k in ("val_bpb", "val_bpb_summary", "bytes_total", "see
 
 # %% [markdown]
 # ## Result and what it means
-# The tables give each variant's mean val_bpb ± std over the seeds listed, and the difference
-# from the preset with its Welch p-value. A difference whose p-value is above 0.05 is not
-# distinguishable from seed noise at this scale; say so rather than rank such variants.
+# The tables give each variant's mean val_bpb ± std over the seeds listed and its difference
+# from the preset: a paired t-test over the shared seeds (same seed = same init and data order,
+# so it sees through the seed spread) and a Welch test that ignores the pairing. The printed
+# findings use the paired test; a difference with p above 0.05 is reported as within seed noise
+# rather than ranked.
 # The component table shows where a larger model would spend the budget: the block matrices
 # dominate; the tied embedding is small at vocab 1024 but grows 4x at sp4096.
 # Numbers from ../shared/data on a CPU are CPU-scale, mini-data numbers.

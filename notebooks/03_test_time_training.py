@@ -88,7 +88,8 @@ print({k: summary[k] for k in ("val_bpb", "val_bpb_summary", "seeds")})
 # %% [markdown]
 # ## Result and what it means
 # The method table gives each method's mean val_bpb over the seeds listed, its difference from flat
-# with a Welch p-value, and its evaluation time. Sliding windows give every scored token a long
+# (paired t-test over the seeds: every method scores the same trained model; Welch alongside), and
+# its evaluation time. Sliding windows give every scored token a long
 # context; document isolation removes cross-document context (it can cost or help depending on
 # whether the previous document predicts the next); TTT adds adaptation on already-scored tokens.
 # Gains that are not larger than the seed spread are not established at this scale.

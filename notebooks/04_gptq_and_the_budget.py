@@ -100,7 +100,7 @@ print({k: summary[k] for k in ("val_bpb", "val_bpb_summary", "seeds")})
 # %% [markdown]
 # ## Result and what it means
 # The format table gives, per format and compressor, the mean val_bpb over the seeds listed and
-# its difference from int8 (first row) with a Welch p-value; the frontier plots bytes against val_bpb.
+# its difference from int8 (first row) with a paired t-test over the seeds (and Welch); the frontier plots bytes against val_bpb.
 # A format is worth it when the parameters it frees (last table) buy more val_bpb than its
 # quantization gap costs; GPTQ's value is the vertical distance between its curve and RTN's at
 # equal bytes. Smoke models are too small for most matrices to be quantized at all (the export keeps
