@@ -138,3 +138,15 @@ def test_bad_ttt_settings_are_user_errors():
         run(tiny_model(), tiny_tokens(), tiny_cfg(**{"eval.method": "ttt-lora", "eval.lora.chunk_tokens": 64}))
     with pytest.raises(GolfkitError, match="freeze_blocks"):
         run(tiny_model(), tiny_tokens(), tiny_cfg(**{"eval.method": "ttt-sgd", "eval.sgd.freeze_blocks": 3}))
+
+
+def test_phased_warns_when_no_phase_can_fire(capsys):
+    """Phases fire at batch ends: one batch holding every document never reaches one (notebook 03's first run)."""
+    tokens, model = tiny_tokens(), tiny_model()
+    on = {"eval.method": "ttt-phased", "eval.lora.doc_order": "stream"}
+    r_fire, _, _ = run(model, tokens, tiny_cfg(**on))  # batches of 4 docs, bounds at 3 and 6 docs
+    assert "WARNING ttt-phased" not in capsys.readouterr().err
+    r_none, _, _ = run(model, tokens, tiny_cfg(**on, **{"eval.lora.batch_docs": 64}))
+    assert "phase(s) never ran" in capsys.readouterr().err
+    r_lora, _, _ = run(model, tokens, tiny_cfg(**{**on, "eval.method": "ttt-lora", "eval.lora.batch_docs": 64}))
+    assert r_none.val_bpb == pytest.approx(r_lora.val_bpb, abs=1e-7)  # what the warning is about
