@@ -128,3 +128,8 @@ summary = p.record(results, headline="candidate", tests={k: t.to_dict() for k, t
 # estimate) or a larger gain. Smoke runs use 2 seeds and a few steps: their verdicts are noise.
 # The exported train_gpt.py reproduces a run's score exactly (tests/test_export.py runs it alone,
 # in a folder with nothing else, and compares `final_int8_zlib_roundtrip_exact`).
+#
+# **Recorded run** `runs/20261122_05_submission_cpu-small_40it` (mlp3x vs cpu-small, 40 steps x 6,144 tokens, 3
+# seeds, first 65,536 targets; CPU-scale, mini data): −0.0266 nats (4.8054 ± 0.0067 vs 4.8320 ± 0.0093), p = 0.015
+# (one-sample) and 0.018 (Welch): five times the margin and still not significant at p < 0.01 with 3 seeds.
+
