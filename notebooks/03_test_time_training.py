@@ -97,3 +97,11 @@ print({k: summary[k] for k in ("val_bpb", "val_bpb_summary", "seeds")})
 # unscored target, and the scorer's distributions summing to 1 over the whole vocabulary.
 # The headline val_bpb in metrics.json is the training roundtrip's (flat) score.
 # Numbers from ../shared/data on a CPU are CPU-scale, mini-data numbers.
+#
+# **Recorded runs** `runs/20261122_03_test_time_training_cpu-small_40it` and `…_40it_b4` (40 steps x 6,144 tokens,
+# 3 seeds, first 16,384 targets = 13 documents; CPU-scale, mini data): paired over seeds, ttt-lora −0.074 bpb
+# (p=0.0004) at ~30 s of eval vs ~2 s flat; sliding, doc and ttt-sgd within noise (|Δ| ≤ 0.0005): a 40-step model
+# uses little context, so only per-document adaptation pays. ttt-phased needs a phase boundary before the end: with
+# batches of 64 documents (first run) none fires and it equals ttt-lora (golfkit now warns); with batch_docs=4 two
+# phases ran and moved val_bpb by −0.0001.
+
