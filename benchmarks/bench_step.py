@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     names = ["baseline", *techniques.ALL_SWITCHES] if args.switches == "all" else args.switches.split(",")
     base = get_preset(args.preset).override({"data.dir": args.data, **parse_set_args(args.sets)})
+    # The first arm of a process measured ~10% slow on CPU (allocator, thread pool and page cache
+    # warming up: muon_wd 1,505 ms first vs 1,307-1,431 later; baseline 1,395 first vs 1,342
+    # after another arm, LOG.md 2026-11-22 session 3), which skewed every overhead. Warm up once, untimed.
+    measure(base, 2)
     rows = []
     for name in names:
         cfg = base if name == "baseline" else techniques.switched(base, name)
