@@ -236,15 +236,13 @@ def findings(rows: list[dict[str, Any]], key: str = "val_bpb", unit: str = "bpb"
         verdict = ("within seed noise" if not (isinstance(p, float) and p < alpha)
                    else ("better" if diff < 0 else "worse"))
         lines.append(f"{r['variant']}: {diff:+.4f} {unit} vs {ref['variant']} "
-                     f"({test} p={_num(p, 3)}, n={r['n']}): {verdict}")
+                     f"({test} p={_num(p, ".3g")}, n={r['n']}): {verdict}")
     return lines
 
 
-def _num(v: Any, digits: int = 4) -> str:
-    """A float to `digits` places (or significant digits for p-values), "n/a" when undefined."""
-    if not (isinstance(v, float) and math.isfinite(v)):
-        return "n/a"
-    return f"{v:.3g}" if digits == 3 else f"{v:.{digits}f}"
+def _num(v: Any, spec: str = ".4f") -> str:
+    """A float formatted with `spec`, or "n/a" when undefined (n < 2, a constant paired shift)."""
+    return format(v, spec) if isinstance(v, float) and math.isfinite(v) else "n/a"
 
 
 def markdown_table(rows: list[dict[str, Any]], digits: int = 4) -> str:
