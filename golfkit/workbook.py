@@ -236,7 +236,7 @@ def findings(rows: list[dict[str, Any]], key: str = "val_bpb", unit: str = "bpb"
         verdict = ("within seed noise" if not (isinstance(p, float) and p < alpha)
                    else ("better" if diff < 0 else "worse"))
         lines.append(f"{r['variant']}: {diff:+.4f} {unit} vs {ref['variant']} "
-                     f"({test} p={_num(p, ".3g")}, n={r['n']}): {verdict}")
+                     f"({test} p={_num(p, '.3g')}, n={r['n']}): {verdict}")
     return lines
 
 
