@@ -112,6 +112,8 @@ def load_step_times(paths: str | None) -> dict[str, float] | None:
         for r in json.loads(Path(path).read_text())["rows"]:
             if "ms_per_step" in r:
                 best[r["switch"]] = min(best.get(r["switch"], math.inf), r["ms_per_step"])
+    if "baseline" not in best:  # every overhead is relative to it
+        raise SystemExit(f"ablate: no baseline arm in --step-times {paths}")
     return best
 
 

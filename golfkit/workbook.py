@@ -11,7 +11,7 @@ pattern of every notebook:
 
 Smoke mode (CI, `-p smoke True`) swaps in the `smoke` preset, a few steps, the first
 `smoke_seeds` seeds, and a copy of the data whose validation split is cut to
-`SMOKE_VAL_TOKENS` tokens (scoring the whole mini split twice would dominate a smoke run).
+`SMOKE_VAL_TARGETS` targets (scoring the whole mini split twice would dominate a smoke run).
 Smoke numbers only show that the path works; they mean nothing.
 """
 
@@ -29,7 +29,7 @@ from golfkit import launch, stats
 from golfkit.atomic import atomic_write
 from golfkit.errors import GolfkitError
 
-SMOKE_VAL_TOKENS = 16_385  # 16,384 targets: 128 smoke-length sequences
+SMOKE_VAL_TARGETS = 16_384  # 128 smoke-length sequences
 SMOKE_STEPS = 4
 
 
@@ -45,7 +45,7 @@ class Plan:
     nproc: int = 1
     base: dict[str, Any] = field(default_factory=dict)  # overrides applied to every training run
     timeout: float | None = None  # seconds per training run; None = the preset's own cap decides
-    val_tokens: int = 0  # >0: only the first val_tokens of the validation split are scored (stated in metrics)
+    val_tokens: int = 0  # >0: only the first val_tokens validation targets are scored (stated in metrics)
     results: list[dict[str, Any]] = field(default_factory=list)
     train_seconds: float = 0.0  # wall time spent inside training subprocesses
 
@@ -142,7 +142,7 @@ def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_d
     if smoke:
         preset, seeds = "smoke", list(seeds[:smoke_seeds])
         base = {"schedule.iterations": smoke_steps, "schedule.train_log_every": 1}
-        val_tokens = SMOKE_VAL_TOKENS - 1  # targets; the copy keeps one more token
+        val_tokens = SMOKE_VAL_TARGETS
     elif wallclock_seconds > 0:
         base["schedule.max_wallclock_seconds"] = float(wallclock_seconds)
     if save_checkpoint:
@@ -150,7 +150,7 @@ def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_d
     base.update(overrides or {})
     _check_overrides(preset, base)
     if val_tokens > 0:
-        data_dir = smoke_data(data_dir, run_dir / ("smoke_data" if smoke else "val_head_data"), val_tokens + 1)
+        data_dir = val_head_copy(data_dir, run_dir / ("smoke_data" if smoke else "val_head_data"), val_tokens)
     p = Plan(smoke, preset, list(seeds), data_dir, run_dir, nproc, base, timeout, max(val_tokens, 0))
     mode = "SMOKE (tiny model, a few steps: numbers are meaningless)" if smoke else "full"
     print(f"mode: {mode}\npreset: {preset}  nproc: {nproc}  seeds: {p.seeds}\ndata: {data_dir}\nrun_dir: {run_dir}")
@@ -168,8 +168,8 @@ def _check_overrides(preset: str, base: dict[str, Any]) -> None:
     get_preset(preset).override({k: v for k, v in base.items() if k != "seed"})
 
 
-def smoke_data(data_dir: Path, dest: Path, val_tokens: int = SMOKE_VAL_TOKENS) -> Path:
-    """A copy of `data_dir` with each validation split cut to `val_tokens` (train shards linked)."""
+def val_head_copy(data_dir: Path, dest: Path, targets: int) -> Path:
+    """A copy of `data_dir` whose validation split keeps its first `targets` targets (train shards linked)."""
     from golfkit.data import read_shard, write_shard
 
     if not (data_dir / "datasets").is_dir():
@@ -181,7 +181,7 @@ def smoke_data(data_dir: Path, dest: Path, val_tokens: int = SMOKE_VAL_TOKENS) -
         out.parent.mkdir(parents=True, exist_ok=True)
         if "_val_" in src.name:
             if src.name.endswith("000000.bin"):  # the head of the split is enough
-                write_shard(out, read_shard(src)[:val_tokens])
+                write_shard(out, read_shard(src)[: targets + 1])  # + the first context token
         else:
             out.symlink_to(src.resolve())
     shutil.copytree(data_dir / "tokenizers", dest / "tokenizers", symlinks=True)
