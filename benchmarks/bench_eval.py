@@ -23,7 +23,7 @@ import torch
 from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
 from golfkit.dist import DistContext
 from golfkit.eval import evaluate
-from golfkit.train import model_from_artifact
+from golfkit.reload import model_from_artifact
 
 
 def methods(L: int, docs_phased: int) -> list[tuple[str, dict]]:

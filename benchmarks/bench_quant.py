@@ -21,14 +21,14 @@ import time
 import torch
 
 from golfkit import artifact, compress
-from golfkit.calib import train_batches
 from golfkit.config import QuantConfig
 from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
 from golfkit.dist import DistContext
 from golfkit.eval import evaluate_flat
-from golfkit.gptq import collect_hessians
-from golfkit.qexport import roundtrip_state
-from golfkit.train import model_from_artifact
+from golfkit.quant.calib import train_batches
+from golfkit.quant.gptq import collect_hessians
+from golfkit.quant.policy import roundtrip_state
+from golfkit.reload import model_from_artifact
 
 # name -> (method, clip) of the attention + MLP policy
 METHODS = {"RTN": ("rtn", "percentile"), "GPTQ-lite": ("rtn", "search"), "SDClip": ("rtn", "sdclip"),

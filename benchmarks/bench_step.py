@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from golfkit import dist, techniques, train
+from golfkit import dist, reload, techniques, train
 from golfkit.config import parse_set_args
 from golfkit.data import DistributedTokenLoader
 from golfkit.presets import get_preset
@@ -50,7 +50,7 @@ def measure(cfg, steps: int) -> dict:
         times.append(1000 * (time.perf_counter() - t0))
     peak = torch.cuda.max_memory_allocated() // 2**20 if ctx.device.type == "cuda" else None
     out = {"ms_per_step": statistics.median(times), "ms_min": min(times), "peak_mib": peak,
-           "device": str(ctx.device), "compiled": train.use_compile(cfg, ctx.device)}
+           "device": str(ctx.device), "compiled": reload.use_compile(cfg, ctx.device)}
     del sess, loader
     gc.collect()
     torch._dynamo.reset()  # a fresh compile per arm; no graph reused across models

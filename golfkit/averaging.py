@@ -12,7 +12,7 @@ says which state was exported, and how many updates or snapshots it holds.)
   `swa_last_frac` of training (thwu1: 0.4).
 * LAWA (PR #675): the uniform mean of the last `lawa_k` snapshots taken every `lawa_every` steps.
 
-Mechanics: `install(sess)` adds a step hook (collect) and a final hook (swap in) to the
+Mechanics: `install_hooks(sess)` adds a step hook (collect) and a final hook (swap in) to the
 Session (train.py runs final hooks after the loop, then re-validates, then exports). Only
 parameters are averaged (buffers are not trained). Every rank holds the same weights, so
 every rank computes the same average: no communication.
@@ -29,7 +29,7 @@ from torch import Tensor, nn
 from golfkit.config import OptimConfig
 
 if TYPE_CHECKING:  # train.py imports this module
-    from golfkit.train import Session
+    from golfkit.session import Session
 
 
 def _params(model: nn.Module) -> dict[str, Tensor]:
@@ -117,7 +117,7 @@ class Averager:
         sess.log.metric(kind="averaging", weight_averaging=self.kind, exported=self.kind, count=self.count)
 
 
-def install(sess: "Session") -> Averager | None:
+def install_hooks(sess: "Session") -> Averager | None:
     """Hook the configured averaging into the session; None (and no hooks) when it is off."""
     cfg = sess.cfg.optim
     if cfg.weight_averaging == "none":

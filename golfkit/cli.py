@@ -5,7 +5,7 @@
     golfkit data fetch --variant sp1024 --train-shards N [--dir DIR]
     golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N]
     golfkit data verify DIR [--variant sp1024]
-    golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/runs_cli.py)
+    golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/lab/commands.py)
     golfkit runs list | golfkit runs compare A B ...
     golfkit export RUN_DIR --out DIR [--wrapper lzma|none]     (or --preset P [--set ...] instead of RUN_DIR)
 
@@ -115,13 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_eval(sub)
     _add_data(sub)
     _add_export(sub)
-    # run/runs are listed here for --help only: golfkit.runs_cli parses them and is imported only for
+    # run/runs are listed here for --help only: golfkit.lab.commands parses them and is imported only for
     # those commands (a training process counts every golfkit module it imports as code bytes).
     sub.add_parser("run", add_help=False, help="execute a notebook as a recorded run under runs/<id>/ (run -h)")
     sub.add_parser("runs", add_help=False, help="list and compare recorded runs (runs -h)")
-    from golfkit import qreport  # golfkit quant report RUN_DIR (issue #3)
+    from golfkit.quant import report  # golfkit quant report RUN_DIR
 
-    qreport.add_parsers(sub)
+    report.add_parsers(sub)
     return parser
 
 
@@ -157,7 +157,7 @@ def cmd_eval(args) -> int:
     from golfkit import artifact, dist
     from golfkit.config import RunConfig, parse_set_args
     from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
-    from golfkit.train import evaluate_artifact
+    from golfkit.reload import evaluate_artifact
 
     art = artifact.load(args.artifact)  # checks integrity before anything else
     overrides = parse_set_args(args.sets)
@@ -173,9 +173,9 @@ def cmd_eval(args) -> int:
         e = cfg.eval
         if e.method == "flat" and e.temperature == 1.0 and e.rope_scaling == "none":  # as `golfkit train` scores
             res = evaluate_artifact(Path(args.artifact), cfg, ctx, load_val_tokens(ds), luts)
-        else:  # sliding / doc / TTT (golfkit/evalwin.py, golfkit/ttt.py) on the reloaded artifact
+        else:  # sliding / doc / TTT (golfkit/eval/windows.py, golfkit/eval/ttt.py) on the reloaded artifact
             from golfkit.eval import evaluate
-            from golfkit.train import model_from_artifact
+            from golfkit.reload import model_from_artifact
 
             _, model = model_from_artifact(args.artifact, cfg, ctx.device)
             res = evaluate(model, load_val_tokens(ds), luts, cfg, ctx)
@@ -211,12 +211,12 @@ def cmd_data(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] in (["run"], ["runs"]):
-        from golfkit import runs_cli
+        from golfkit.lab import commands
 
-        args, handler = runs_cli.parse(argv)
+        args, handler = commands.parse(argv)
     else:
         args = build_parser().parse_args(argv)
-        from golfkit.qreport import cmd_quant
+        from golfkit.quant.report import cmd_quant
 
         handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant,
                    "export": cmd_export}[args.cmd]

@@ -23,9 +23,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from golfkit.confparse import build as _build
-from golfkit.confparse import locate as _locate
-from golfkit.confparse import parse_set_args, parse_value  # noqa: F401  (re-exported: the CLI's --set)
+from golfkit.config_parse import build as _build
+from golfkit.config_parse import locate as _locate
+from golfkit.config_parse import parse_set_args, parse_value  # noqa: F401  (re-exported: the CLI's --set)
 
 
 @dataclass

@@ -1,14 +1,18 @@
 """Export a run as a challenge submission folder with one standalone `train_gpt.py`.
 
 The challenge counts `bytes(compressed model) + bytes(train_gpt.py)` and wants "all counted code
-in train_gpt.py" (reference/techniques.md 2.1). A golfkit run imports many small modules, so the
-exporter bundles them:
+in train_gpt.py" (the challenge README's submission rules). A golfkit run imports many small
+modules, so the exporter bundles them:
 
-1. the modules a submission needs are the static import closure of `golfkit.submission` (every
-   `import golfkit.x` / `from golfkit.x import ...` in every reached module, including imports
-   inside functions, so an optional path such as GPTQ or TTT is always there);
-2. each module is minified by the AST: docstrings dropped, comments gone with `ast.unparse`
-   (rec 04-03 onward minify too); the readable originals go beside it, not counted;
+1. the modules a submission of a config needs: the static import closure of `golfkit.submission`
+   (every `import golfkit.x` / `from golfkit.x import ...` in every reached module, including
+   imports inside functions, and the packages they live in), plus the technique modules the
+   builders' tables select for that config (SWITCH_TABLES: the model's TECHNIQUES, train's
+   TRAINING_HOOKS, quant's SCHEMES, eval's METHODS). Those modules are imported only through the
+   tables, so the closure never reaches them otherwise: a baseline run ships the baseline's code;
+2. each module is minified by the AST: docstrings and function annotations dropped, comments
+   gone with `ast.unparse`, one space per indent level (rec 04-03 onward minify too); the
+   readable originals go beside it, not counted;
 3. the sources are embedded as string literals, served by a small import hook (a meta-path
    finder), so every module keeps its name and import semantics: no code is rewritten;
 4. by default the whole is wrapped as `exec(lzma.decompress(base64.b85decode(...)))`, the
@@ -25,15 +29,16 @@ from __future__ import annotations
 
 import ast
 import base64
+import importlib
 import json
 import lzma
 import shutil
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from golfkit import __version__
+from golfkit import __version__, is_tooling
 from golfkit.config import RunConfig
 from golfkit.errors import GolfkitError
 
@@ -41,40 +46,76 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ENTRY = "golfkit.submission"
 WRAPPERS = ("lzma", "none")
 
+# The builders' tables of modules that only some configs need: (module owning the table, its name,
+# the config section its predicates read; None = the whole RunConfig). A table applies once its
+# owner is in the bundle; each row is (module, ..., wanted(section)).
+SWITCH_TABLES = (
+    ("golfkit.model.gpt", "TECHNIQUES", "model"),
+    ("golfkit.train", "TRAINING_HOOKS", None),
+    ("golfkit.quant", "SCHEMES", "quant"),
+    ("golfkit.eval", "METHODS", None),
+)
+
 
 # ---------------------------------------------------------------------------------- the bundle
+def module_path(name: str) -> Path:
+    """golfkit.a.b -> golfkit/a/b.py, or golfkit/a/b/__init__.py for a package."""
+    rel = Path(*name.split(".")[1:])
+    pkg = PACKAGE_DIR / rel / "__init__.py"
+    return pkg if pkg.is_file() else PACKAGE_DIR / rel.with_suffix(".py")
+
+
+def is_package(name: str) -> bool:
+    return module_path(name).name == "__init__.py"
+
+
+def _is_module(name: str) -> bool:
+    rel = Path(*name.split(".")[1:])
+    return (PACKAGE_DIR / rel / "__init__.py").is_file() or (PACKAGE_DIR / rel.with_suffix(".py")).is_file()
+
+
 def _imported(tree: ast.AST) -> set[str]:
-    """golfkit modules a parsed module imports, anywhere in its body."""
+    """golfkit modules a parsed module imports, anywhere in its body (with their parent packages)."""
     out: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             out |= {a.name for a in node.names if a.name.startswith("golfkit")}
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("golfkit"):
             out.add(node.module)
-            # `from golfkit import quant` imports a module; `from golfkit.x import f` a name
-            out |= {f"{node.module}.{a.name}" for a in node.names
-                    if (PACKAGE_DIR / f"{a.name}.py").is_file() and node.module == "golfkit"}
-    return out
+            # `from golfkit.model import gpt` imports a module; `from golfkit.model import GPT` a name
+            out |= {f"{node.module}.{a.name}" for a in node.names if _is_module(f"{node.module}.{a.name}")}
+    return {".".join(n.split(".")[:i]) for n in out for i in range(1, n.count(".") + 2)}
 
 
-def module_path(name: str) -> Path:
-    return PACKAGE_DIR / "__init__.py" if name == "golfkit" else PACKAGE_DIR / f"{name.split('.', 1)[1]}.py"
+def switch_tables() -> list[tuple[str, str, Callable[[Any], bool], str | None]]:
+    """(owner, module, wanted, section) for every row of SWITCH_TABLES."""
+    rows = []
+    for owner, attr, section in SWITCH_TABLES:
+        table = getattr(importlib.import_module(owner), attr)
+        pairs = table.items() if isinstance(table, dict) else ((row[0], row[-1]) for row in table)
+        rows += [(owner, module, wanted, section) for module, wanted in pairs]
+    return rows
 
 
-# runlog.submitted_code_bytes imports this module only outside a bundle (from a checkout); a bundle never needs it
-NEVER_BUNDLED = {"golfkit.export"}
+def module_closure(cfg: RunConfig | None = None, entry: str = ENTRY) -> list[str]:
+    """Sorted golfkit module names a submission of `cfg` needs (the package first).
 
-
-def module_closure(entry: str = ENTRY) -> list[str]:
-    """Sorted golfkit module names reachable from `entry` by import statements (the package first)."""
-    seen, todo = {"golfkit", *NEVER_BUNDLED}, [entry]
+    The static import closure of `entry` plus the table modules `cfg` switches on (and their
+    closures); `cfg=None` takes every table module (what any config could need).
+    """
+    tables = switch_tables()
+    seen: set[str] = set()
+    todo = [entry]
     while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        todo += sorted(_imported(ast.parse(module_path(name).read_text())) - seen)
-    return sorted(seen - NEVER_BUNDLED, key=lambda n: (n != "golfkit", n))
+        while todo:
+            name = todo.pop()
+            if name in seen or is_tooling(name):
+                continue
+            seen.add(name)
+            todo += sorted(_imported(ast.parse(module_path(name).read_text())) - seen)
+        todo = [m for owner, m, wanted, section in tables if owner in seen and m not in seen
+                and (cfg is None or wanted(getattr(cfg, section) if section else cfg))]
+    return sorted(seen, key=lambda n: (n != "golfkit", n))
 
 
 class _DropDocstrings(ast.NodeTransformer):
@@ -87,12 +128,34 @@ class _DropDocstrings(ast.NodeTransformer):
         node.body = body or [ast.Pass()]
         return node
 
-    visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _strip
+    visit_Module = visit_ClassDef = _strip
+
+    def visit_FunctionDef(self, node):
+        # annotations of arguments and returns are strings under `from __future__ import annotations`
+        # and nothing reads them at run time; class-level annotations (dataclass fields) stay
+        node.returns = None
+        args = node.args
+        for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if a is not None:
+                a.annotation = None
+        return self._strip(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+
+def _one_space_indent(source: str) -> str:
+    # ast.unparse writes every statement on its own line, indented 4 spaces per level, with no
+    # multi-line literals, so the leading spaces are exactly the indentation
+    out = []
+    for line in source.split("\n"):
+        body = line.lstrip(" ")
+        out.append(" " * ((len(line) - len(body)) // 4) + body)
+    return "\n".join(out)
 
 
 def minify(source: str) -> str:
-    """The same program without docstrings and comments (ast.unparse drops comments)."""
-    return ast.unparse(_DropDocstrings().visit(ast.parse(source)))
+    """The same program without docstrings, comments and function annotations, indented by one space."""
+    return _one_space_indent(ast.unparse(_DropDocstrings().visit(ast.parse(source))))
 
 
 # The bootstrap every bundle starts with: serve golfkit.* from _SOURCES, each module's __file__
@@ -102,7 +165,7 @@ _BOOT = '''import importlib.abc, importlib.util, linecache, sys
 class _GolfkitBundle(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, name, path=None, target=None):
         if name in _SOURCES:
-            return importlib.util.spec_from_loader(name, self, is_package=name == "golfkit")
+            return importlib.util.spec_from_loader(name, self, is_package=name in _PACKAGES)
     def create_module(self, spec):
         return None
     def exec_module(self, module):
@@ -118,15 +181,16 @@ if __name__ == "__main__":
 
 
 def bundle(cfg: RunConfig, minified: bool = True, entry: str = ENTRY) -> str:
-    """One Python file holding the config, the needed golfkit modules and the import hook."""
-    names = module_closure(entry)
+    """One Python file holding the config, the modules it needs and the import hook."""
+    names = module_closure(cfg, entry)
     sources = {n: module_path(n).read_text() for n in names}
     if minified:
         sources = {n: minify(s) for n, s in sources.items()}
     head = (f"# train_gpt.py exported by golfkit {__version__}: {len(names)} modules bundled "
             f"({'minified' if minified else 'readable'}); see README.md\n")
     body = "_SOURCES = {\n" + "".join(f"{n!r}: {s!r},\n" for n, s in sources.items()) + "}\n"
-    return head + f"_CONFIG = {cfg.to_json()!r}\n" + body + _BOOT
+    packages = f"_PACKAGES = {sorted(n for n in names if is_package(n))!r}\n"
+    return head + f"_CONFIG = {cfg.to_json()!r}\n" + body + packages + _BOOT
 
 
 def wrap(plain: str, wrapper: str) -> str:
@@ -197,7 +261,7 @@ def export_submission(out_dir: str | Path, cfg: RunConfig | None = None, run_dir
     script = wrap(plain, wrapper)
     code = len(script.encode())
     info: dict[str, Any] = {"bytes_code": code, "bytes_code_plain": len(plain.encode()),
-                            "modules": len(module_closure()), "wrapper": wrapper}
+                            "modules": len(module_closure(cfg)), "wrapper": wrapper}
     if m:
         total = m["bytes_model"] + code
         info.update(bytes_model=m["bytes_model"], bytes_total=total, val_bpb=m["val_bpb"], val_loss=m["val_loss"])

@@ -31,7 +31,7 @@ from golfkit.config import OptimConfig, RunConfig, ScheduleConfig
 from golfkit.errors import GolfkitError
 
 if TYPE_CHECKING:  # train.py imports this module; the Session type is for annotations only
-    from golfkit.train import Session
+    from golfkit.session import Session
 
 # The standard quintic coefficients, maximising the slope at zero (Keller Jordan's Muon post).
 NS_COEFFS: tuple[float, float, float] = (3.4445, -4.7750, 2.0315)

@@ -98,7 +98,7 @@ def loop_cpu() -> RunConfig:
 
 def middle_cycle() -> RunConfig:
     """Full recurrence at cpu-small width: stem 1 + core 2 x 3 + tail 1 (NR 03-21's 3-cycle shape), looped from step 0."""
-    from golfkit.recurrence import middle_cycle_overrides
+    from golfkit.model.recurrence import middle_cycle_overrides
 
     cfg = cpu_small().override(middle_cycle_overrides(stem=1, core=2, tail=1, repeats=3))
     cfg.preset = "middle-cycle"

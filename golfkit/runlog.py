@@ -24,6 +24,7 @@ from typing import Any
 
 import torch
 
+from golfkit import is_tooling
 from golfkit.atomic import atomic_write
 
 
@@ -104,22 +105,21 @@ def env_info(world_size: int, device: torch.device) -> dict[str, Any]:
     return info
 
 
-# Modules a submission never ships: the command line, data preparation and the notebook
-# workbook. Everything else a run imported is counted.
-TOOLING_MODULES = {"cli", "__main__", "dataprep", "runs", "launch", "stats"}
-
-
 def code_bytes(package: str = "golfkit") -> tuple[int, list[str]]:
     """UTF-8 bytes of the package modules this run imported (what a submission must count).
 
     In a checkout, every golfkit module loaded in this process minus the tooling above (an
-    upper bound on the exported train_gpt.py, which is minified and compressed: golfkit/export.py).
-    Inside an exported train_gpt.py every module's __file__ is the script, so this is its size.
+    upper bound on the exported train_gpt.py, which is minified and compressed: golfkit/export.py;
+    the tooling is golfkit.TOOLING_MODULES),
+    named by path inside the package. Inside an exported train_gpt.py every module's __file__ is
+    the script, so this is its size and its name.
     """
-    files = sorted({m.__file__ for name, m in list(sys.modules.items())
+    root = Path(__file__).resolve().parent
+    files = sorted({Path(m.__file__).resolve() for name, m in list(sys.modules.items())
                     if (name == package or name.startswith(package + ".")) and getattr(m, "__file__", None)
-                    and name.rpartition(".")[2] not in TOOLING_MODULES})
-    return sum(Path(f).stat().st_size for f in files), [Path(f).name for f in files]
+                    and not is_tooling(name)})
+    shown = [str(f.relative_to(root)) if f.is_relative_to(root) else f.name for f in files]
+    return sum(f.stat().st_size for f in files), shown
 
 
 def submitted_code_bytes(cfg) -> tuple[int, str]:

@@ -20,7 +20,7 @@ import torch
 from golfkit import quant
 from golfkit.config import ModelConfig, RunConfig
 from golfkit.errors import GolfkitError
-from golfkit.recurrence import middle_cycle_overrides
+from golfkit.model.recurrence import middle_cycle_overrides
 
 
 def _last(m: ModelConfig, n: int) -> list[int]:

@@ -18,53 +18,45 @@ CUDA runs in bf16 autocast with torch.compile and flash SDPA; CPU runs fp32, unc
 from __future__ import annotations
 
 import copy
+import importlib
 import random
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
 import torch.distributed as tdist
-from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from golfkit import artifact, averaging, dist, optim, quant, recurrence
+from golfkit import artifact, dist, optim, quant
 from golfkit.config import RunConfig
 from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, build_byte_luts, find_dataset, load_tokenizer,
                           load_val_tokens, refuse_non_train)
 from golfkit.errors import GolfkitError
-from golfkit.eval import EvalResult, autocast_for, evaluate_flat
+from golfkit.eval.flat import evaluate_flat
+from golfkit.eval.score import EvalResult, autocast_for
 from golfkit.model import GPT, count_params
 from golfkit.optim import build_optimizers, lr_multiplier, muon_momentum_at, newton_schulz
+from golfkit.reload import compile_model, evaluate_artifact, prepare_model, use_compile
 from golfkit.runlog import RunLog, code_bytes, env_info, submitted_code_bytes
+from golfkit.session import Session
 
 ARTIFACT_NAME = "final_model.int8.golf"
 CHECKPOINT_NAME = "checkpoint.golf"  # full-precision weights, only with schedule.save_checkpoint
 
 
-@dataclass
-class Session:
-    """Everything the loop needs, built once."""
-
-    cfg: RunConfig
-    ctx: dist.DistContext
-    log: RunLog
-    ds: Dataset
-    luts: ByteLUTs
-    val_tokens: torch.Tensor
-    base: GPT  # the plain module (weights live here)
-    model: nn.Module  # what training calls: compiled and/or DDP-wrapped
-    eval_model: nn.Module  # compiled, not DDP-wrapped
-    optimizers: list[torch.optim.Optimizer]
-    accum: int  # micro-steps per rank per optimizer step
-    # Extension points for techniques (EMA, loop activation, late QAT, ...):
-    # step_hooks run after every optimizer step as fn(sess, step, frac), frac = training progress in [0, 1];
-    # final_hooks run once after the loop, before export, as fn(sess) (e.g. swap in EMA weights).
-    step_hooks: list[Callable[["Session", int, float], None]] = field(default_factory=list)
-    final_hooks: list[Callable[["Session"], None]] = field(default_factory=list)
+# The techniques that act during training, in the order their hooks run: (module, installer, wanted(cfg)).
+# An installer appends step/final/prime hooks to the session (golfkit/session.py) and adds nothing when
+# its switch is off; its module is imported only when wanted, and `golfkit export` bundles the modules
+# this table selects.
+TRAINING_HOOKS = (
+    ("golfkit.optim", "install_wd_schedule", lambda c: True),  # Muon WD taper/ramp (no hook when constant)
+    ("golfkit.averaging", "install_hooks", lambda c: c.optim.weight_averaging != "none"),  # EMA/SWA/LAWA
+    ("golfkit.quant.qat", "install_hooks", lambda c: c.quant.qat != "off"),  # QAT transforms + late switch
+    ("golfkit.model.recurrence", "install_hooks", lambda c: c.model.num_loops > 0),  # unlooped until enable_looping_at
+)
 
 
 def default_run_dir(cfg: RunConfig, root: str | Path = "runs") -> Path:
@@ -93,26 +85,6 @@ def check_batch_geometry(cfg: RunConfig, world: int) -> int:
         raise GolfkitError(f"schedule.train_batch_tokens={s.train_batch_tokens} must split into {s.micro_batches} "
                            f"micro-batches of whole {s.train_seq_len}-token sequences")
     return s.micro_batches // world
-
-
-def use_compile(cfg: RunConfig, device: torch.device) -> bool:
-    return cfg.compile == "on" or (cfg.compile == "auto" and device.type == "cuda")
-
-
-def prepare_model(cfg: RunConfig, device: torch.device) -> GPT:
-    """Build the model in the baseline's training dtypes.
-
-    On CUDA the baseline casts the whole model to bf16 and then restores the linears and
-    the small/control tensors to fp32; the net effect is a bf16 token embedding.
-    """
-    model = GPT(cfg.model).to(device)
-    if device.type == "cuda":
-        model.tok_emb.to(torch.bfloat16)
-    return model
-
-
-def compile_model(model: nn.Module, on: bool) -> nn.Module:
-    return torch.compile(model, dynamic=False, fullgraph=True) if on else model
 
 
 def enable_fast_cuda() -> None:
@@ -158,10 +130,9 @@ def build_session(cfg: RunConfig, ctx: dist.DistContext, log: RunLog, checked: t
     log_header(cfg, ctx, log, ds, val_tokens, base, accum)
     sess = Session(cfg, ctx, log, ds, luts, val_tokens, base, model, eval_model, optimizers, accum)
     log.line(optim.describe(cfg))
-    optim.install_wd_schedule(sess)  # Muon WD taper/ramp (no hook when constant)
-    averaging.install(sess)  # EMA/SWA/LAWA (no hooks when weight_averaging=none)
-    quant.install(sess)  # QAT weight transforms + late switch (nothing when quant.qat=off)
-    recurrence.install(sess)  # depth recurrence: unlooped until enable_looping_at (no hooks otherwise)
+    for module, installer, wanted in TRAINING_HOOKS:
+        if wanted(cfg):
+            getattr(importlib.import_module(module), installer)(sess)
     return sess
 
 
@@ -229,11 +200,13 @@ def prime_compile(sess: Session) -> None:
     init_opts = [copy.deepcopy(opt.state_dict()) for opt in sess.optimizers]
     loader = DistributedTokenLoader(sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device)
     for i in range(n):
-        recurrence.prime_phase(sess, i, n)  # compile the looped graph too, outside the timed run
+        for hook in sess.prime_hooks:  # e.g. compile the looped graph too, outside the timed run
+            hook(sess, i, n)
         train_step(sess, loader, 0, 1.0)
         if n <= 20 or (i + 1) % 10 == 0 or i + 1 == n:
             sess.log.line(f"warmup_step:{i + 1}/{n}")
-    recurrence.prime_phase(sess, n, n)
+    for hook in sess.prime_hooks:
+        hook(sess, n, n)
     sess.base.load_state_dict(init_model, strict=True)
     for opt, state in zip(sess.optimizers, init_opts):
         opt.load_state_dict(state)
@@ -314,45 +287,11 @@ def run_loop(sess: Session) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------
 # export + roundtrip
 # ----------------------------------------------------------------------------------
-def export_artifact(sess: Session, path: Path) -> dict[str, Any]:
-    """Quantize the trained weights and write the artifact (rank 0); returns byte counts."""
-    cfg = sess.cfg
-    if not quant.is_baseline(cfg.quant):  # policies, GPTQ, LQER, pruning, other codecs: golfkit/qexport.py
-        from golfkit import qexport
-
-        return qexport.export_artifact(sess, path)
-    control = set(sess.base.tensor_names("scalar"))
-    qts = quant.quantize_state_dict_int8(sess.base.state_dict(), control)
-    art = artifact.Artifact(qts, cfg.to_dict(), {"format": "int8_clean_per_row_v1"}, cfg.quant.compressor)
-    nbytes = artifact.save(art, path) if sess.ctx.is_main else 0
-    dist.barrier()
-    return {"bytes_model": nbytes, "payload_bytes": quant.payload_bytes(qts)}
-
-
 def save_checkpoint(sess: Session, path: Path) -> int:
     """The trained (pre-quantization) weights, losslessly, in the artifact container (no pickle)."""
     qts = [quant.passthrough(name, t, "raw") for name, t in sess.base.state_dict().items()]
     art = artifact.Artifact(qts, sess.cfg.to_dict(), {"kind": "checkpoint"}, "zlib")
     return artifact.save(art, path) if sess.ctx.is_main else 0
-
-
-def model_from_artifact(path: str | Path, cfg: RunConfig | None = None, device: torch.device | None = None) -> tuple[RunConfig, GPT]:
-    """A fresh model holding an artifact's (or checkpoint's) dequantized weights, and its config."""
-    art = artifact.load(path)
-    cfg = cfg or RunConfig.from_dict(art.config)
-    model = prepare_model(cfg, device or torch.device("cpu"))
-    try:
-        model.load_state_dict(quant.dequantize(art.tensors), strict=True)
-    except RuntimeError as e:
-        raise GolfkitError(f"artifact {path} does not match its model config: {str(e).splitlines()[0]}") from None
-    return cfg, model
-
-
-def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tokens, luts: ByteLUTs) -> EvalResult:
-    """Rebuild a fresh model from the artifact on disk and score it (`golfkit eval` uses this too)."""
-    _, model = model_from_artifact(path, cfg, ctx.device)
-    eval_model = compile_model(model, use_compile(cfg, ctx.device))
-    return evaluate_flat(eval_model, val_tokens, luts, cfg.schedule.train_seq_len, cfg.eval.batch_tokens, ctx)
 
 
 def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float) -> dict[str, Any]:
@@ -364,7 +303,7 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     if cfg.schedule.save_checkpoint:
         save_checkpoint(sess, run_dir / CHECKPOINT_NAME)
     path = run_dir / ARTIFACT_NAME
-    sizes = export_artifact(sess, path)
+    sizes = quant.export_artifact(sess, path)
     code, what = submitted_code_bytes(cfg)  # what a submission counts (the exported train_gpt.py)
     raw, files = code_bytes()  # the modules this process imported, as written (an upper bound)
     total = sizes["bytes_model"] + code

@@ -43,7 +43,7 @@ val_tokens = 0  # type: int  score only the first N validation targets, 0 scores
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit import budget, workbook
+from golfkit.lab import budget, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
                   wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)

@@ -42,7 +42,7 @@ ablations = {"untied": {"model.tie_embeddings": False}, "mlp3x": {"model.mlp_mul
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit import budget, workbook
+from golfkit.lab import budget, workbook
 from golfkit.presets import get_preset
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,

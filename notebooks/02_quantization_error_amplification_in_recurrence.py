@@ -53,7 +53,7 @@ calib_batches = 8  # type: int  training-stream batches for the GPTQ Hessians
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit import qerror, workbook
+from golfkit.lab import quant_depth, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
                   wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens, save_checkpoint=True)
@@ -73,20 +73,20 @@ workbook.show_table([{"variant": r["name"], "seed": r["seed"], "params": r["mode
 
 # %%
 bits_used, calib = p.pick(bits, 2), p.smoke_or(calib_batches, 2)
-rows = [row for r in results for row in qerror.analyze(r, p.data_dir, bits_used, methods, analysis_seqs, calib)]
-summary = qerror.summary_rows(rows)
+rows = [row for r in results for row in quant_depth.analyze(r, p.data_dir, bits_used, methods, analysis_seqs, calib)]
+summary = quant_depth.summary_rows(rows)
 workbook.show_table(summary)
-workbook.show_table(qerror.pass_rows(rows))
+workbook.show_table(quant_depth.pass_rows(rows))
 
 # %%
 fig, axes = plt.subplots(1, len(methods), figsize=(6 * len(methods), 4), squeeze=False)
 for ax, method in zip(axes[0], methods):
-    qerror.plot_layer_errors(rows, method, ax=ax)
+    quant_depth.plot_layer_errors(rows, method, ax=ax)
 p.figure(fig, "layer_errors")
 plt.show()
 
 # %%
-fig = qerror.plot_gaps(summary)
+fig = quant_depth.plot_gaps(summary)
 fig.axes[0].set_title("val_bpb lost to quantization (mean over seeds)")
 p.figure(fig, "val_bpb_gaps")
 plt.show()
@@ -95,7 +95,7 @@ plt.show()
 float_rows = workbook.summarize_variants(results, "pre_quant_val_bpb", reference=results[0]["name"])
 workbook.show_table(float_rows)
 print("\n".join(workbook.findings(float_rows, "pre_quant_val_bpb")))
-record = p.record(results, headline=results[0]["name"], quant_summary=summary, pass_errors=qerror.pass_rows(rows),
+record = p.record(results, headline=results[0]["name"], quant_summary=summary, pass_errors=quant_depth.pass_rows(rows),
                   float_variants=float_rows)
 print({k: record[k] for k in ("val_bpb", "val_bpb_summary", "seeds")})
 

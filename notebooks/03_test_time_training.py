@@ -45,7 +45,7 @@ smoke_methods = 3  # type: int  how many methods the smoke run scores
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit import evalbench, workbook
+from golfkit.lab import eval_methods, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
                   wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
@@ -57,7 +57,7 @@ print(list(chosen))
 
 # %%
 results = p.train_variants({p.preset: {}})
-rows = [{"seed": r["seed"], **row} for r in results for row in evalbench.compare_methods(r["artifact"], p.data_dir, chosen)]
+rows = [{"seed": r["seed"], **row} for r in results for row in eval_methods.compare_methods(r["artifact"], p.data_dir, chosen)]
 workbook.show_table(rows)
 
 # %%
@@ -68,7 +68,7 @@ print("\n".join(workbook.findings(method_rows)))
 mean_rows = [{"method": m["variant"], "val_bpb": m["val_bpb mean"],
               "eval seconds": sum(r["eval seconds"] for r in rows if r["method"] == m["variant"]) / m["n"]}
              for m in method_rows]
-fig = evalbench.plot_methods(mean_rows)
+fig = eval_methods.plot_methods(mean_rows)
 fig.axes[0].set_title("same artifact, different evaluation (mean over seeds)")
 p.figure(fig, "eval_methods")
 plt.show()
@@ -77,7 +77,7 @@ plt.show()
 # ## 2. Legality, demonstrated on the guards every method uses
 
 # %%
-checks = evalbench.legality_checks(results[0]["artifact"], p.data_dir)
+checks = eval_methods.legality_checks(results[0]["artifact"], p.data_dir)
 workbook.show_table(checks)
 assert all(c["ok"] for c in checks), "a legality guard did not behave"
 

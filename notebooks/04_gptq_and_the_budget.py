@@ -24,7 +24,7 @@
 # export pipeline (`golfkit.qexport.quantize_policy`: attention and MLP matrices at int8/6/5/4 per row,
 # percentile clip, by RTN or by GPTQ with Hessians from the training stream; the embedding int8;
 # small tensors fp16 as the baseline), pack each into an artifact with every compressor, and score
-# each quantized model on the whole validation split. (`golfkit.qerror.format_sweep`.)
+# each quantized model on the whole validation split. (`golfkit.quant_depth.format_sweep`.)
 #
 # Run it: `golfkit run notebooks/04_gptq_and_the_budget.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 
@@ -47,11 +47,11 @@ calib_batches = 8  # type: int  training-stream batches for the GPTQ Hessians
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit import budget, qerror, workbook
+from golfkit.lab import budget, quant_depth, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
                   wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens, save_checkpoint=True)
-comps = qerror.available_compressors(compressors)
+comps = quant_depth.available_compressors(compressors)
 print("compressors available:", comps)
 
 # %% [markdown]
@@ -68,7 +68,7 @@ workbook.show_table([{"seed": r["seed"], "float val_bpb": r["pre_quant_val_bpb"]
 
 # %%
 bits_used, calib = p.pick(bits, 2), p.smoke_or(calib_batches, 2)
-rows = [row for r in results for row in qerror.format_sweep(r, p.data_dir, bits_used, methods, comps, calib)]
+rows = [row for r in results for row in quant_depth.format_sweep(r, p.data_dir, bits_used, methods, comps, calib)]
 fmt_rows = workbook.summarize_variants([{**x, "name": f"{x['format']} {x['compressor']}", "bytes_total": x["total bytes"]}
                                         for x in rows], "val_bpb")
 workbook.show_table(fmt_rows)
@@ -76,7 +76,7 @@ print("\n".join(workbook.findings(fmt_rows)))
 
 # %%
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 4.2))
-qerror.plot_frontier(rows, ax=a1)
+quant_depth.plot_frontier(rows, ax=a1)
 for ci, comp in enumerate(comps):
     rs = [x for x in rows if x["compressor"] == comp and x["method"] == methods[0]]
     a2.plot([x["bits"] for x in rs], [x["model bytes"] for x in rs], "o", color=f"C{ci}", label=comp)
@@ -92,7 +92,7 @@ plt.show()
 # Scaling the measured bytes per parameter of each format to the 16,000,000-byte budget:
 
 # %%
-fit_rows = qerror.budget_fit(rows, results[0], comps[0], budget.BUDGET_BYTES)
+fit_rows = quant_depth.budget_fit(rows, results[0], comps[0], budget.BUDGET_BYTES)
 workbook.show_table(fit_rows)
 summary = p.record(results, formats=fmt_rows, budget_fit=fit_rows)
 print({k: summary[k] for k in ("val_bpb", "val_bpb_summary", "seeds")})

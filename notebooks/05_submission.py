@@ -51,7 +51,7 @@ submission_name = "golfkit candidate"  # type: str  name in submission.json
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit import compare, stats, workbook
+from golfkit.lab import compare, stats, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
                   wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens, smoke_seeds=2)

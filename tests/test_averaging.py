@@ -54,13 +54,13 @@ def _run(sess, model, steps: int, total: int | None = None):
 
 def test_off_installs_nothing():
     sess, model = _session()
-    assert averaging.install(sess) is None
+    assert averaging.install_hooks(sess) is None
     assert sess.step_hooks == [] and sess.final_hooks == [] and sess.log.lines == []
 
 
 def test_ema_values_and_export():
     sess, model = _session(weight_averaging="ema", ema_decay=0.5)
-    averaging.install(sess)
+    averaging.install_hooks(sess)
     _run(sess, model, 3)
     # shadow starts at the initial weights (0 here): 0 -> 0.5 -> 1.25 -> 2.125
     assert torch.allclose(model.weight, torch.full((2, 2), 2.125))
@@ -70,26 +70,26 @@ def test_ema_values_and_export():
 
 def test_ema_decay_zero_is_identity():
     sess, model = _session(weight_averaging="ema", ema_decay=0.0)
-    averaging.install(sess)
+    averaging.install_hooks(sess)
     raw = _run(sess, model, 4)
     assert torch.equal(model.weight, torch.full((2, 2), raw))
 
 
 def test_swa_lr_threshold_and_last_fraction():
     sess, model = _session(lr_scale=0.1, weight_averaging="swa", swa_every=2, swa_lr_scale_below=0.2)
-    averaging.install(sess)
+    averaging.install_hooks(sess)
     _run(sess, model, 10)  # snapshots at 2,4,...,10 -> mean 6
     assert torch.allclose(model.weight, torch.full((2, 2), 6.0))
     # LR scale above the threshold: only the last 40% of training counts (steps 6..10 of 10: 6, 8, 10)
     sess, model = _session(lr_scale=1.0, weight_averaging="swa", swa_every=2, swa_lr_scale_below=0.2, swa_last_frac=0.4)
-    averaging.install(sess)
+    averaging.install_hooks(sess)
     _run(sess, model, 10)
     assert torch.allclose(model.weight, torch.full((2, 2), 8.0))
 
 
 def test_swa_without_snapshots_exports_raw_and_says_so():
     sess, model = _session(lr_scale=1.0, weight_averaging="swa", swa_every=2)
-    averaging.install(sess)
+    averaging.install_hooks(sess)
     raw = _run(sess, model, 6)
     assert torch.equal(model.weight, torch.full((2, 2), raw))
     assert "exported:raw" in sess.log.lines[-1] and sess.log.metrics[-1]["exported"] == "raw"
@@ -97,7 +97,7 @@ def test_swa_without_snapshots_exports_raw_and_says_so():
 
 def test_lawa_keeps_the_last_k():
     sess, model = _session(weight_averaging="lawa", lawa_k=3, lawa_every=2)
-    averaging.install(sess)
+    averaging.install_hooks(sess)
     _run(sess, model, 11)  # snapshots 2,4,6,8,10 -> last 3 = 6,8,10 -> 8
     assert torch.allclose(model.weight, torch.full((2, 2), 8.0))
 
@@ -130,7 +130,8 @@ def ema_run(data_dir, tmp_path_factory):
 
 
 def test_exported_artifact_holds_the_ema_weights(ema_run):
-    from golfkit.train import ARTIFACT_NAME, CHECKPOINT_NAME, model_from_artifact
+    from golfkit.reload import model_from_artifact
+    from golfkit.train import ARTIFACT_NAME, CHECKPOINT_NAME
 
     run_dir, metrics, seen = ema_run
     assert any((seen["avg"][k] - seen["raw"][k]).abs().max() > 1e-3 for k in seen["avg"])  # EMA != raw

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from golfkit.calib import check_train_files, selfgen_batches, train_batches
 from golfkit.config import ModelConfig
 from golfkit.errors import GolfkitError
 from golfkit.model import GPT
 from golfkit.presets import get_preset
+from golfkit.quant.calib import check_train_files, selfgen_batches, train_batches
 
 
 def test_validation_shards_are_refused(data_dir):

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from golfkit import artifact, compress, qformats
+from golfkit import artifact, compress
 from golfkit.errors import GolfkitError
-from golfkit.qexport import prune_pm1
+from golfkit.quant import formats
+from golfkit.quant.policy import prune_pm1
 
 NAMES = [n for b in compress.BASE_NAMES for n in (b, b + "+shuffle")]
 
@@ -48,10 +49,10 @@ def _int6_tensors():
     g = torch.Generator().manual_seed(0)
     qts = []
     for i in range(3):
-        qt = qformats.quantize_rtn(f"blocks.{i}.mlp.fc.weight", torch.randn(64, 128, generator=g) * 0.02, 6, 0, "sdclip", k=3.0)
+        qt = formats.quantize_rtn(f"blocks.{i}.mlp.fc.weight", torch.randn(64, 128, generator=g) * 0.02, 6, 0, "sdclip", k=3.0)
         qt.meta["family"] = "mlp"
         qts.append(qt)
-    emb = qformats.quantize_rtn("tok_emb.weight", torch.randn(64, 64, generator=g), 8)
+    emb = formats.quantize_rtn("tok_emb.weight", torch.randn(64, 64, generator=g), 8)
     emb.meta["family"] = "embedding"
     return qts + [emb]
 

@@ -1,4 +1,4 @@
-"""Mixture of Depths (golfkit/mod.py): capacity, pass-through of skipped tokens, causal eval routing,
+"""Mixture of Depths (golfkit/model/depth_routing.py): capacity, pass-through of skipped tokens, causal eval routing,
 the aux loss reaching the training loss."""
 
 from __future__ import annotations
@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from golfkit import mod
 from golfkit.errors import GolfkitError
-from golfkit.model import GPT, count_params
+from golfkit.model import GPT, count_params, depth_routing
 from golfkit.presets import get_preset
 
 
@@ -56,7 +55,7 @@ def test_eval_routing_is_causal_both_modes():
         assert torch.allclose(la[0, :30], lb[0, :30], atol=1e-5), routing
     # prefix-rank routing on an increasing / decreasing score sequence
     r = torch.tensor([[0.0, 1.0, 2.0, 3.0], [3.0, 2.0, 1.0, 0.0]])
-    assert mod.prefix_rank_mask(r, 0.5).tolist() == [[True, True, True, True], [True, False, False, False]]
+    assert depth_routing.prefix_rank_mask(r, 0.5).tolist() == [[True, True, True, True], [True, False, False, False]]
 
 
 def test_aux_loss_reaches_training_loss_only_in_training():

@@ -8,12 +8,11 @@ from dataclasses import replace
 import pytest
 import torch
 
-from golfkit import deq
 from golfkit.data import DistributedTokenLoader, find_dataset
 from golfkit.errors import GolfkitError
-from golfkit.model import GPT
+from golfkit.model import GPT, deq
 from golfkit.presets import get_preset
-from golfkit.train import model_from_artifact
+from golfkit.reload import model_from_artifact
 from conftest import smoke_config
 
 
@@ -87,7 +86,7 @@ def test_identity_at_init_and_config_errors():
 def test_anderson_runs_on_bf16_states():
     """CUDA autocast hands the solver bf16 states; the small least-squares solve must still run
     (cuBLAS and the CPU have no bf16 LU: it is done in fp32) and converge to the fixed point."""
-    from golfkit.deq import anderson
+    from golfkit.model.deq import anderson
 
     W = 0.5 * torch.eye(8) + 0.01 * torch.randn(8, 8, generator=torch.Generator().manual_seed(0))
     b = torch.ones(8)

@@ -14,32 +14,70 @@ import sys
 import pytest
 
 from conftest import golfkit_cli, smoke_config
-from golfkit import export
+from golfkit import export, is_tooling
 from golfkit.errors import GolfkitError
-from golfkit.runlog import TOOLING_MODULES
+from golfkit.presets import PRESETS, get_preset
 from golfkit.submission import config_from_env
 
 
 def test_closure_holds_the_run_path_and_no_tooling():
-    names = export.module_closure()
+    names = export.module_closure()  # any config: every table module
     assert names[0] == "golfkit"
-    for needed in ("golfkit.train", "golfkit.model", "golfkit.gptq", "golfkit.ttt", "golfkit.submission"):
+    for needed in ("golfkit.train", "golfkit.model", "golfkit.model.gpt", "golfkit.quant.gptq", "golfkit.eval.ttt",
+                   "golfkit.submission"):
         assert needed in names
-    assert not {n.rpartition(".")[2] for n in names} & (TOOLING_MODULES | {"workbook", "export", "runs_cli"})
+    assert not [n for n in names if is_tooling(n)]
+
+
+def test_a_config_bundles_what_its_switch_tables_select():
+    """Every preset ships each module its tables select; the baseline ships none that its tables leave out."""
+    rows = export.switch_tables()
+
+    def wanted(cfg, names):
+        return {m: w(getattr(cfg, sec) if sec else cfg) for owner, m, w, sec in rows if owner in names}
+
+    for name in PRESETS:
+        cfg = get_preset(name)
+        names = set(export.module_closure(cfg))
+        assert {m for m, on in wanted(cfg, names).items() if on} <= names, name
+    base = get_preset("baseline")
+    names = set(export.module_closure(base))
+    assert {"golfkit.train", "golfkit.model.gpt", "golfkit.quant.int8", "golfkit.eval.flat"} <= names
+    assert not {m for m, on in wanted(base, names).items() if not on} & names
+
+
+def test_every_lazy_import_is_in_a_switch_table():
+    """import_module("golfkit...") is invisible to the static closure: only table modules may be imported so."""
+    optional = {m for _, m, _, _ in export.switch_tables()}
+    lazy = set()
+    for path in export.PACKAGE_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("import_module") and node.args:
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant) and str(arg.value).startswith("golfkit"):
+                    lazy.add(arg.value)
+    assert lazy and lazy <= optional, lazy - optional
 
 
 def _strip_docstrings(tree):
+    """The AST minus docstrings and function annotations: what minify() may drop."""
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             b = node.body
             if b and isinstance(b[0], ast.Expr) and isinstance(b[0].value, ast.Constant) and isinstance(b[0].value.value, str):
                 node.body = b[1:] or [ast.Pass()]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.returns = None
+            a = node.args
+            for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]:
+                if arg is not None:
+                    arg.annotation = None
     return tree
 
 
 @pytest.mark.parametrize("name", export.module_closure())
 def test_minify_keeps_the_program(name):
-    """Minified = the same AST minus docstrings: no statement is lost or changed."""
+    """Minified = the same AST minus docstrings and function annotations: no statement is lost or changed."""
     src = export.module_path(name).read_text()
     small = export.minify(src)
     assert len(small) < len(src)

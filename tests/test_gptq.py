@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from golfkit import qformats
 from golfkit.config import ModelConfig, QuantConfig
-from golfkit.gptq import HessianCollector, collect_hessians, gptq_codes, hessian_error
 from golfkit.model import GPT
+from golfkit.quant import formats
+from golfkit.quant.gptq import HessianCollector, collect_hessians, gptq_codes, hessian_error
 
 
 def _problem(rows=32, cols=96, seed=0):
@@ -25,11 +25,11 @@ def _problem(rows=32, cols=96, seed=0):
 def test_gptq_hessian_error_at_most_rtn_for_every_format(group, act_order):
     w, h = _problem()
     for bits in range(2, 9):
-        s = qformats.choose_scale(w, bits, group, "percentile", q=1.0)
-        S = qformats.expand_scale(s, w.shape[1])
-        rtn = qformats.rtn_codes(w, S, qformats.qmax_for(bits)) * S
+        s = formats.choose_scale(w, bits, group, "percentile", q=1.0)
+        S = formats.expand_scale(s, w.shape[1])
+        rtn = formats.rtn_codes(w, S, formats.qmax_for(bits)) * S
         codes = gptq_codes(w, h, s, bits, block=32, act_order=act_order)  # block < cols: lazy updates run
-        assert codes.abs().max() <= qformats.qmax_for(bits) and torch.equal(codes, codes.round())
+        assert codes.abs().max() <= formats.qmax_for(bits) and torch.equal(codes, codes.round())
         e_g, e_r = hessian_error(w, codes * S, h), hessian_error(w, rtn, h)
         assert e_g <= e_r, (bits, e_g, e_r)
     assert e_g < 0.9 * e_r  # at 8 bits too, a correlated H gives GPTQ a real margin
@@ -39,7 +39,7 @@ def test_gptq_dead_columns_and_block_size_independence():
     w, h = _problem(16, 64)
     h[5, :] = 0.0
     h[:, 5] = 0.0
-    s = qformats.choose_scale(w, 6, 0, "percentile", q=1.0)
+    s = formats.choose_scale(w, 6, 0, "percentile", q=1.0)
     codes = gptq_codes(w, h, s, 6, block=16)
     assert torch.isfinite(codes).all() and torch.all(codes[:, 5] == 0)  # a dead input's weights are dropped
     # the lazy block update is an exact reorganisation: block size does not change the result
@@ -77,12 +77,12 @@ def _policy(bits: int, method: str) -> QuantConfig:
 
 def test_roundtrip_gap_orders_gptq_rtn_and_bits(smoke_run, data_dir):
     """Smoke model: gap(int6 GPTQ) < gap(int6 RTN) and gap(int8 RTN) < gap(int6 RTN)."""
-    from golfkit.calib import train_batches
     from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
     from golfkit.dist import DistContext
     from golfkit.eval import evaluate_flat
-    from golfkit.qexport import roundtrip_state
-    from golfkit.train import model_from_artifact
+    from golfkit.quant.calib import train_batches
+    from golfkit.quant.policy import roundtrip_state
+    from golfkit.reload import model_from_artifact
 
     run_dir, _ = smoke_run
     cfg, model = model_from_artifact(run_dir / "checkpoint.golf")

@@ -16,7 +16,7 @@ import jupytext
 import nbformat
 import pytest
 
-from golfkit import runs
+from golfkit.lab import notebook_runs
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -62,8 +62,8 @@ def test_every_twin_has_a_notebook():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_parameters_and_story(path):
-    nb = runs.load_notebook(path)
-    params = runs.notebook_parameters(nb)
+    nb = notebook_runs.load_notebook(path)
+    params = notebook_runs.notebook_parameters(nb)
     assert REQUIRED <= set(params), f"{path.name} lacks {REQUIRED - set(params)}"
     assert all(p["type"] != "None" and p["help"] for p in params.values()), "every parameter needs # type: and help"
     # papermill silently drops a line it cannot parse (e.g. '=' in the help text): then `-p NAME` is refused
@@ -80,7 +80,7 @@ def test_parameters_and_story(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_executes_in_smoke_mode(path, data_dir, tmp_path):
-    rec = runs.run_notebook(path, {"smoke": True, "data_dir": str(data_dir)}, run_id="smoke",
+    rec = notebook_runs.run_notebook(path, {"smoke": True, "data_dir": str(data_dir)}, run_id="smoke",
                             runs_root=tmp_path / "runs", timeout=600)
     d = tmp_path / "runs" / "smoke"
     assert rec["status"] == "ok", rec.get("error")
@@ -94,4 +94,4 @@ def test_executes_in_smoke_mode(path, data_dir, tmp_path):
     for name in ("params.yaml", "env.json", "executed.ipynb"):
         assert (d / name).is_file()
     assert list((d / "train").glob("*/train.log")), "no training log"
-    assert runs.read_index(tmp_path / "runs")[-1]["status"] == "ok"
+    assert notebook_runs.read_index(tmp_path / "runs")[-1]["status"] == "ok"

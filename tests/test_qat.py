@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from golfkit.model import CastedLinear
-from golfkit.qat import FakeQuant, fake_quant_error
+from golfkit.quant.qat import FakeQuant, fake_quant_error
 
 
 def _tiny_with_transforms(kind: str):
@@ -81,7 +81,7 @@ def test_late_qat_error_is_zero_before_the_switch_and_positive_after(policy_run)
 
 def test_policy_export_logs_reports_and_reloads_without_config(policy_run):
     from golfkit import artifact, quant
-    from golfkit.qreport import format_table
+    from golfkit.quant.report import format_table
 
     run_dir, metrics, log = policy_run
     assert re.search(r"final_int6_roundtrip_exact val_loss:[\d.]+ val_bpb:[\d.]+", log)

@@ -20,12 +20,13 @@ def test_report_of_a_baseline_int8_run(smoke_run):
 def test_report_bits_of_baseline_formats():
     import torch
 
-    from golfkit import artifact, quant, qreport
+    from golfkit import artifact, quant
+    from golfkit.quant import report
 
     w, b = torch.randn(300, 400), torch.randn(10)
     art = artifact.Artifact([quant.quantize_int8_row("w", w), quant.quantize_int8_tensor("v", torch.randn(70_000)),
                              quant.passthrough("b", b, "fp32")], {})
-    rep = qreport.build_report(art, {"w": w, "b": b}, {}, len(artifact.pack(art)))
+    rep = report.build_report(art, {"w": w, "b": b}, {}, len(artifact.pack(art)))
     bits = {t["name"]: t["bits"] for t in rep["tensors"]}
     assert bits == {"w": 8, "v": 8, "b": 32}
     assert 0 < rep["tensors"][0]["rel_err"] < 0.05

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from golfkit import artifact, quant, qformats
+from golfkit import artifact, quant
 from golfkit.errors import GolfkitError
-from golfkit.gptq import gptq_codes
+from golfkit.quant import formats
+from golfkit.quant.gptq import gptq_codes
 
 BITS = range(2, 9)
 
@@ -23,14 +24,14 @@ def _w(rows=24, cols=64, seed=0):
 def test_dequant_lies_on_the_grid(clip, group):
     w = _w()
     for bits in BITS:
-        qt = qformats.quantize_rtn("w", w, bits, group, clip, k=3.0, h_diag=torch.rand(w.shape[1]) + 0.1)
-        assert qformats.on_grid(qt)
+        qt = formats.quantize_rtn("w", w, bits, group, clip, k=3.0, h_diag=torch.rand(w.shape[1]) + 0.1)
+        assert formats.on_grid(qt)
         assert qt.format == ("int_row" if group == 0 else "int_group")
         deq = quant.dequantize([qt])["w"]
-        scale = qformats.expand_scale(torch.from_numpy(qt.parts["scale"].astype(np.float32)), w.shape[1])
+        scale = formats.expand_scale(torch.from_numpy(qt.parts["scale"].astype(np.float32)), w.shape[1])
         codes = deq / scale
         assert torch.equal(codes, torch.round(codes)), "dequantized values must be integer multiples of the scale"
-        assert codes.abs().max() <= qformats.qmax_for(bits)
+        assert codes.abs().max() <= formats.qmax_for(bits)
 
 
 def test_search_is_never_worse_than_max_clip_and_percentile():
@@ -39,7 +40,7 @@ def test_search_is_never_worse_than_max_clip_and_percentile():
     for bits in (4, 6):
         err = {}
         for clip, kw in (("search", {}), ("percentile", {"q": 1.0}), ("percentile", {"q": 0.999})):
-            deq = quant.dequantize([qformats.quantize_rtn("w", w, bits, 0, clip, **kw)])["w"]
+            deq = quant.dequantize([formats.quantize_rtn("w", w, bits, 0, clip, **kw)])["w"]
             err[(clip, kw.get("q"))] = float(((deq - w) ** 2).sum())
         assert err[("search", None)] <= min(err.values()) + 1e-12
 
@@ -47,28 +48,28 @@ def test_search_is_never_worse_than_max_clip_and_percentile():
 def test_sdclip_k_is_monotone_in_entropy():
     # Larger k -> coarser grid for typical weights -> fewer distinct codes (PR #1394's size knob).
     w = _w(64, 256)
-    distinct = [np.unique(qformats.quantize_rtn("w", w, 6, 0, "sdclip", k=k).parts["q"]).size for k in (2.0, 6.0, 14.0)]
+    distinct = [np.unique(formats.quantize_rtn("w", w, 6, 0, "sdclip", k=k).parts["q"]).size for k in (2.0, 6.0, 14.0)]
     assert distinct[0] >= distinct[1] >= distinct[2] and distinct[0] > distinct[2]
 
 
 def test_hsdclip_needs_a_hessian_and_bad_bits_are_refused():
     with pytest.raises(GolfkitError, match="Hessian"):
-        qformats.quantize_rtn("w", _w(), 6, 0, "hsdclip")
+        formats.quantize_rtn("w", _w(), 6, 0, "hsdclip")
     with pytest.raises(GolfkitError, match="2 to 8 bits"):
-        qformats.quantize_rtn("w", _w(), 9)
+        formats.quantize_rtn("w", _w(), 9)
 
 
 def test_group_that_does_not_divide_falls_back_to_rows():
-    qt = qformats.quantize_rtn("w", _w(8, 60), 6, group=16)
+    qt = formats.quantize_rtn("w", _w(8, 60), 6, group=16)
     assert qt.format == "int_row" and qt.parts["scale"].shape == (8, 1)
 
 
 def test_lqer_lowers_the_error_of_a_low_rank_error():
     g = torch.Generator().manual_seed(1)
     w = (torch.randn(64, 2, generator=g) @ torch.randn(2, 128, generator=g)) * 0.1 + torch.randn(64, 128, generator=g) * 0.01
-    qt = qformats.quantize_rtn("w", w, 3)
+    qt = formats.quantize_rtn("w", w, 3)
     before = float((quant.dequantize([qt])["w"] - w).norm())
-    assert qformats.add_lqer(qt, w, rank=4, a_bits=4, b_bits=4, group=64)
+    assert formats.add_lqer(qt, w, rank=4, a_bits=4, b_bits=4, group=64)
     after = float((quant.dequantize([qt])["w"] - w).norm())
     assert after < 0.9 * before and "lqer" in qt.meta
 
@@ -79,11 +80,11 @@ def _every_format(tmp_path):
     qts = []
     for bits in BITS:
         for group in (0, 32):
-            qts.append(qformats.quantize_rtn(f"rtn{bits}_{group}", w, bits, group))
-            s = qformats.choose_scale(w, bits, group, "percentile", q=1.0)
-            qts.append(qformats.int_qtensor(f"gptq{bits}_{group}", w, gptq_codes(w, h, s, bits), s, bits, group))
-    lq = qformats.quantize_rtn("lqer", w, 4)
-    qformats.add_lqer(lq, w, 2, 8, 8, 32)
+            qts.append(formats.quantize_rtn(f"rtn{bits}_{group}", w, bits, group))
+            s = formats.choose_scale(w, bits, group, "percentile", q=1.0)
+            qts.append(formats.int_qtensor(f"gptq{bits}_{group}", w, gptq_codes(w, h, s, bits), s, bits, group))
+    lq = formats.quantize_rtn("lqer", w, 4)
+    formats.add_lqer(lq, w, 2, 8, 8, 32)
     qts.append(lq)
     qts += [quant.quantize_int8_row("i8row", w), quant.quantize_int8_tensor("i8t", w.flatten()),
             quant.passthrough("f16", w, "fp16"), quant.passthrough("f32", w, "fp32"),

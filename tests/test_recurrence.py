@@ -1,4 +1,4 @@
-"""Depth recurrence (golfkit/recurrence.py): schedules, skip pairing, per-pass LoRA, frozen carry,
+"""Depth recurrence (golfkit/model/recurrence.py): schedules, skip pairing, per-pass LoRA, frozen carry,
 GPTQ hook counts, the activation hook and torch.compile retracing."""
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from golfkit import recurrence
 from golfkit.config import ModelConfig
 from golfkit.errors import GolfkitError
-from golfkit.model import GPT, count_params
+from golfkit.model import GPT, count_params, recurrence
 from golfkit.presets import get_preset
 
 SMOKE = get_preset("smoke").model
@@ -61,7 +60,7 @@ def test_unet_pairing_follows_virtual_schedule():
 
 
 def test_gptq_hooks_see_every_pass():
-    """A forward hook on a looped linear fires once per pass (golfkit/gptq.py relies on this)."""
+    """A forward hook on a looped linear fires once per pass (golfkit/quant/gptq.py relies on this)."""
     m = GPT(band_cfg())
     counts = {}
     for name, mod in m.named_modules():
@@ -119,7 +118,7 @@ def test_activation_hook_and_final_hook():
     base = GPT(band_cfg(enable_looping_at=0.5, loop_lora_rank=2))
     sess = SimpleNamespace(cfg=SimpleNamespace(model=base.cfg), base=base, step_hooks=[], final_hooks=[],
                            log=SimpleNamespace(line=logs.append))
-    recurrence.install(sess)
+    recurrence.install_hooks(sess)
     assert not base.looping_active and len(sess.step_hooks) == 1
     # before activation the adapters still reach the graph (DDP needs a grad for every param)
     base(ids(), ids(1)).backward()

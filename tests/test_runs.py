@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from golfkit import compare, launch, runs
 from golfkit.errors import GolfkitError
+from golfkit.lab import compare, launch, notebook_runs
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -50,27 +50,27 @@ def processes_mentioning(text: str) -> list[int]:
 
 
 def test_parse_param():
-    assert runs.parse_param("True") is True and runs.parse_param("False") is False
-    assert runs.parse_param("None") is None and runs.parse_param("3") == 3
-    assert runs.parse_param("1e-3") == pytest.approx(1e-3) and runs.parse_param("0.5") == 0.5
-    assert runs.parse_param("[1337, 42]") == [1337, 42] and runs.parse_param("{a: 1}") == {"a": 1}
-    assert runs.parse_param("cpu-small") == "cpu-small"
+    assert notebook_runs.parse_param("True") is True and notebook_runs.parse_param("False") is False
+    assert notebook_runs.parse_param("None") is None and notebook_runs.parse_param("3") == 3
+    assert notebook_runs.parse_param("1e-3") == pytest.approx(1e-3) and notebook_runs.parse_param("0.5") == 0.5
+    assert notebook_runs.parse_param("[1337, 42]") == [1337, 42] and notebook_runs.parse_param("{a: 1}") == {"a": 1}
+    assert notebook_runs.parse_param("cpu-small") == "cpu-small"
 
 
 def test_unknown_parameter_is_an_error(tmp_path):
     nb = make_notebook(tmp_path / "nb.ipynb", "x = 1")
     with pytest.raises(GolfkitError, match="unknown parameter 'stpes'"):
-        runs.run_notebook(nb, {"stpes": 5}, runs_root=tmp_path / "runs")
+        notebook_runs.run_notebook(nb, {"stpes": 5}, runs_root=tmp_path / "runs")
     assert not (tmp_path / "runs").exists()  # refused before anything was written
     bare = tmp_path / "bare.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), bare)
     with pytest.raises(GolfkitError, match="no cell tagged 'parameters'"):
-        runs.run_notebook(bare, {}, runs_root=tmp_path / "runs")
+        notebook_runs.run_notebook(bare, {}, runs_root=tmp_path / "runs")
 
 
 def test_failing_cell_is_recorded_failed(tmp_path):
     nb = make_notebook(tmp_path / "fail.ipynb", "print('before')", "raise ValueError('boom')", "print('never')")
-    rec = runs.run_notebook(nb, {"steps": 5}, run_id="f1", runs_root=tmp_path / "runs")
+    rec = notebook_runs.run_notebook(nb, {"steps": 5}, run_id="f1", runs_root=tmp_path / "runs")
     assert rec["status"] == "failed" and "ValueError: boom" in rec["error"]
     d = tmp_path / "runs" / "f1"
     for name in ("executed.ipynb", "executed.html", "params.yaml", "env.json"):
@@ -82,7 +82,7 @@ def test_failing_cell_is_recorded_failed(tmp_path):
     assert index[-1]["run_id"] == "f1" and index[-1]["status"] == "failed"
     assert index[-1]["parameters"]["steps"] == 5 and "duration_s" in index[-1]
     with pytest.raises(GolfkitError, match="already exists"):
-        runs.run_notebook(nb, {}, run_id="f1", runs_root=tmp_path / "runs")
+        notebook_runs.run_notebook(nb, {}, run_id="f1", runs_root=tmp_path / "runs")
 
 
 def test_launch_kills_the_whole_group_on_timeout(tmp_path):
@@ -111,7 +111,7 @@ def test_train_command_uses_torchrun_for_several_processes(tmp_path):
 def test_cell_timeout_kills_training_mid_run(tmp_path, data_dir):
     """nbclient interrupts the kernel at the cell timeout; the cell's finally kills the group."""
     nb = make_notebook(tmp_path / "long.ipynb", LONG_TRAIN)
-    rec = runs.run_notebook(nb, {"data_dir": str(data_dir)}, run_id="k1", runs_root=tmp_path / "runs", timeout=25)
+    rec = notebook_runs.run_notebook(nb, {"data_dir": str(data_dir)}, run_id="k1", runs_root=tmp_path / "runs", timeout=25)
     assert rec["status"] == "killed", rec
     log = (tmp_path / "runs" / "k1" / "train" / "long" / "console.log").read_text()
     assert "run_dir:" in log  # the trainer was up (on a loaded machine it may not have logged a step yet)
@@ -135,7 +135,7 @@ def test_runner_sigterm_records_killed_and_leaves_no_child(tmp_path, data_dir):
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 3, out
-    rec = runs.read_index(root)[-1]
+    rec = notebook_runs.read_index(root)[-1]
     assert rec["run_id"] == "k2" and rec["status"] == "killed"
     time.sleep(1.0)
     assert processes_mentioning(str(root / "k2")) == []
@@ -149,7 +149,7 @@ def fake_run(root: Path, run_id: str, values: list[float]) -> None:
                                              for s in range(1, 6)))
     (root / run_id / "metrics.json").write_text(json.dumps({"val_bpb": sum(values) / len(values),
                                                             "seed_values": {"val_bpb": values}}))
-    runs.append_index(root, {"run_id": run_id, "notebook": "nb.ipynb", "parameters": {}, "status": "ok",
+    notebook_runs.append_index(root, {"run_id": run_id, "notebook": "nb.ipynb", "parameters": {}, "status": "ok",
                              "val_bpb": sum(values) / len(values), "bytes_total": 123, "duration_s": 1.0})
 
 
@@ -160,7 +160,7 @@ def test_list_and_compare(tmp_path):
     fake_run(root, "sw_1_s1", [1.20])
     fake_run(root, "sw_1_s2", [1.21])
     fake_run(root, "multi", [1.25, 1.26, 1.24])
-    text = runs.format_list(runs.read_index(root))
+    text = notebook_runs.format_list(notebook_runs.read_index(root))
     assert "sw_0_s1" in text and "multi" in text
     res = compare.compare(["sw_0_*", "sw_1_*", "multi"], root, plot=tmp_path / "c.png")
     g = res["groups"]
@@ -178,14 +178,14 @@ def test_list_and_compare(tmp_path):
 def test_sweep_checks_every_override_set_first(tmp_path):
     nb = make_notebook(tmp_path / "nb.ipynb", "x = 1", params='run_dir = ""\nseeds = [1]\nlr = 0.1')
     with pytest.raises(GolfkitError, match="unknown parameter 'lrr'"):
-        runs.sweep(nb, [{"lr": 0.2}, {"lrr": 0.3}], seeds=[1, 2], runs_root=tmp_path / "runs")
+        notebook_runs.sweep(nb, [{"lr": 0.2}, {"lrr": 0.3}], seeds=[1, 2], runs_root=tmp_path / "runs")
     assert not (tmp_path / "runs").exists()
 
 
 def test_plan_overrides_and_val_head(tmp_path, data_dir):
     """A notebook's `overrides` reach every run and a typo fails before training; `val_tokens` cuts val only."""
-    from golfkit import workbook
     from golfkit.data import read_shard
+    from golfkit.lab import workbook
 
     with pytest.raises(GolfkitError, match="iteratons"):
         workbook.plan(False, "cpu-small", [1], data_dir, tmp_path / "bad", overrides={"schedule.iteratons": 3})

@@ -1,4 +1,4 @@
-"""Seed-LoRA (golfkit/seedlora.py): the artifact holds seeds and adapters, not the random matrices;
+"""Seed-LoRA (golfkit/model/seed_lora.py): the artifact holds seeds and adapters, not the random matrices;
 reloading regenerates them bit-identically."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from golfkit import artifact, quant, seedlora
+from golfkit import artifact, quant
 from golfkit.errors import GolfkitError
-from golfkit.model import GPT, count_params
+from golfkit.model import GPT, count_params, seed_lora
 from golfkit.presets import get_preset
-from golfkit.train import export_artifact, model_from_artifact
+from golfkit.reload import model_from_artifact
 
 TARGETS = {"model.seed_lora_targets": ["mlp.fc", "mlp.proj"], "model.seed_lora_rank": 4}
 
@@ -23,7 +23,7 @@ def export(cfg, tmp_path, name):
     model = GPT(cfg.model)
     sess = SimpleNamespace(cfg=cfg, base=model, ctx=SimpleNamespace(is_main=True))
     path = tmp_path / name
-    return model, path, export_artifact(sess, path)
+    return model, path, quant.export_artifact(sess, path)
 
 
 def test_artifact_excludes_matrices_and_reload_is_bit_identical(tmp_path):
@@ -39,11 +39,11 @@ def test_artifact_excludes_matrices_and_reload_is_bit_identical(tmp_path):
     expect = dense_sizes["payload_bytes"] - L * 2 * (d * h * 2) + L * 2 * (2 * r * (d + h) + 8)
     assert sizes["payload_bytes"] == expect
     assert sizes["bytes_model"] < dense_sizes["bytes_model"]
-    assert seedlora.regenerated_numel(model) == L * 2 * d * h
+    assert seed_lora.regenerated_numel(model) == L * 2 * d * h
     assert count_params(model) == count_params(dense) - L * 2 * d * h + L * 2 * r * (d + h)
     _, again = model_from_artifact(path)
     for (n1, m1), (n2, m2) in zip(model.named_modules(), again.named_modules()):
-        if isinstance(m1, seedlora.SeedLoRALinear):
+        if isinstance(m1, seed_lora.SeedLoRALinear):
             assert n1 == n2 and torch.equal(m1.w_rand, m2.w_rand)
     x = torch.randint(0, 1024, (1, 32))
     with torch.no_grad():  # equal up to the fp16 storage of the embedding and adapters
@@ -54,11 +54,11 @@ def test_structure_training_and_seeds():
     cfg = get_preset("smoke").override({**TARGETS, "model.seed_lora_init": "orthogonal"})
     m = GPT(cfg.model)
     fc = m.blocks[0].mlp.fc
-    assert isinstance(fc, seedlora.SeedLoRALinear) and "w_rand" not in m.state_dict().keys().__str__()
+    assert isinstance(fc, seed_lora.SeedLoRALinear) and "w_rand" not in m.state_dict().keys().__str__()
     assert torch.equal(fc.weight, fc.w_rand)  # B = 0: W = W_rand at init
-    w = seedlora.random_map(128, 64, 5, "orthogonal")  # tall: orthonormal columns, scaled sqrt(2)
+    w = seed_lora.random_map(128, 64, 5, "orthogonal")  # tall: orthonormal columns, scaled sqrt(2)
     assert torch.allclose(w.t() @ w, 2.0 * torch.eye(64), atol=1e-4)
-    seeds = {int(mm.seed) for mm in m.modules() if isinstance(mm, seedlora.SeedLoRALinear)}
+    seeds = {int(mm.seed) for mm in m.modules() if isinstance(mm, seed_lora.SeedLoRALinear)}
     assert len(seeds) == 4  # every matrix its own seed
     m.param_groups()
     m(torch.randint(0, 1024, (2, 16)), torch.randint(0, 1024, (2, 16))).backward()
@@ -67,6 +67,6 @@ def test_structure_training_and_seeds():
     sd = m.state_dict()
     sd["blocks.0.mlp.fc.seed"] = torch.tensor([12345])
     m.load_state_dict(sd)
-    assert torch.equal(fc.w_rand, seedlora.random_map(128, 64, 12345, "orthogonal"))
+    assert torch.equal(fc.w_rand, seed_lora.random_map(128, 64, 12345, "orthogonal"))
     with pytest.raises(GolfkitError, match="no linear"):
         GPT(get_preset("smoke").override({"model.seed_lora_targets": ["mlp.nope"]}).model)

@@ -12,7 +12,7 @@ import torch
 from eval_helpers import CTX, perturb_after, run, tiny_cfg, tiny_luts, tiny_model, tiny_tokens
 from golfkit.errors import GolfkitError
 from golfkit.eval import evaluate, evaluate_flat
-from golfkit.evalwin import doc_segments, doc_windows, plan_windows, rope_scaled
+from golfkit.eval.windows import doc_segments, doc_windows, plan_windows, rope_scaled
 
 
 def scored_targets(wins: np.ndarray) -> list[int]:
@@ -152,7 +152,7 @@ def test_bad_window_is_a_user_error():
 
 def test_sliding_beats_flat_on_a_trained_model(smoke_run, data_dir):
     from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
-    from golfkit.train import model_from_artifact
+    from golfkit.reload import model_from_artifact
 
     run_dir, _ = smoke_run
     cfg, model = model_from_artifact(run_dir / "final_model.int8.golf")

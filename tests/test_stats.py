@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats as st
 
-from golfkit import stats
+from golfkit.lab import stats
 
 
 def test_summarize_matches_t_interval():
@@ -67,7 +67,7 @@ def test_paired_matches_scipy_and_sees_through_seed_spread():
 
 
 def test_findings_state_numbers_and_noise():
-    from golfkit import workbook
+    from golfkit.lab import workbook
 
     res = [{"name": n, "seed": s, "val_bpb": v, "bytes_total": 1}
            for n, vals in (("base", (2.84, 2.83, 2.85)), ("good", (2.83, 2.821, 2.839)), ("same", (2.85, 2.82, 2.84)))

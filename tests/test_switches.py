@@ -8,11 +8,12 @@ import torch
 import torch.nn.functional as F
 
 from golfkit import techniques
-from golfkit.attention_variants import apply_rope, xsa
 from golfkit.config import ModelConfig
-from golfkit.embeddings import SmearGate, bigram_hash
 from golfkit.errors import GolfkitError
 from golfkit.model import GPT
+from golfkit.model.attention_variants import xsa
+from golfkit.model.base import apply_rope
+from golfkit.model.embeddings import SmearGate, bigram_hash
 from golfkit.presets import get_preset
 
 SMOKE = get_preset("smoke")
@@ -237,7 +238,7 @@ def test_run_switches_scale_record_step_counts_to_the_run():
 def test_diff_attention_matches_the_explicit_formula():
     """softmax(q1 k1/sqrt(hd/2)) v - lambda softmax(q2 k2/sqrt(hd/2)) v, RMS-normed, x (1 - lambda_init):
     the zero-padded flash-friendly form (one head size for q, k, v) computes exactly this, GQA included."""
-    from golfkit.attention_variants import _subhead, diff_attention
+    from golfkit.model.attention_variants import _subhead, diff_attention
 
     g = torch.Generator().manual_seed(0)
     q, k, v = (torch.randn(2, h, 12, 16, generator=g) for h in (4, 2, 2))

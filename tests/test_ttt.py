@@ -7,9 +7,9 @@ import torch
 
 from eval_helpers import CTX, perturb_after, run, tiny_cfg, tiny_luts, tiny_model, tiny_tokens
 from golfkit.errors import GolfkitError
-from golfkit.evalwin import Clock, ScoreBook
-from golfkit.lora import BatchedLoRA, LoRASet
-from golfkit.ttt import Scored, score_then_adapt
+from golfkit.eval.score import Clock, ScoreBook
+from golfkit.eval.ttt import Scored, score_then_adapt
+from golfkit.eval.ttt_lora import BatchedLoRA, LoRASet
 
 MODES = {  # mode -> (overrides with adaptation on, the same with zero adaptation, the plain eval it must equal)
     "ttt-sgd": ({"eval.method": "ttt-sgd"}, {"eval.method": "ttt-sgd", "eval.sgd.epochs": 0},

@@ -1,24 +1,31 @@
-"""val_loss and val_bpb, exactly as the challenge computes them.
+"""Scoring: val_loss and val_bpb exactly as the challenge computes them, and the checks every method obeys.
 
     val_loss = sum_t NLL_t / N_targets                      (nats per token)
     val_bpb  = sum_t NLL_t / (ln 2 * sum_t bytes_t)
 
 with bytes_t from the SentencePiece tables in `golfkit.data.ByteLUTs`. Sums are float64,
-all-reduced across ranks, divided once at the end (reference/techniques.md, 2.2).
+all-reduced across ranks, divided once at the end (the challenge's own accounting).
 
-The flat evaluation scores every target of the whole split exactly once: the
-(N - 1) targets are cut into sequences of `seq_len` (each sequence's context starts
-fresh, as in the baseline's `eval_val`), and a shorter last sequence covers the tail
-instead of dropping it. On the official split (N - 1 divisible by 1024) this is the
-baseline's computation exactly.
+* `BpbAccumulator`: the single place a score is committed;
+* `Scorer`: the only place logits become an NLL in the window and TTT methods: a log-softmax
+  over the whole vocabulary (a distribution over part of the vocabulary is no score), with
+  temperature scaling; an optional probe sees every scored distribution (the tests sum it to 1);
+* `ScoreBook`: the accumulator plus a ledger of scored target positions. It refuses a second
+  score for a position (each target is scored once, in a single pass) and, for TTT, any
+  adaptation input not yet scored (score before update);
+* `Clock`: the eval time budget (600 s on 8xH100, the challenge's separate eval limit).
+
+This is the legality core of evaluation: a leaf of golfkit.eval (flat, windows and ttt build on it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -26,6 +33,9 @@ from torch import Tensor, nn
 
 from golfkit.data import ByteLUTs
 from golfkit.dist import DistContext, all_reduce_sum, sync
+from golfkit.errors import GolfkitError
+
+Probe = Callable[[Tensor, Tensor, Tensor], None]  # (log-probs (n, V), target positions (n,), targets (n,))
 
 
 @dataclass
@@ -75,71 +85,85 @@ def autocast_for(device: torch.device):
     return contextlib.nullcontext()
 
 
-def sequence_spans(n_targets: int, seq_len: int) -> list[tuple[int, int]]:
-    """(start, length) of the scoring sequences: full seq_len pieces, then the tail."""
-    spans = [(s, seq_len) for s in range(0, n_targets - seq_len + 1, seq_len)]
-    done = len(spans) * seq_len
-    if done < n_targets:
-        spans.append((done, n_targets - done))
-    return spans
+# ----------------------------------------------------------------------------------
+class Scorer:
+    """Per-target NLL from a full-vocabulary log-softmax of the model's (softcapped) logits / T."""
+
+    def __init__(self, vocab_size: int, temperature: float = 1.0, probe: Probe | None = None):
+        if not temperature > 0:
+            raise GolfkitError(f"eval.temperature must be > 0, got {temperature}")
+        self.vocab_size, self.temperature, self.probe = vocab_size, temperature, probe
+
+    def nll(self, model: nn.Module, x: Tensor, y: Tensor, mask: Tensor, pos: Tensor) -> Tensor:
+        """NLL (nats) of y[mask] given x; the LM head runs on scored rows only unless a head adapter needs (B, T)."""
+        with autocast_for(x.device):
+            h = model.hidden(x)
+            z = model.logits(h[mask]) if model.head_adapter is None else model.logits(h)[mask]
+        if z.size(-1) != self.vocab_size:  # a distribution over part of the vocabulary is no score
+            raise GolfkitError(f"scorer needs logits over all {self.vocab_size} tokens, got {z.size(-1)}")
+        logp = F.log_softmax(z.float() / self.temperature, dim=-1)
+        tgt = y[mask]
+        if self.probe is not None:
+            self.probe(logp, pos[mask], tgt)
+        return -logp.gather(-1, tgt[:, None]).squeeze(-1)
 
 
-def evaluate_flat(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, seq_len: int,
-                  batch_tokens: int, ctx: DistContext) -> EvalResult:
-    """Score the whole split in non-overlapping sequences of `seq_len`; sequences split over ranks."""
-    t0 = time.perf_counter()
-    spans = sequence_spans(val_tokens.numel() - 1, seq_len)
-    lo, hi = len(spans) * ctx.rank // ctx.world_size, len(spans) * (ctx.rank + 1) // ctx.world_size
-    mine = spans[lo:hi]
-    per_batch = max(1, batch_tokens // (ctx.world_size * seq_len))
-    acc = BpbAccumulator(luts, ctx.device)
-    was_training = model.training
-    model.eval()
-    with torch.inference_mode(), autocast_for(ctx.device):
-        full = [s for s in mine if s[1] == seq_len]
-        for i in range(0, len(full), per_batch):
-            starts = torch.tensor([s for s, _ in full[i: i + per_batch]])
-            idx = starts[:, None] + torch.arange(seq_len + 1)[None, :]
-            chunk = val_tokens[idx].to(ctx.device, dtype=torch.int64)
-            x, y = chunk[:, :-1], chunk[:, 1:]
-            acc.add(token_nll(model, x, y), x, y)
-        for s, n in (s for s in mine if s[1] != seq_len):  # the tail, at most one
-            chunk = val_tokens[s: s + n + 1].to(ctx.device, dtype=torch.int64)[None]
-            x, y = chunk[:, :-1], chunk[:, 1:]
-            acc.add(token_nll(model, x, y), x, y)
-    sync(ctx.device)
-    model.train(was_training)
-    return acc.result(time.perf_counter() - t0)
+class ScoreBook:
+    """BpbAccumulator + a ledger of scored target positions (CPU bool per token)."""
+
+    def __init__(self, luts: ByteLUTs, device: torch.device, n_tokens: int):
+        self.acc = BpbAccumulator(luts, device)
+        self.scored = torch.zeros(n_tokens, dtype=torch.bool)
+        self.n_targets = n_tokens - 1
+
+    def commit(self, nll: Tensor, prev: Tensor, tgt: Tensor, pos: Tensor) -> None:
+        p = pos.cpu()
+        if self.scored[p].any() or p.unique().numel() != p.numel():
+            raise AssertionError("a validation target would be scored twice (condition 4: single pass)")
+        self.scored[p] = True
+        self.acc.add(nll, prev, tgt)
+
+    def require_scored(self, pos: Tensor) -> None:
+        """Refuse adaptation data whose targets are not all committed (condition 3: score before update)."""
+        if not self.scored[pos.cpu()].all():
+            raise AssertionError("adaptation would see a validation token before it is scored")
+
+    def sync(self, lo: int, hi: int) -> None:
+        """Under DDP, share which targets in (lo, hi] any rank scored (ranks split a chunk's windows)."""
+        import torch.distributed as tdist
+
+        if tdist.is_available() and tdist.is_initialized():
+            seg = self.scored[lo + 1: hi + 1].to(torch.int32).to(self.acc.sums.device)
+            tdist.all_reduce(seg)
+            self.scored[lo + 1: hi + 1] = seg.cpu() > 0
+
+    def result(self, seconds: float) -> EvalResult:
+        res = self.acc.result(seconds)
+        if res.val_tokens != self.n_targets:  # all-reduced: every rank's share counted once
+            raise AssertionError(f"scored {res.val_tokens} targets, the split has {self.n_targets}")
+        return res
 
 
-def evaluate(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, cfg, ctx: DistContext, probe=None) -> EvalResult:
-    """Score with `cfg.eval.method` (flat | sliding | doc | ttt-sgd | ttt-lora | ttt-phased), timed against the budget.
+class Clock:
+    """Eval wall time against a budget: warn once, or stop with an error, when it is exceeded."""
 
-    flat without temperature/RoPE scaling/probe is `evaluate_flat` itself; otherwise flat is the
-    window plan with stride = window (golfkit/evalwin.py). `probe(logp, pos, tgt)` sees every
-    scored distribution (tests). TTT modes work on a copy: `model` is left as it was.
-    """
-    from golfkit import evalwin, ttt
+    def __init__(self, budget_s: float, action: str, label: str, device: torch.device):
+        self.budget_s, self.action, self.label, self.device = budget_s, action, label, device
+        self.t0, self.over = time.perf_counter(), False
 
-    e, train_len = cfg.eval, cfg.schedule.train_seq_len
-    L = e.seq_len or train_len
-    window = e.lora.context if e.method in ("ttt-lora", "ttt-phased") else L
-    scale = evalwin.ntk_scale(window, train_len, e.rope_scaling)
-    clock = evalwin.Clock(e.time_budget_seconds, e.over_budget, e.method, ctx.device)
-    scorer = evalwin.Scorer(cfg.model.vocab_size, e.temperature, probe)
-    bt = max(1, e.batch_tokens // ctx.world_size)  # per rank
-    plain = e.temperature == 1.0 and scale == 1.0 and probe is None
-    with evalwin.rope_scaled(model, scale):
-        if e.method == "flat" and plain:
-            res = evaluate_flat(model, val_tokens, luts, L, e.batch_tokens, ctx)
-        elif e.method in ("flat", "sliding"):
-            stride = L if e.method == "flat" else e.stride
-            res = evalwin.evaluate_sliding(model, val_tokens, luts, ctx, L, stride, scorer, bt, clock)
-        elif e.method == "doc":
-            res = evalwin.evaluate_docs(model, val_tokens, luts, ctx, L, e.stride, scorer, bt, clock)
-        elif e.method == "ttt-sgd":
-            res = ttt.ttt_sgd(model, val_tokens, luts, ctx, e, L, scorer, bt, clock)
-        else:
-            res = ttt.ttt_lora(model, val_tokens, luts, ctx, e, scorer, clock, phased=e.method == "ttt-phased")
-    clock.check()
-    return replace(res, method=e.method, over_budget=clock.over, eval_seconds=clock.elapsed())
+    def elapsed(self) -> float:
+        sync(self.device)
+        return time.perf_counter() - self.t0
+
+    def check(self) -> None:
+        if self.budget_s <= 0 or self.over or self.elapsed() <= self.budget_s:
+            return
+        self.over = True
+        msg = f"eval method {self.label} exceeded its time budget of {self.budget_s:.0f} s"
+        if self.action == "stop":
+            raise GolfkitError(msg + " (eval.over_budget=stop)")
+        print(f"WARNING over_budget: {msg}", file=sys.stderr)
+
+
+def rank_slice(n: int, ctx: DistContext) -> slice:
+    return slice(n * ctx.rank // ctx.world_size, n * (ctx.rank + 1) // ctx.world_size)

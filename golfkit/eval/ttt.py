@@ -32,9 +32,14 @@ from golfkit.config import EvalConfig, LoRATTTConfig, PhasedTTTConfig
 from golfkit.data import BOS_ID, ByteLUTs
 from golfkit.dist import DistContext, all_reduce_sum
 from golfkit.errors import GolfkitError
-from golfkit.eval import EvalResult, autocast_for
-from golfkit.evalwin import Clock, Scorer, ScoreBook, cosine, doc_segments, rank_slice, score_windows, stream_windows, window_batch
-from golfkit.lora import LoRASet
+from golfkit.eval.score import Clock, EvalResult, ScoreBook, Scorer, autocast_for, rank_slice
+from golfkit.eval.ttt_lora import LoRASet
+from golfkit.eval.windows import doc_segments, score_windows, stream_windows, window_batch
+
+
+def cosine(c: int, n: int) -> float:
+    """½(1 + cos(π c / (n - 1))): the records' per-chunk learning-rate factor."""
+    return 0.5 * (1.0 + math.cos(math.pi * c / max(n - 1, 1)))
 
 
 @dataclass

@@ -1,41 +1,32 @@
-"""Sliding-window and document-isolated evaluation, and the parts every eval method shares.
+"""Sliding-window and document-isolated evaluation: window plans and their scoring.
 
 * `plan_windows(n, L, s)`: windows over n targets. The first window scores all its
   positions, every later one its last s (rec 03-19_SlidingWindowEval, PR by @mattqlf), and
   the tail is one right-aligned window that scores only what is left: no target twice
-  (pitfall 6.3: rec 04-01 fixed a double-counted tail), and the tail keeps a full L context.
+  (rec 04-01 fixed a double-counted tail), and the tail keeps a full L context.
 * `doc_segments(tokens)`: documents at BOS; a document's targets run up to and including
-  the next BOS (techniques.md 2.2), so the target count is that of the continuous stream.
-* `Scorer`: the only place logits become an NLL: a log-softmax over the whole vocabulary
-  (condition 2 of issue #1017; pitfall 6.12), with temperature scaling; an optional probe
-  sees every scored distribution (the tests sum it to 1).
-* `ScoreBook`: the accumulator plus a ledger of scored target positions. It refuses a
-  second score for a position and, for TTT, any adaptation input not yet scored.
-* `Clock`: the eval time budget (600 s on 8xH100, techniques.md 2.4).
+  the next BOS, so the target count is that of the continuous stream.
+* `score_windows`: windows scored through golfkit.eval.score's Scorer into its ScoreBook.
+* `rope_scaled`: NTK RoPE scaling for windows longer than training (rec 03-19_WarmdownQuantization).
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
-import sys
-import time
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from golfkit.data import BOS_ID, ByteLUTs
-from golfkit.dist import DistContext, sync
+from golfkit.dist import DistContext
 from golfkit.errors import GolfkitError
-from golfkit.eval import BpbAccumulator, EvalResult, autocast_for
+from golfkit.eval.score import Clock, EvalResult, ScoreBook, Scorer, rank_slice
+from golfkit.model.base import Rotary
 
 # A window is a row (start, length, score_from): inputs tokens[start : start+length], targets
 # tokens[start+1 : start+length+1]; offsets j >= score_from are scored (target position start+1+j).
-Probe = Callable[[Tensor, Tensor, Tensor], None]  # (log-probs (n, V), target positions (n,), targets (n,))
 
 
 def plan_windows(n: int, L: int, s: int) -> np.ndarray:
@@ -78,88 +69,6 @@ def doc_windows(segs: list[tuple[int, int]], L: int, s: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
 
 
-# ----------------------------------------------------------------------------------
-# scoring
-# ----------------------------------------------------------------------------------
-class Scorer:
-    """Per-target NLL from a full-vocabulary log-softmax of the model's (softcapped) logits / T."""
-
-    def __init__(self, vocab_size: int, temperature: float = 1.0, probe: Probe | None = None):
-        if not temperature > 0:
-            raise GolfkitError(f"eval.temperature must be > 0, got {temperature}")
-        self.vocab_size, self.temperature, self.probe = vocab_size, temperature, probe
-
-    def nll(self, model: nn.Module, x: Tensor, y: Tensor, mask: Tensor, pos: Tensor) -> Tensor:
-        """NLL (nats) of y[mask] given x; the LM head runs on scored rows only unless a head adapter needs (B, T)."""
-        with autocast_for(x.device):
-            h = model.hidden(x)
-            z = model.logits(h[mask]) if model.head_adapter is None else model.logits(h)[mask]
-        if z.size(-1) != self.vocab_size:  # a distribution over part of the vocabulary is no score
-            raise GolfkitError(f"scorer needs logits over all {self.vocab_size} tokens, got {z.size(-1)}")
-        logp = F.log_softmax(z.float() / self.temperature, dim=-1)
-        tgt = y[mask]
-        if self.probe is not None:
-            self.probe(logp, pos[mask], tgt)
-        return -logp.gather(-1, tgt[:, None]).squeeze(-1)
-
-
-class ScoreBook:
-    """BpbAccumulator + a ledger of scored target positions (CPU bool per token)."""
-
-    def __init__(self, luts: ByteLUTs, device: torch.device, n_tokens: int):
-        self.acc = BpbAccumulator(luts, device)
-        self.scored = torch.zeros(n_tokens, dtype=torch.bool)
-        self.n_targets = n_tokens - 1
-
-    def commit(self, nll: Tensor, prev: Tensor, tgt: Tensor, pos: Tensor) -> None:
-        p = pos.cpu()
-        if self.scored[p].any() or p.unique().numel() != p.numel():
-            raise AssertionError("a validation target would be scored twice (condition 4: single pass)")
-        self.scored[p] = True
-        self.acc.add(nll, prev, tgt)
-
-    def require_scored(self, pos: Tensor) -> None:
-        """Refuse adaptation data whose targets are not all committed (condition 3: score before update)."""
-        if not self.scored[pos.cpu()].all():
-            raise AssertionError("adaptation would see a validation token before it is scored")
-
-    def sync(self, lo: int, hi: int) -> None:
-        """Under DDP, share which targets in (lo, hi] any rank scored (ranks split a chunk's windows)."""
-        import torch.distributed as tdist
-
-        if tdist.is_available() and tdist.is_initialized():
-            seg = self.scored[lo + 1: hi + 1].to(torch.int32).to(self.acc.sums.device)
-            tdist.all_reduce(seg)
-            self.scored[lo + 1: hi + 1] = seg.cpu() > 0
-
-    def result(self, seconds: float) -> EvalResult:
-        res = self.acc.result(seconds)
-        if res.val_tokens != self.n_targets:  # all-reduced: every rank's share counted once
-            raise AssertionError(f"scored {res.val_tokens} targets, the split has {self.n_targets}")
-        return res
-
-
-class Clock:
-    """Eval wall time against a budget: warn once, or stop with an error, when it is exceeded."""
-
-    def __init__(self, budget_s: float, action: str, label: str, device: torch.device):
-        self.budget_s, self.action, self.label, self.device = budget_s, action, label, device
-        self.t0, self.over = time.perf_counter(), False
-
-    def elapsed(self) -> float:
-        sync(self.device)
-        return time.perf_counter() - self.t0
-
-    def check(self) -> None:
-        if self.budget_s <= 0 or self.over or self.elapsed() <= self.budget_s:
-            return
-        self.over = True
-        msg = f"eval method {self.label} exceeded its time budget of {self.budget_s:.0f} s"
-        if self.action == "stop":
-            raise GolfkitError(msg + " (eval.over_budget=stop)")
-        print(f"WARNING over_budget: {msg}", file=sys.stderr)
-
-
 def window_batch(tokens: Tensor, wins: Tensor, lo: int, hi: int) -> tuple[Tensor, ...]:
     """x, y, scored mask, target positions and real-token mask (B, T) for windows; scores only targets in (lo, hi]."""
     T = int(wins[:, 1].max())
@@ -194,8 +103,6 @@ def score_windows(model: nn.Module, tokens: Tensor, wins: np.ndarray, book: Scor
 @contextlib.contextmanager
 def rope_scaled(model: nn.Module, scale: float):
     """NTK RoPE scaling for the duration of an evaluation; restores the trained tables after."""
-    from golfkit.model import Rotary
-
     rots = [m for m in model.modules() if isinstance(m, Rotary)]
     try:
         for r in rots:
@@ -213,10 +120,6 @@ class WindowSetup:
     L: int
     stride: int
     batch_tokens: int  # per rank
-
-
-def rank_slice(n: int, ctx: DistContext) -> slice:
-    return slice(n * ctx.rank // ctx.world_size, n * (ctx.rank + 1) // ctx.world_size)
 
 
 def evaluate_windows(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, ctx: DistContext, wins: np.ndarray,
@@ -244,13 +147,3 @@ def evaluate_docs(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, ctx: Dis
     """Document-isolated sliding eval: context never crosses a BOS (rec 03-17_LoRA_TTT ablation: -0.011)."""
     wins = doc_windows(doc_segments(val_tokens), L, stride)
     return evaluate_windows(model, val_tokens, luts, ctx, wins, scorer, batch_tokens, clock)
-
-
-def ntk_scale(window: int, train_seq_len: int, kind: str) -> float:
-    """s = window / train length when NTK scaling is on and the window is longer; else 1 (off)."""
-    return max(1.0, window / train_seq_len) if kind == "ntk" else 1.0
-
-
-def cosine(c: int, n: int) -> float:
-    """½(1 + cos(π c / (n - 1))): the records' per-chunk learning-rate factor."""
-    return 0.5 * (1.0 + math.cos(math.pi * c / max(n - 1, 1)))

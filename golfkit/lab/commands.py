@@ -56,13 +56,13 @@ def parse(argv: list[str]):
 
 
 def _params(pairs: list[list[str]]) -> dict:
-    from golfkit.runs import parse_param
+    from golfkit.lab.notebook_runs import parse_param
 
     return {name: parse_param(value) for name, value in pairs}
 
 
 def cmd_run(args) -> int:
-    from golfkit import runs
+    from golfkit.lab import notebook_runs
 
     if not args.quiet:
         # papermill streams cell output through its logger when log_output is set
@@ -79,9 +79,9 @@ def cmd_run(args) -> int:
             raise GolfkitError(f"cannot read sweep file {args.sweep}: {e}") from None
         if not isinstance(grid, list) or not all(isinstance(g, dict) for g in grid):
             raise GolfkitError(f"sweep file {args.sweep} must be a YAML list of mappings (parameter -> value)")
-        records = runs.sweep(args.notebook, grid, args.seeds or [1337], params, args.run_id, **kwargs)
+        records = notebook_runs.sweep(args.notebook, grid, args.seeds or [1337], params, args.run_id, **kwargs)
     else:
-        records = [runs.run_notebook(args.notebook, params, args.run_id, **kwargs)]
+        records = [notebook_runs.run_notebook(args.notebook, params, args.run_id, **kwargs)]
     for rec in records:
         bpb = f"{rec['val_bpb']:.4f}" if isinstance(rec.get("val_bpb"), float) else "-"
         print(f"run {rec['run_id']}: {rec['status']} val_bpb:{bpb} duration:{rec['duration_s']:.1f}s"
@@ -92,13 +92,13 @@ def cmd_run(args) -> int:
 def cmd_runs(args) -> int:
     import json
 
-    from golfkit import runs
+    from golfkit.lab import notebook_runs
 
     if args.runs_cmd == "list":
-        rows = runs.read_index(args.runs_dir)
-        print(runs.format_list(rows[-args.last:] if args.last else rows))
+        rows = notebook_runs.read_index(args.runs_dir)
+        print(notebook_runs.format_list(rows[-args.last:] if args.last else rows))
         return 0
-    from golfkit import compare
+    from golfkit.lab import compare
 
     result = compare.compare(args.runs, args.runs_dir, args.key, args.plot)
     print(json.dumps(result, indent=2, default=str) if args.json else compare.format_compare(result))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from golfkit.errors import GolfkitError
-from golfkit.runs import INDEX, read_index, read_json
+from golfkit.lab.notebook_runs import INDEX, read_index, read_json
 
 
 def select(rows: list[dict[str, Any]], pattern: str) -> list[dict[str, Any]]:
@@ -39,7 +39,7 @@ def pooled_values(pattern: str, runs_root: str | Path = "runs", key: str = "val_
 def compare(patterns: list[str], runs_root: str | Path = "runs", key: str = "val_bpb",
             plot: str | Path | None = None) -> dict[str, Any]:
     """Table of run sets (each a run id or glob), Welch tests of each set against the first, loss curves."""
-    from golfkit import stats
+    from golfkit.lab import stats
 
     root, rows = Path(runs_root), read_index(runs_root)
     groups = {}
@@ -78,7 +78,7 @@ def plot_curves(groups: dict[str, list[Path]], out: Path) -> Path:
     matplotlib.use("Agg")  # the CLI process only; never the kernel's backend (notebooks.md, section 7)
     import matplotlib.pyplot as plt
 
-    from golfkit.workbook import load_curve
+    from golfkit.lab.workbook import load_curve
 
     fig, ax = plt.subplots(figsize=(7, 4))
     for i, (label, run_dirs) in enumerate(groups.items()):

@@ -1,7 +1,7 @@
 """Evaluation methods side by side, and the legality checks made visible (notebook 03).
 
-    rows = evalbench.compare_methods(artifact, data_dir, {"flat": {}, "sliding": {"eval.stride": 64}, ...})
-    checks = evalbench.legality_checks(artifact, data_dir)
+    rows = eval_methods.compare_methods(artifact, data_dir, {"flat": {}, "sliding": {"eval.stride": 64}, ...})
+    checks = eval_methods.legality_checks(artifact, data_dir)
 
 Every method is `golfkit.eval.evaluate` with `eval.method` and its knobs set by dotted-key
 overrides; the model is rebuilt from the artifact on disk for each method, so a TTT method
@@ -23,7 +23,7 @@ import torch
 def _setup(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any]):
     from golfkit import dist
     from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
-    from golfkit.train import model_from_artifact
+    from golfkit.reload import model_from_artifact
 
     cfg, _ = model_from_artifact(artifact_path)
     cfg = cfg.override({"data.dir": str(data_dir), "device": "cpu", **overrides})
@@ -57,7 +57,7 @@ def compare_methods(artifact_path: str | Path, data_dir: str | Path,
 
 def legality_checks(artifact_path: str | Path, data_dir: str | Path) -> list[dict[str, Any]]:
     """Each forbidden action, attempted against the real guards; `refused` must be True for all but the probe."""
-    from golfkit.evalwin import ScoreBook
+    from golfkit.eval.score import ScoreBook
 
     cfg, model, val, luts, ctx = _setup(artifact_path, data_dir, {"eval.method": "sliding"})
     n = 64

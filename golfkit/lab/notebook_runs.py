@@ -196,7 +196,7 @@ def _main_thread() -> bool:
 
 def _cleanup(run_dir: Path) -> None:
     """Backstop after the kernel is gone: kill recorded training groups and kernels we started."""
-    from golfkit.launch import kill_recorded
+    from golfkit.lab.launch import kill_recorded
 
     kill_recorded(run_dir)
     for pid in _child_kernels():

@@ -1,9 +1,9 @@
 """Quantization error through depth: per-virtual-layer hidden-state error and val_bpb gaps (notebooks 02, 04).
 
-    cfg, model = qerror.load_float(train_dir)                      # checkpoint.golf (schedule.save_checkpoint)
-    H = qerror.hessians(model, cfg, data_dir)                        # GPTQ calibration on *training* shards
-    qm, qts = qerror.quantized(model, cfg, bits=6, method="gptq", hessians=H)
-    errs = qerror.layer_errors(model, qm, tokens)                   # ||h_q - h|| / ||h|| per virtual position
+    cfg, model = quant_depth.load_float(train_dir)                 # checkpoint.golf (schedule.save_checkpoint)
+    H = quant_depth.hessians(model, cfg, data_dir)                   # GPTQ calibration on *training* shards
+    qm, qts = quant_depth.quantized(model, cfg, bits=6, method="gptq", hessians=H)
+    errs = quant_depth.layer_errors(model, qm, tokens)              # ||h_q - h|| / ||h|| per virtual position
 
 The question (PR #363, NR 03-21): weights shared across loop passes carry the *same*
 quantization error into every pass, so the error of the residual stream may grow with each
@@ -11,7 +11,7 @@ pass instead of once per layer. `layer_errors` measures it directly: both models
 inputs, and the residual stream is recorded after every virtual position (every call of
 `GPT.run_block`, loop passes included, after the recurrent carry).
 
-Quantization goes through the export pipeline's own code (`golfkit.qexport.quantize_policy`,
+Quantization goes through the export pipeline's own code (`golfkit.quant.policy.quantize_policy`,
 per-row int<bits> with the percentile clip, RTN or GPTQ), so what is measured here is what an
 artifact with that policy would hold. Only attention and MLP matrices change format. `analyze`
 keeps the embedding in fp16 (its error would enter every layer through x0 and mask the growth
@@ -35,7 +35,7 @@ CHECKPOINT = "checkpoint.golf"
 def load_float(train_dir: str | Path) -> tuple[RunConfig, Any]:
     """The trained full-precision model of a run folder (needs schedule.save_checkpoint=true)."""
     from golfkit.errors import GolfkitError
-    from golfkit.train import model_from_artifact
+    from golfkit.reload import model_from_artifact
 
     path = Path(train_dir) / CHECKPOINT
     if not path.is_file():
@@ -60,9 +60,9 @@ def policy(bits: int, method: str = "rtn", embedding_bits: int = 8, clip: str = 
 
 
 def hessians(model, cfg: RunConfig, data_dir: str | Path, n_batches: int = 8, batch_tokens: int = 0) -> dict[str, Tensor]:
-    """GPTQ Hessians from the start of the training stream (never validation data: golfkit.calib)."""
-    from golfkit import calib, gptq
+    """GPTQ Hessians from the start of the training stream (never validation data: golfkit.quant.calib)."""
     from golfkit.data import find_dataset
+    from golfkit.quant import calib, gptq
 
     ds = find_dataset(data_dir, cfg.data.variant, cfg.data.tokenizer)
     seq = cfg.schedule.train_seq_len
@@ -74,11 +74,12 @@ def hessians(model, cfg: RunConfig, data_dir: str | Path, n_batches: int = 8, ba
 def quantized(model, cfg: RunConfig, bits: int, method: str = "rtn", hessians: dict[str, Tensor] | None = None,
               embedding_bits: int = 8, all_matrices: bool = True) -> tuple[Any, list]:
     """A copy of `model` holding the dequantized weights of a `bits`-bit export, and the stored tensors."""
-    from golfkit import qexport, quant
+    from golfkit import quant
+    from golfkit.quant.policy import quantize_policy
 
     q = policy(bits, method, embedding_bits, all_matrices=all_matrices)
     sd = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    qts = qexport.quantize_policy(model, sd, q, hessians or {})
+    qts = quantize_policy(model, sd, q, hessians or {})
     qm = copy.deepcopy(model)
     qm.load_state_dict(quant.dequantize(qts), strict=True)
     return qm.eval(), qts
@@ -181,7 +182,7 @@ def analyze(result: dict[str, Any], data_dir: str | Path, bits: list[int], metho
 
 def summary_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Mean over seeds per (variant, bits, method): output error, amplification, val_bpb gap."""
-    from golfkit import stats
+    from golfkit.lab import stats
 
     keys = list(dict.fromkeys((r["variant"], r["bits"], r["method"]) for r in rows))
     out = []

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from golfkit import launch, stats
 from golfkit.atomic import atomic_write
 from golfkit.errors import GolfkitError
+from golfkit.lab import launch, stats
 
 SMOKE_VAL_TARGETS = 16_384  # 128 smoke-length sequences
 SMOKE_STEPS = 4

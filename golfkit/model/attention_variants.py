@@ -1,17 +1,18 @@
-"""Attention switches of issue #4 (techniques.md 1(a)), used by golfkit.model.CausalSelfAttention.
+"""Attention switches (the records' attention variants), as `SwitchedAttention`, a CausalSelfAttention subclass.
 
 Sources, one line each:
 
 * XSA, exclusive self-attention: arXiv 2603.09078; PR #265/#287 -> rec 03-20 (last 3/4), PR #478 (all);
-* partial RoPE: PR #315 -> rec 03-21 (16 of 64 dims); NTK scaling is Rotary.set_ntk_scale (eval side);
 * attention output gates: dense = Qwen G1 (arXiv 2505.06708, PR #1736); narrow 2*sigmoid = PR #1667;
   sparse sigmoid(s*W x[:12]) = PR #1787 (SOTA s = 0.5);
-* value embeddings (VE128): PR #374 -> rec 03-22 (the shared table lives in golfkit.embeddings);
+* value embeddings (VE128): PR #374 -> rec 03-22 (the shared table lives in golfkit.model.embeddings);
 * value residual: ResFormer (arXiv 2410.17897), PRs #486/#490/#569 (a negative result in the records);
 * differential attention: arXiv 2410.05258 (Diff Transformer), tried in PR #675 (too slow there).
+(Partial RoPE and NTK scaling are the base attention's rotary tables: golfkit/model/base.py.)
 
-`AttentionSwitches` holds the per-layer parameters; CausalSelfAttention creates it only when
-one of these switches is on, so the baseline's parameter names and count are untouched.
+`AttentionSwitches` holds the per-layer parameters; the builder makes a layer a
+`SwitchedAttention` only when one of these switches is on there (`needs_switches`), so the
+baseline's parameter names and count are untouched.
 """
 
 from __future__ import annotations
@@ -22,30 +23,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-import golfkit.model as gm
 from golfkit.config import ModelConfig
-from golfkit.layers import own_rng
-
-
-# ----------------------------------------------------------------------------------
-# RoPE: partial rotation
-# ----------------------------------------------------------------------------------
-def make_rotary(cfg: ModelConfig, head_dim: int) -> nn.Module:
-    """Rotary tables over the rotated dims only (partial RoPE: rope_dims < head_dim).
-
-    NTK scaling for evaluation beyond the training length is the eval side's knob,
-    `Rotary.set_ntk_scale(s)`: base' = base * s^(rd/(rd-2)) with rd = the rotated dims, the
-    records' formula for partial RoPE, so it composes with this switch unchanged.
-    """
-    return gm.Rotary(cfg.rope_dims or head_dim, cfg.rope_base)
-
-
-def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
-    """Rotate the first cos.size(-1)*2 dims of x (all of them = the baseline's apply_rotary)."""
-    rd = cos.size(-1) * 2
-    if rd == x.size(-1):
-        return gm.apply_rotary(x, cos, sin)
-    return torch.cat((gm.apply_rotary(x[..., :rd], cos, sin), x[..., rd:]), dim=-1)
+from golfkit.model.attention import CausalSelfAttention, xsa_on
+from golfkit.model.base import ForwardContext, claim, own_rng
 
 
 # ----------------------------------------------------------------------------------
@@ -101,16 +81,6 @@ def diff_attention(q: Tensor, k: Tensor, v: Tensor, lam: Tensor, lam_init: float
 # ----------------------------------------------------------------------------------
 # per-layer switch parameters
 # ----------------------------------------------------------------------------------
-def any_attention_switch(cfg: ModelConfig, layer_idx: int) -> bool:
-    return bool(xsa_on(cfg, layer_idx) or cfg.attn_gate != "none" or cfg.value_residual
-                or cfg.diff_attn or (cfg.ve_dim > 0 and layer_idx in cfg.ve_layers))
-
-
-def xsa_on(cfg: ModelConfig, layer_idx: int) -> bool:
-    n = cfg.num_layers if cfg.xsa_last_n == -1 else cfg.xsa_last_n
-    return layer_idx >= cfg.num_layers - n
-
-
 class AttentionSwitches(nn.Module):
     """The parameters and hooks of the switches active in one attention layer.
 
@@ -130,21 +100,21 @@ class AttentionSwitches(nn.Module):
         elif cfg.attn_gate in ("narrow", "sparse"):  # W: 12 -> H, zero-init
             self.gate_w = nn.Parameter(torch.zeros(num_heads, cfg.gate_window))
         if cfg.attn_gate != "none":
-            gm.claim(self, gate_w="scalar")
+            claim(self, gate_w="scalar")
         self.use_ve = cfg.ve_dim > 0 and layer_idx in cfg.ve_layers
         if self.use_ve:  # per-layer learned scale on the shared value embedding (init 1)
             self.ve_scale = nn.Parameter(torch.ones((), dtype=torch.float32))
-            gm.claim(self, ve_scale="scalar")
+            claim(self, ve_scale="scalar")
         self.value_residual = cfg.value_residual and layer_idx > 0
         self.store_v0 = cfg.value_residual and layer_idx == 0
         if self.value_residual:  # v <- v + sigmoid(alpha) v_layer0, alpha init 0
             self.vr_alpha = nn.Parameter(torch.zeros((), dtype=torch.float32))
-            gm.claim(self, vr_alpha="scalar")
+            claim(self, vr_alpha="scalar")
         self.diff = cfg.diff_attn
         if self.diff:  # per-head lambda, init the depth schedule
             self.lam_init = diff_lambda_init(layer_idx)
             self.diff_lambda = nn.Parameter(torch.full((num_heads,), self.lam_init, dtype=torch.float32))
-            gm.claim(self, diff_lambda="scalar")
+            claim(self, diff_lambda="scalar")
 
     def values(self, v: Tensor) -> Tensor:
         """VE add and value residual on v (B, Hkv, T, hd), before attention."""
@@ -177,3 +147,17 @@ class AttentionSwitches(nn.Module):
         else:
             g = torch.sigmoid(self.gate_scale * F.linear(x[..., : self.window], w))
         return y * g.transpose(1, 2).unsqueeze(-1)  # (B, T, H) -> (B, H, T, 1)
+
+
+class SwitchedAttention(CausalSelfAttention):
+    """The baseline attention plus this layer's switches (`switches`: state-dict names attn.switches.*)."""
+
+    def __init__(self, cfg: ModelConfig, layer_idx: int = 0, fctx: ForwardContext | None = None):
+        super().__init__(cfg, layer_idx, fctx)
+        self.switches = AttentionSwitches(cfg, layer_idx, self.num_heads, fctx)
+
+    def forward(self, x: Tensor) -> Tensor:
+        B, T, D = x.shape
+        q, k, v = self.qkv(x, self.switches.values)  # value embeddings / value residual
+        y = self.switches.post(self.switches.attend(q, k, v), v, x)  # diff attn; XSA, output gate
+        return self.proj(y.transpose(1, 2).reshape(B, T, D))

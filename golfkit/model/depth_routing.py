@@ -42,6 +42,7 @@ from torch import Tensor, nn
 
 from golfkit.config import ModelConfig
 from golfkit.errors import GolfkitError
+from golfkit.model.base import claim
 
 
 def topk_mask(r: Tensor, capacity: float) -> Tensor:
@@ -67,7 +68,6 @@ class Router(nn.Module):
     def __init__(self, dim: int):
         super().__init__()
         self.w = nn.Parameter(torch.zeros(dim))
-        from golfkit.model import claim  # local: model imports this module
         claim(self, w="scalar")
 
     def forward(self, x: Tensor) -> Tensor:

@@ -1,14 +1,15 @@
-"""Token-side switches of issue #4 (techniques.md 1(a)): BigramHash, SmearGate v2, value embeddings.
+"""Token-side switches: BigramHash, SmearGate v2, value embeddings.
 
 Sources, one line each:
 
 * BigramHash embedding: PR #162 (@raahilshah) -> rec 03-19_smeargate (4096x128), later 2048..10240 buckets;
   hash of later code: (36313*cur XOR 27191*prev) mod (B-1), position 0 -> bucket B-1;
-* SmearGate v2: PR #1667 -> rec 04-16 (modded-nanogpt style); BOS mask: PR #1851 (pitfall 6.4);
+* SmearGate v2: PR #1667 -> rec 04-16 (modded-nanogpt style); BOS mask: PR #1851 (without it the
+  last token of one document leaks into the next document's first position);
 * value embeddings (VE128): PR #374 -> rec 03-22 (`VE_DIM=128 VE_LAYERS=9,10`).
 
 `TokenFrontend` owns the ones that are on and is called by GPT.embed(); with every switch
-off GPT has no frontend and the embedding path is exactly the baseline's.
+off GPT has no frontend (golfkit.model.gpt.TECHNIQUES) and the embedding path is exactly the baseline's.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-import golfkit.model as gm
 from golfkit.config import ModelConfig
+from golfkit.model.base import CastedLinear, claim
 
 
 def bigram_hash(ids: Tensor, buckets: int) -> Tensor:
@@ -44,9 +45,9 @@ class BigramHash(nn.Module):
         super().__init__()
         self.buckets = cfg.bigram_buckets
         self.table = nn.Parameter(torch.zeros(cfg.bigram_buckets, cfg.bigram_dim))
-        self.proj = gm.CastedLinear(cfg.bigram_dim, cfg.model_dim)
+        self.proj = CastedLinear(cfg.bigram_dim, cfg.model_dim)
         self.scale = nn.Parameter(torch.tensor(0.05, dtype=torch.float32))
-        gm.claim(self, table="embed", scale="scalar")
+        claim(self, table="embed", scale="scalar")
 
     def forward(self, ids: Tensor, dtype: torch.dtype) -> Tensor:
         e = F.embedding(bigram_hash(ids, self.buckets), self.table).to(dtype)
@@ -65,7 +66,7 @@ class SmearGate(nn.Module):
         self.window, self.bos = cfg.gate_window, cfg.bos_id
         self.weight = nn.Parameter(torch.zeros(1, cfg.gate_window))
         self.lam = nn.Parameter(torch.zeros((), dtype=torch.float32))
-        gm.claim(self, weight="scalar", lam="scalar")
+        claim(self, weight="scalar", lam="scalar")
 
     def forward(self, x: Tensor, ids: Tensor) -> Tensor:
         g = torch.sigmoid(F.linear(x[..., : self.window], self.weight.to(x.dtype)))  # (B, T, 1)
@@ -86,9 +87,9 @@ class ValueEmbedding(nn.Module):
         super().__init__()
         kv_dim = cfg.num_kv_heads * (cfg.model_dim // cfg.num_heads)
         self.table = nn.Parameter(torch.randn(cfg.vocab_size, cfg.ve_dim) * 0.01)
-        self.proj = gm.CastedLinear(cfg.ve_dim, kv_dim, zero_init=True)
+        self.proj = CastedLinear(cfg.ve_dim, kv_dim, zero_init=True)
         self.scale = nn.Parameter(torch.tensor(0.1, dtype=torch.float32))
-        gm.claim(self, table="embed", scale="scalar")
+        claim(self, table="embed", scale="scalar")
 
     def forward(self, ids: Tensor, dtype: torch.dtype) -> Tensor:
         return self.scale.to(dtype) * self.proj(F.embedding(ids, self.table).to(dtype))
@@ -103,10 +104,6 @@ class TokenFrontend(nn.Module):
         self.bigram = BigramHash(cfg) if cfg.bigram_buckets > 0 else None
         self.smear = SmearGate(cfg) if cfg.smear_gate else None
         self.ve = ValueEmbedding(cfg) if cfg.ve_dim > 0 else None
-
-    @staticmethod
-    def wanted(cfg: ModelConfig) -> bool:
-        return cfg.bigram_buckets > 0 or cfg.smear_gate or cfg.ve_dim > 0
 
     def forward(self, tok: Tensor, ids: Tensor) -> Tensor:
         """tok = the raw token embedding (B, T, D); returns the normed x0.

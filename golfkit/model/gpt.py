@@ -1,201 +1,116 @@
-"""The baseline GPT of the challenge, as small modules with explicit parameter routing.
+"""The baseline GPT of the challenge, and the builder that plugs the technique switches into it.
 
 Same architecture and init as openai/parameter-golf `train_gpt.py` (the naive baseline):
 
 * the token embedding is RMS-normed once after lookup; that `x0` is mixed back into
-  every block through `resid_mix` (`x = m0*x + m1*x0`);
-* pre-norm blocks with RMSNorm *without* a gain; `attn_scale` / `mlp_scale` vectors
-  scale the residual writes; output projections are zero-initialised;
-* GQA attention: per-head RMS-normed q and k, RoPE, a learnable per-head `q_gain`
-  (which sets the temperature, since q and k are unit-RMS), causal SDPA;
-* relu^2 MLP (from modded-nanogpt);
+  every block through `resid_mix` (golfkit/model/blocks.py);
+* GQA attention with RoPE and a per-head q gain (golfkit/model/attention.py);
 * U-Net skips: the first half of the (virtual) layers push their outputs, the second
   half pops them in reverse and adds `skip_weights[i] * skip`;
 * tied LM head (init N(0, 0.005)) and a tanh logit softcap.
 
-Parameter routing is explicit (reference/style.md, lesson 5): every module declares
-which optimizer group each of its own parameters belongs to in `optim_groups`, and
-`GPT.param_groups()` refuses a parameter that no module claimed. No name substrings.
-Module names follow the baseline (`tok_emb`, `blocks.i.attn.c_q`, `mlp.fc`, ...), so
-record code and GPTQ hooks port over unchanged.
+Parameter routing is explicit (`claim`, golfkit/model/base.py): `GPT.param_groups()` refuses a
+parameter that no module claimed. Module names follow the baseline (`tok_emb`,
+`blocks.i.attn.c_q`, `mlp.fc`, ...), so record code and GPTQ hooks port over unchanged.
+
+Technique switches plug in from here, in one direction: `attention_class` and `block_class`
+choose a subclass per layer, the depth systems and token-side modules are built when their
+switch is on, and each technique module is imported only through `technique()`, which checks
+`TECHNIQUES`. `golfkit export` bundles exactly the modules that table selects for a config.
+Technique modules import golfkit.model.base / attention / blocks, never this module.
 """
 
 from __future__ import annotations
+
+import importlib
+import math
+from types import ModuleType
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from golfkit import attention_variants as av
-from golfkit import deq, mod, recurrence
-from golfkit import embeddings, layers  # issue #4 switches (they reach this module lazily)
 from golfkit.config import ModelConfig
+from golfkit.errors import GolfkitError
+from golfkit.model.attention import CausalSelfAttention, needs_switches
+from golfkit.model.base import GROUPS, CastedLinear, ForwardContext, RMSNorm, claim, own_rng
+from golfkit.model.blocks import MLP, Block
 
-# Optimizer groups. matrix -> Muon; the rest -> Adam with their own learning rates.
-GROUPS = ("matrix", "scalar", "embed", "head")
+# Technique module -> whether a model config switches it on. The builder imports a technique module
+# only through technique(), which checks this table; `golfkit export` bundles what it selects.
+TECHNIQUES: dict[str, Callable[[ModelConfig], bool]] = {
+    "golfkit.model.attention_variants": lambda m: any(needs_switches(m, i) for i in range(m.num_layers)),
+    "golfkit.model.parallel_blocks": lambda m: m.parallel_residual != "none",
+    "golfkit.model.embeddings": lambda m: m.bigram_buckets > 0 or m.smear_gate or m.ve_dim > 0,
+    "golfkit.model.mtp": lambda m: m.mtp_heads > 0,
+    "golfkit.model.recurrence": lambda m: m.num_loops > 0,
+    "golfkit.model.deq": lambda m: m.deq_layer >= 0,
+    "golfkit.model.depth_routing": lambda m: bool(m.mod_layers),
+    "golfkit.model.seed_lora": lambda m: bool(m.seed_lora_targets),
+}
 
 
-def claim(module: nn.Module, **groups: str) -> None:
-    """Declare the optimizer group of some of `module`'s own parameters."""
-    table = module.__dict__.setdefault("optim_groups", {})
-    for name, group in groups.items():
-        assert group in GROUPS, f"unknown optimizer group {group!r}"
-        table[name] = group
+def technique(name: str, cfg: ModelConfig) -> ModuleType:
+    """Import technique module `name` for a config that switches it on (TECHNIQUES says which).
 
-
-class RMSNorm(nn.Module):
-    """RMSNorm with no learned gain (the baseline's choice: fewer control tensors)."""
-
-    def forward(self, x: Tensor) -> Tensor:
-        return F.rms_norm(x, (x.size(-1),))
-
-
-class CastedLinear(nn.Linear):
-    """fp32 master weights, cast to the activation dtype at matmul time (bf16 compute).
-
-    Two optional add-ons, both None by default (then this is a plain linear):
-    * `weight_transform(w) -> w'`: applied to the weight before the matmul (fake
-      quantization for QAT, noise for Noisy QAT);
-    * `adapter(x) -> dy`: a parallel path added to the output (LoRA for TTT). Training
-      and test-time forwards go through this one module, so no path can miss a feature.
+    A builder path that needs a module its config does not declare fails here, in any test
+    that builds that config, rather than as an ImportError inside an exported train_gpt.py.
     """
-
-    def __init__(self, in_features: int, out_features: int, group: str = "matrix", zero_init: bool = False):
-        super().__init__(in_features, out_features, bias=False)
-        self.zero_init = zero_init
-        self.weight_transform = None
-        self.adapter: nn.Module | None = None
-        claim(self, weight=group)
-
-    def forward(self, x: Tensor) -> Tensor:
-        w = self.weight if self.weight_transform is None else self.weight_transform(self.weight)
-        y = F.linear(x, w.to(x.dtype))
-        return y if self.adapter is None else y + self.adapter(x)
+    if not TECHNIQUES[name](cfg):
+        raise AssertionError(f"{name} is not switched on by this config (golfkit.model.gpt.TECHNIQUES)")
+    return importlib.import_module(name)
 
 
-class Rotary(nn.Module):
-    """RoPE cos/sin tables (half-split layout, as the baseline)."""
+# ----------------------------------------------------------------------------------
+# validation of switch combinations (user errors -> GolfkitError)
+# ----------------------------------------------------------------------------------
+def validate_switches(cfg: ModelConfig) -> None:
+    """Reject switch values the model cannot build, naming the config key."""
+    L, hd = cfg.num_layers, cfg.model_dim // cfg.num_heads
 
-    def __init__(self, dim: int, base: float):
-        super().__init__()
-        self.dim, self.base = dim, base
-        inv_freq = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
-        self.register_buffer("inv_freq", inv_freq, persistent=False)
+    def bad(key: str, why: str) -> None:
+        raise GolfkitError(f"config key 'model.{key}': {why}")
 
-    def set_ntk_scale(self, scale: float) -> None:
-        """NTK-aware RoPE for eval longer than training: base' = base * s^(d/(d-2)); 1.0 = off, exactly.
-
-        From rec 03-19_WarmdownQuantization (techniques.md 1(d)); golfkit.evalwin.rope_scaled sets it.
-        """
-        base = self.base * scale ** (self.dim / (self.dim - 2)) if scale != 1.0 else self.base
-        ar = torch.arange(0, self.dim, 2, dtype=torch.float32, device=self.inv_freq.device)
-        self.inv_freq = 1.0 / (base ** (ar / self.dim))
-
-    def forward(self, seq_len: int, device: torch.device, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
-        # Recomputed on every call (a (T, d/2) outer product: negligible, and fused under compile).
-        # A cached table would leak inference-mode tensors from validation into training and
-        # Python-side cache checks break torch.compile's fullgraph capture.
-        t = torch.arange(seq_len, device=device, dtype=self.inv_freq.dtype)
-        freqs = torch.outer(t, self.inv_freq.to(device))
-        return freqs.cos()[None, None].to(dtype), freqs.sin()[None, None].to(dtype)
-
-
-def apply_rotary(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
-    half = x.size(-1) // 2
-    x1, x2 = x[..., :half], x[..., half:]
-    return torch.cat((x1 * cos + x2 * sin, x1 * (-sin) + x2 * cos), dim=-1)
-
-
-class CausalSelfAttention(nn.Module):
-    def __init__(self, cfg: ModelConfig, layer_idx: int = 0, fctx: layers.ForwardContext | None = None):
-        super().__init__()
-        dim, nh, nkv = cfg.model_dim, cfg.num_heads, cfg.num_kv_heads
-        if dim % nh != 0:
-            raise ValueError("model_dim must be divisible by num_heads")
-        if nh % nkv != 0:
-            raise ValueError("num_heads must be divisible by num_kv_heads")
-        self.num_heads, self.num_kv_heads, self.head_dim = nh, nkv, dim // nh
-        if self.head_dim % 2 != 0:
-            raise ValueError("head_dim must be even for RoPE")
-        kv_dim = nkv * self.head_dim
-        self.c_q = CastedLinear(dim, dim)
-        self.c_k = CastedLinear(dim, kv_dim)
-        self.c_v = CastedLinear(dim, kv_dim)
-        self.proj = CastedLinear(dim, dim, zero_init=True)
-        self.q_gain = nn.Parameter(torch.full((nh,), cfg.qk_gain_init, dtype=torch.float32))
-        claim(self, q_gain="scalar")
-        self.rotary = av.make_rotary(cfg, self.head_dim)  # Rotary(head_dim) unless partial RoPE
-        # issue #4 switches (XSA, output gate, VE, value residual, diff attention); None = the baseline
-        on = av.any_attention_switch(cfg, layer_idx)
-        self.switches = av.AttentionSwitches(cfg, layer_idx, nh, fctx) if on else None
-
-    def forward(self, x: Tensor) -> Tensor:
-        B, T, D = x.shape  # (batch, time, model_dim)
-        q = self.c_q(x).reshape(B, T, self.num_heads, self.head_dim).transpose(1, 2)
-        k = self.c_k(x).reshape(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)
-        v = self.c_v(x).reshape(B, T, self.num_kv_heads, self.head_dim).transpose(1, 2)
-        if self.switches is not None:
-            v = self.switches.values(v)  # value embeddings / value residual
-        q, k = F.rms_norm(q, (self.head_dim,)), F.rms_norm(k, (self.head_dim,))
-        cos, sin = self.rotary(T, x.device, q.dtype)
-        q, k = av.apply_rope(q, cos, sin), av.apply_rope(k, cos, sin)  # = apply_rotary unless partial
-        q = q * self.q_gain.to(q.dtype)[None, :, None, None]
-        if self.switches is None:
-            y = F.scaled_dot_product_attention(
-                q, k, v, is_causal=True, enable_gqa=self.num_kv_heads != self.num_heads
-            )  # (B, H, T, head_dim)
-        else:
-            y = self.switches.post(self.switches.attend(q, k, v), v, x)  # diff attn; XSA, output gate
-        return self.proj(y.transpose(1, 2).reshape(B, T, D))
+    if cfg.parallel_residual == "two_lane" and not 0 <= cfg.parallel_start < L:
+        bad("parallel_start", f"must be a physical layer in [0, {L}), got {cfg.parallel_start}")
+    if cfg.xsa_last_n < -1 or cfg.xsa_last_n > L:
+        bad("xsa_last_n", f"must be -1 (all), 0 (off) or <= num_layers={L}, got {cfg.xsa_last_n}")
+    if not 1 <= cfg.gate_window <= cfg.model_dim:
+        bad("gate_window", f"must be in [1, model_dim={cfg.model_dim}], got {cfg.gate_window}")
+    if cfg.bigram_buckets not in (0,) and cfg.bigram_buckets < 2:
+        bad("bigram_buckets", f"must be 0 (off) or >= 2, got {cfg.bigram_buckets}")
+    if cfg.ve_dim < 0 or (cfg.ve_dim > 0 and not cfg.ve_layers):
+        bad("ve_layers", "value embeddings (ve_dim > 0) need at least one layer in ve_layers")
+    if any(not 0 <= i < L for i in cfg.ve_layers):
+        bad("ve_layers", f"layers must be in [0, {L}), got {cfg.ve_layers}")
+    if cfg.rope_dims and (cfg.rope_dims % 2 or not 0 < cfg.rope_dims <= hd):
+        bad("rope_dims", f"must be even and in (0, head_dim={hd}], got {cfg.rope_dims}")
+    if cfg.diff_attn and hd % 4:
+        bad("diff_attn", f"needs head_dim divisible by 4 (two sub-heads of whole RoPE pairs), got {hd}")
+    if cfg.parallel_residual == "two_lane":  # lanes are a (2, B, T, D) stream: keep other depth systems below P
+        P = cfg.parallel_start
+        if (cfg.num_loops > 0 and cfg.loop_end >= P) or cfg.deq_layer >= P or any(i >= P for i in cfg.mod_layers):
+            bad("parallel_start", f"the loop band / DEQ / MoD layers must lie below the two-lane layers (P={P})")
+    if cfg.mlp_hidden < 0 or cfg.mtp_heads < 0:
+        bad("mlp_hidden" if cfg.mlp_hidden < 0 else "mtp_heads", "must be >= 0")
 
 
-class MLP(nn.Module):
-    """relu^2 MLP (modded-nanogpt): proj(relu(fc(x))^2)."""
-
-    def __init__(self, cfg: ModelConfig, layer_idx: int = 0):
-        super().__init__()
-        hidden, self.act = layers.mlp_hidden(cfg), cfg.mlp_act  # width / activation switches (issue #4)
-        self.fc = CastedLinear(cfg.model_dim, hidden)
-        self.proj = CastedLinear(hidden, cfg.model_dim, zero_init=True)
-        self.gate = None
-        if self.act == "swiglu":  # SwiGLU's W1 (Muon), from its own random stream
-            with layers.own_rng(4200 + layer_idx):
-                self.gate = CastedLinear(cfg.model_dim, hidden)
-
-    def forward(self, x: Tensor) -> Tensor:
-        if self.act == "relu2":
-            return self.proj(torch.relu(self.fc(x)).square())
-        return self.proj(layers.activate(self.act, self.fc(x), None if self.gate is None else self.gate(x)))
+# ----------------------------------------------------------------------------------
+# the per-layer choices: the only places an attention or block kind is chosen
+# ----------------------------------------------------------------------------------
+def attention_class(cfg: ModelConfig, layer_idx: int) -> type[CausalSelfAttention]:
+    if needs_switches(cfg, layer_idx):  # XSA, output gate, VE, value residual, diff attention
+        return technique("golfkit.model.attention_variants", cfg).SwitchedAttention
+    return CausalSelfAttention
 
 
-class Block(nn.Module):
-    def __init__(self, cfg: ModelConfig, layer_idx: int = 0, fctx: layers.ForwardContext | None = None):
-        super().__init__()
-        dim = cfg.model_dim
-        self.attn_norm, self.mlp_norm = RMSNorm(), RMSNorm()
-        self.attn = CausalSelfAttention(cfg, layer_idx, fctx)
-        self.mlp = MLP(cfg, layer_idx)
-        self.attn_scale = nn.Parameter(torch.ones(dim, dtype=torch.float32))
-        self.mlp_scale = nn.Parameter(torch.ones(dim, dtype=torch.float32))
-        # resid_mix[0] scales the stream, resid_mix[1] mixes in x0; init = identity.
-        self.resid_mix = nn.Parameter(torch.stack((torch.ones(dim), torch.zeros(dim))).float())
-        claim(self, attn_scale="scalar", mlp_scale="scalar", resid_mix="scalar")
-        # issue #4: LN scale factor (1.0 = off) and parallel residuals (golfkit/layers.py)
-        self.ln_scale = layers.ln_scale(cfg, layer_idx)
-        lane = cfg.parallel_residual == "two_lane" and layer_idx >= cfg.parallel_start
-        self.parallel = "two_lane" if lane else ("gptj" if cfg.parallel_residual == "gptj" else "none")
-        if lane:
-            layers.add_lane_params(self, cfg)
-
-    def forward(self, x: Tensor, x0: Tensor) -> Tensor:
-        if self.parallel != "none":
-            return (layers.two_lane_forward if self.parallel == "two_lane" else layers.gptj_forward)(self, x, x0)
-        mix = self.resid_mix.to(x.dtype)
-        x = mix[0] * x + mix[1] * x0
-        s = self.ln_scale
-        x = x + self.attn_scale.to(x.dtype) * self.attn(self.attn_norm(x) if s == 1.0 else self.attn_norm(x) * s)
-        x = x + self.mlp_scale.to(x.dtype) * self.mlp(self.mlp_norm(x) if s == 1.0 else self.mlp_norm(x) * s)
-        return x
+def block_class(cfg: ModelConfig, layer_idx: int) -> type[Block]:
+    if cfg.parallel_residual == "gptj":
+        return technique("golfkit.model.parallel_blocks", cfg).GPTJBlock
+    if cfg.parallel_residual == "two_lane" and layer_idx >= cfg.parallel_start:
+        return technique("golfkit.model.parallel_blocks", cfg).TwoLaneBlock
+    return Block
 
 
 class GPT(nn.Module):
@@ -206,9 +121,10 @@ class GPT(nn.Module):
         self.cfg = cfg
         self.tok_emb = nn.Embedding(cfg.vocab_size, cfg.model_dim)
         claim(self.tok_emb, weight="embed")
-        layers.validate_switches(cfg)
-        self.fctx = layers.ForwardContext()  # per-forward values for issue #4 switches (no tensors of state)
-        self.blocks = nn.ModuleList([Block(cfg, i, self.fctx) for i in range(cfg.num_layers)])
+        validate_switches(cfg)
+        self.fctx = ForwardContext()  # per-forward values for the switches (no tensors of state)
+        self.blocks = nn.ModuleList([block_class(cfg, i)(cfg, i, self.fctx, attention_class(cfg, i))
+                                     for i in range(cfg.num_layers)])
         self.install_depth_systems(cfg)
         n_virtual = len(self.layer_schedule(active=True))  # skips sized for the longest (looped) schedule
         self.num_encoder = n_virtual // 2
@@ -218,11 +134,15 @@ class GPT(nn.Module):
         self.final_norm = RMSNorm()
         self.lm_head = None if cfg.tie_embeddings else CastedLinear(cfg.model_dim, cfg.vocab_size, "head", zero_init=True)
         self.head_adapter: nn.Module | None = None  # LoRA on the LM head at test time (logits += B A h)
-        # issue #4 modules; their random init comes from an own stream, so baseline tensors are unchanged
-        layers.add_skip_gates(self, cfg)
-        with layers.own_rng(4001):
-            self.frontend = embeddings.TokenFrontend(cfg, self.fctx) if embeddings.TokenFrontend.wanted(cfg) else None
-        self.mtp = layers.MTPHeads(cfg) if cfg.mtp_heads > 0 else None  # training loss only; not in state_dict()
+        # switch modules; their random init comes from an own stream, so baseline tensors are unchanged
+        if cfg.skip_gates and self.skip_weights.numel():  # sigmoid-gated U-Net skips (PR #1089), init 0
+            self.skip_gates = nn.Parameter(torch.zeros_like(self.skip_weights))
+            claim(self, skip_gates="scalar")  # control vectors -> Adam
+        with own_rng(4001):
+            wanted = TECHNIQUES["golfkit.model.embeddings"](cfg)
+            self.frontend = technique("golfkit.model.embeddings", cfg).TokenFrontend(cfg, self.fctx) if wanted else None
+        # multi-token prediction: a training loss only; not in state_dict()
+        self.mtp = technique("golfkit.model.mtp", cfg).MTPHeads(cfg) if cfg.mtp_heads > 0 else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -232,21 +152,38 @@ class GPT(nn.Module):
         for m in self.modules():
             if isinstance(m, CastedLinear) and m.zero_init:
                 nn.init.zeros_(m.weight)
-        layers.orthogonal_init(self, self.cfg)  # no-op unless model.init != "baseline"
+        if self.cfg.init != "baseline":
+            self.orthogonal_init()
+
+    @torch.no_grad()
+    def orthogonal_init(self) -> None:
+        """`orthogonal`: orthogonal_() on every non-zero-init block matrix (rec 03-19_smeargate);
+        output projections stay zero, as in the records' code (`_zero_init` wins).
+        `orthogonal_scaled`: output projections (attn.proj, mlp.proj) become orthogonal * 1/sqrt(2L)
+        instead (the muP-style reading of rec 03-20), so every block writes from step 0.
+        """
+        cfg = self.cfg
+        outs = {id(b.attn.proj) for b in self.blocks} | {id(b.mlp.proj) for b in self.blocks}
+        for m in self.modules():
+            if not isinstance(m, CastedLinear):
+                continue
+            if not m.zero_init:
+                nn.init.orthogonal_(m.weight)
+            elif id(m) in outs and cfg.init == "orthogonal_scaled":
+                nn.init.orthogonal_(m.weight)
+                m.weight.mul_(1.0 / math.sqrt(2 * cfg.num_layers))
 
     # -- structure -------------------------------------------------------------------
     def install_depth_systems(self, cfg: ModelConfig) -> None:
         """Loop band, DEQ block, Mixture-of-Depths routers, Seed-LoRA linears: all off by default."""
-        # Built looped: a model rebuilt from an artifact runs as trained; train.py switches the
-        # loop off until enable_looping_at (golfkit/recurrence.py).
-        self.loop = recurrence.LoopBand(cfg, self.blocks) if cfg.num_loops > 0 else None
+        # Built looped: a model rebuilt from an artifact runs as trained; training switches the
+        # loop off until enable_looping_at (golfkit/model/recurrence.py, install_hooks).
+        self.loop = technique("golfkit.model.recurrence", cfg).LoopBand(cfg, self.blocks) if cfg.num_loops > 0 else None
         self.looping_active = self.loop is not None
-        self.deq = deq.DEQBlock(cfg) if cfg.deq_layer >= 0 else None
-        self.mod = mod.MoD(cfg) if cfg.mod_layers else None
+        self.deq = technique("golfkit.model.deq", cfg).DEQBlock(cfg) if cfg.deq_layer >= 0 else None
+        self.mod = technique("golfkit.model.depth_routing", cfg).MoD(cfg) if cfg.mod_layers else None
         if cfg.seed_lora_targets:
-            from golfkit import seedlora  # imports this module
-
-            seedlora.install(self.blocks, cfg)
+            technique("golfkit.model.seed_lora", cfg).convert_linears(self.blocks, cfg)
 
     def layer_schedule(self, active: bool | None = None) -> list[int]:
         """Which physical block runs at each virtual position (identity without recurrence).
@@ -303,7 +240,7 @@ class GPT(nn.Module):
 
     def hidden_aux(self, input_ids: Tensor) -> tuple[Tensor, Tensor | None]:
         """Hidden states and the summed auxiliary training losses (None when no switch makes one)."""
-        x = self.embed(input_ids)  # BigramHash / SmearGate / VE when on (issue #4)
+        x = self.embed(input_ids)  # BigramHash / SmearGate / VE when on
         x0 = x
         schedule = self.layer_schedule()
         visits = self.loop.visits(schedule) if self.loop is not None else [(0, -1)] * len(schedule)
@@ -314,14 +251,25 @@ class GPT(nn.Module):
         for pos, layer in enumerate(schedule):
             if pos >= n_enc and skips:
                 # decoder position i pairs with encoder position n_enc - 1 - i
-                x = layers.merge_skip(self, x, skips.pop(), pos - n_enc)  # gated if skip_gates (issue #4)
+                x = self.merge_skip(x, skips.pop(), pos - n_enc)  # gated if skip_gates
             x = self.run_block(layer, visits[pos], x, x0, carry, aux)
             if pos < n_enc:
                 skips.append(x)
         if self.loop is not None and not self.looping_active:
             x = self.loop.keep_in_graph(x)
-        x = layers.merge_lanes(x)  # two-lane parallel residuals: mean of the lanes (issue #4)
+        x = x.mean(0) if x.dim() == 4 else x  # two-lane parallel residuals: the mean of the lanes
         return self.final_norm(x), (sum(aux) if aux else None)
+
+    def merge_skip(self, x: Tensor, skip: Tensor, i: int) -> Tensor:
+        """Decoder position i takes its skip: x + w*skip (baseline), or lerp(w*skip, x, sigmoid(g)) (PR #1089).
+
+        The gate g (init 0) is per skip and per dimension; x <- (1-s)*w*skip + s*x, s = sigmoid(g).
+        """
+        w = self.skip_weights[i].to(x.dtype) * skip
+        gates = getattr(self, "skip_gates", None)
+        if gates is None:
+            return x + w
+        return torch.lerp(w, x, torch.sigmoid(gates[i]).to(x.dtype))
 
     def embed(self, input_ids: Tensor) -> Tensor:
         """x0: the RMS-normed token embedding, through BigramHash / SmearGate / VE when on."""
@@ -367,6 +315,3 @@ class GPT(nn.Module):
         # auxiliary losses (Mixture-of-Depths router) train with the CE; eval scores per-token NLL
         return loss if aux is None or not self.training else loss + aux
 
-
-def count_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

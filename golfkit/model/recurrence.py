@@ -21,10 +21,10 @@ Sources (techniques.md 1(a), 3.7, 7):
 torch.compile: the schedule is read from `GPT.looping_active`, a plain bool attribute that
 Dynamo guards on, so flipping it makes the compiled model retrace once (two cached
 variants). tests/test_recurrence.py checks this with a fullgraph eager-backend compile;
-`prime_phase` compiles the looped variant during the compile warm-up so the retrace is
-not paid inside the timed run.
+`prime_phase` (a prime hook) compiles the looped variant during the compile warm-up so the
+retrace is not paid inside the timed run.
 
-GPTQ: a looped linear is *called* once per pass, so forward hooks (golfkit/gptq.py) see
+GPTQ: a looped linear is *called* once per pass, so forward hooks (golfkit/quant/gptq.py) see
 every pass and the Hessian includes them (rec 04-06: "Hessians collected through the loop").
 """
 
@@ -37,9 +37,10 @@ from torch import Tensor, nn
 
 from golfkit.config import ModelConfig
 from golfkit.errors import GolfkitError
+from golfkit.model.base import claim
 
-if TYPE_CHECKING:  # avoid an import cycle: train imports model imports this module
-    from golfkit.train import Session
+if TYPE_CHECKING:
+    from golfkit.session import Session
 
 
 # ----------------------------------------------------------------------------------
@@ -105,7 +106,6 @@ class PassLoRA(nn.Module):
         self.A = nn.Parameter(torch.randn(passes, rank, in_features) / in_features**0.5)
         self.B = nn.Parameter(torch.zeros(passes, out_features, rank))
         # Adam, not Muon: small factors with a zero-init side (as TTT LoRA); kept fp32 at export.
-        from golfkit.model import claim  # local: model imports this module
         claim(self, A="scalar", B="scalar")
         self.pass_idx = 0
 
@@ -185,11 +185,12 @@ def needs_activation(cfg: ModelConfig) -> bool:
     return cfg.num_loops > 0 and cfg.enable_looping_at > 0.0
 
 
-def install(sess: "Session") -> None:
+def install_hooks(sess: "Session") -> None:
     """Start training unlooped and switch the loop on at `enable_looping_at` (a step hook).
 
     A freshly built GPT (e.g. reloaded from the artifact) is looped, as the trained model is;
-    the final hook makes sure a run that stopped before the switch is scored the same way.
+    the final hook makes sure a run that stopped before the switch is scored the same way, and
+    the prime hook compiles both graphs during the compile warm-up.
     """
     cfg = sess.cfg.model
     if not needs_activation(cfg):
@@ -208,6 +209,7 @@ def install(sess: "Session") -> None:
         if not s.base.looping_active:
             activate(s, "at_end (the run ended before enable_looping_at; the artifact is scored looped)")
 
+    sess.prime_hooks.append(prime_phase)
     sess.step_hooks.append(step_hook)
     sess.final_hooks.append(final_hook)
 

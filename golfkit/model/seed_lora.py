@@ -31,7 +31,7 @@ from torch import Tensor, nn
 
 from golfkit.config import ModelConfig
 from golfkit.errors import GolfkitError
-from golfkit.model import CastedLinear, claim
+from golfkit.model.base import CastedLinear, claim
 
 # Seeds are derived from (base seed, block, target) so two matrices never share one.
 _SEED_STRIDE = 1009
@@ -85,7 +85,7 @@ class SeedLoRALinear(CastedLinear):
         return f"{super().extra_repr()}, rank={self.A.shape[0]}, seed={int(self.seed.item())}, kind={self.kind}"
 
 
-def install(blocks: nn.ModuleList, cfg: ModelConfig) -> list[str]:
+def convert_linears(blocks: nn.ModuleList, cfg: ModelConfig) -> list[str]:
     """Replace each block's targeted linears (dotted names such as "mlp.fc") by SeedLoRALinear."""
     if cfg.seed_lora_rank < 1:
         raise GolfkitError(f"model.seed_lora_rank must be >= 1 with seed_lora_targets, got {cfg.seed_lora_rank}")

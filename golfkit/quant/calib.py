@@ -21,8 +21,10 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
-from golfkit.data import refuse_non_train
+from golfkit.data import DistributedTokenLoader, refuse_non_train
 from golfkit.errors import GolfkitError
+from golfkit.eval.score import autocast_for
+from golfkit.quant.gptq import collect_hessians
 
 def check_train_files(files) -> list[Path]:
     """Refuse anything that is not a list of training shard files, naming the offender.
@@ -49,8 +51,6 @@ def train_batches(files, n_batches: int, batch_tokens: int, seq_len: int, device
     A fresh stream from the start of the training shards (the record re-reads training
     data the same way); at least one batch is yielded even if the deadline has passed.
     """
-    from golfkit.data import DistributedTokenLoader
-
     loader = DistributedTokenLoader(check_train_files(files), rank, world_size, device)
     for i in range(n_batches):
         if i > 0 and deadline is not None and time.perf_counter() >= deadline:
@@ -63,8 +63,6 @@ def train_batches(files, n_batches: int, batch_tokens: int, seq_len: int, device
 def selfgen_batches(model, n_seqs: int, seq_len: int, temperature: float, batch: int, vocab: int,
                     device: torch.device, seed: int):
     """Yield batches of sequences sampled from `model` (each from one random token)."""
-    from golfkit.eval import autocast_for
-
     if temperature <= 0:
         raise GolfkitError(f"quant.selfgen_temperature must be positive, got {temperature}")
     gen = torch.Generator(device=device).manual_seed(seed)
@@ -88,10 +86,9 @@ def calibrate(sess, names: set[str] | None) -> tuple[dict[str, Tensor], dict]:
     """Hessians of the weights `names` (None = all) from the source `quant.calib` names, and a record for the log.
 
     With "train", reading batches *and* their forward passes happen before the reserve's
-    deadline, since both count against the training budget (pitfall 11).
+    deadline, since both count against the training budget (records that calibrated after the
+    cap on training data trained past it).
     """
-    from golfkit.gptq import collect_hessians
-
     cfg, q, ctx = sess.cfg, sess.cfg.quant, sess.ctx
     if q.calib == "none":
         raise GolfkitError("a tensor policy needs a Hessian (method gptq or clip hsdclip): "

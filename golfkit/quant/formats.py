@@ -5,8 +5,7 @@ and fp16 scales, one per row ("int_row") or per row and group of `group` input c
 ("int_group"); dequantization is `q * scale`. The scale is rounded to fp16 *before*
 rounding the weights, so what GPTQ and the report see is exactly what reloads.
 
-Clip rules pick the per-row (per-group) clip c, then scale = c / qmax
-(reference/techniques.md 1(c)):
+Clip rules pick the per-row (per-group) clip c, then scale = c / qmax:
 
 * percentile: the baseline's rule, c = quantile(|w|, q);
 * search ("GPTQ-lite", PR #414): try percentiles {0.999, 0.9995, 0.9999, 0.99999, 1.0}
@@ -27,11 +26,29 @@ import torch
 from torch import Tensor
 
 from golfkit.artifact import QTensor, numpy_to_torch
+from golfkit.config import QuantConfig, TensorPolicy
 from golfkit.errors import GolfkitError
 
 SEARCH_PERCENTILES = (0.999, 0.9995, 0.9999, 0.99999, 1.0)
 SCALE_FLOOR = 2.0 ** -24  # fp16's smallest subnormal: a zero row must not divide by zero
 CLIP_RULES = ("percentile", "search", "sdclip", "hsdclip")
+
+
+def families(q: QuantConfig) -> dict[str, TensorPolicy]:
+    """The tensor families a policy names (GPT.tensor_family), each with its TensorPolicy."""
+    return {"embedding": q.embedding, "attention": q.attention, "mlp": q.mlp, "other": q.other}
+
+
+def needs_hessian(pol: TensorPolicy) -> bool:
+    return pol.format == "int" and (pol.method == "gptq" or pol.clip == "hsdclip")
+
+
+def label(q: QuantConfig) -> str:
+    """Short name for log lines: int8 (baseline), int<b> when attention and MLP agree, else mixed."""
+    if q.scheme == "int8":
+        return "int8"
+    a, m = q.attention, q.mlp
+    return f"int{a.bits}" if a.format == m.format == "int" and a.bits == m.bits else "mixed"
 
 
 def qmax_for(bits: int) -> int:
@@ -134,7 +151,7 @@ def _part(qt: QTensor, key: str) -> Tensor:
     return numpy_to_torch(qt.parts[key], qt.meta.get("part_dtypes", {}).get(key, qt.parts[key].dtype.name))
 
 
-def deq_int(qt: QTensor) -> Tensor:
+def dequantize_int(qt: QTensor) -> Tensor:
     q, s = _part(qt, "q").float(), _part(qt, "scale").float()
     w = q * expand_scale(s, q.shape[1])
     if "lqer" in qt.meta:
@@ -142,7 +159,7 @@ def deq_int(qt: QTensor) -> Tensor:
     return w
 
 
-DEQUANTIZERS = {"int_row": deq_int, "int_group": deq_int}
+DEQUANTIZERS = {"int_row": dequantize_int, "int_group": dequantize_int}
 
 
 # ----------------------------------------------------------------------------------
@@ -175,12 +192,12 @@ def lqer_product(qt: QTensor) -> Tensor:
 
 def add_lqer(qt: QTensor, w: Tensor, rank: int, a_bits: int, b_bits: int, group: int) -> bool:
     """Attach the correction to `qt` if it lowers the plain error; returns whether it did."""
-    base = deq_int(qt)
+    base = dequantize_int(qt)
     err = w.float() - base
     parts = lqer_factors(err, min(rank, *err.shape), a_bits, b_bits, group)
     trial = QTensor(qt.name, qt.format, qt.shape, qt.dtype, {**qt.parts, **parts},
                     {**qt.meta, "lqer": {"rank": rank, "a_bits": a_bits, "b_bits": b_bits}})
-    if (w.float() - deq_int(trial)).pow(2).sum() >= err.pow(2).sum():
+    if (w.float() - dequantize_int(trial)).pow(2).sum() >= err.pow(2).sum():
         return False  # coarse factors can make it worse: keep the tensor as it was
     qt.parts.update(parts)
     qt.meta["lqer"] = trial.meta["lqer"]

@@ -22,15 +22,15 @@ from torch import Tensor, nn
 
 from golfkit.dist import all_reduce_sum
 from golfkit.errors import GolfkitError
-from golfkit.qformats import expand_scale, qmax_for
+from golfkit.eval.score import autocast_for
+from golfkit.model.base import CastedLinear
+from golfkit.quant.formats import expand_scale, qmax_for
 
 
 class HessianCollector:
     """Forward hooks accumulating X^T X (fp32, on the model's device) per weight name."""
 
     def __init__(self, model: nn.Module, names: set[str] | None = None):
-        from golfkit.model import CastedLinear  # local: model imports config only, no cycle, but keep it cheap
-
         self.h: dict[str, Tensor] = {}
         self.n: dict[str, int] = {}
         self.handles = []
@@ -78,18 +78,12 @@ def collect_hessians(model: nn.Module, batches: Iterable[Tensor], names: set[str
     model.eval()
     try:
         for x in batches:
-            with _autocast(x.device):
+            with autocast_for(x.device):
                 model.hidden(x)
     finally:
         col.remove()
         model.train(was)
     return col.hessians()
-
-
-def _autocast(device: torch.device):
-    from golfkit.eval import autocast_for
-
-    return autocast_for(device)
 
 
 def _inverse_cholesky(h: Tensor, damp: float) -> Tensor:

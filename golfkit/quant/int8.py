@@ -10,18 +10,19 @@ The baseline's int8 export (openai/parameter-golf `quantize_state_dict_int8`):
 * non-float tensors: stored as they are.
 
 Each stored tensor names its format, so `dequantize` needs no config. The policy
-formats (int2..int8 per row/group, LQER) live in golfkit/qformats.py; the pipeline that
-routes tensors to them is golfkit/qexport.py.
+formats (int2..int8 per row/group, LQER) live in golfkit/quant/formats.py; the pipeline that
+routes tensors to them is golfkit/quant/policy.py.
 """
 
 from __future__ import annotations
+
+import importlib
 
 import numpy as np
 import torch
 from torch import Tensor
 
 from golfkit.artifact import QTensor, numpy_to_torch, torch_to_numpy
-from golfkit.config import QuantConfig
 from golfkit.errors import GolfkitError
 
 KEEP_FLOAT_MAX_NUMEL = 65_536
@@ -88,18 +89,18 @@ def _part(qt: QTensor, key: str) -> Tensor:
     return numpy_to_torch(qt.parts[key], qt.meta.get("part_dtypes", {}).get(key, qt.parts[key].dtype.name))
 
 
-def _deq_int8_row(qt: QTensor) -> Tensor:
+def _dequantize_int8_row(qt: QTensor) -> Tensor:
     q, s = _part(qt, "q").float(), _part(qt, "scale").float()
     return q * s.view(q.shape[0], *([1] * (q.ndim - 1)))
 
 
-def _deq_int8_tensor(qt: QTensor) -> Tensor:
+def _dequantize_int8_tensor(qt: QTensor) -> Tensor:
     return _part(qt, "q").float() * float(_part(qt, "scale")[0])
 
 
 DEQUANTIZERS = {
-    "int8_row": _deq_int8_row,
-    "int8_tensor": _deq_int8_tensor,
+    "int8_row": _dequantize_int8_row,
+    "int8_tensor": _dequantize_int8_tensor,
     "fp16": lambda qt: _part(qt, "w"),
     "fp32": lambda qt: _part(qt, "w"),
     "raw": lambda qt: _part(qt, "w"),
@@ -107,15 +108,14 @@ DEQUANTIZERS = {
 
 
 def _dequantizer(fmt: str):
-    """Built-in formats here; the policy formats (int_row, int_group) from golfkit/qformats.py.
+    """Built-in formats here; the policy formats (int_row, int_group) from golfkit/quant/formats.py.
 
-    Imported lazily so a baseline run loads (and counts as code bytes) only this module.
+    Imported on first use (golfkit.quant.SCHEMES), so a baseline run loads (and a baseline
+    submission bundles) only this module.
     """
     if fmt in DEQUANTIZERS:
         return DEQUANTIZERS[fmt]
-    from golfkit.qformats import DEQUANTIZERS as POLICY_FORMATS
-
-    return POLICY_FORMATS.get(fmt)
+    return importlib.import_module("golfkit.quant.formats").DEQUANTIZERS.get(fmt)
 
 
 def dequantize(tensors: list[QTensor]) -> dict[str, Tensor]:
@@ -135,26 +135,3 @@ def dequantize(tensors: list[QTensor]) -> dict[str, Tensor]:
 def payload_bytes(tensors: list[QTensor]) -> int:
     """Raw bytes before compression (the baseline's `int8_payload_bytes`)."""
     return sum(qt.nbytes() for qt in tensors)
-
-
-# ----------------------------------------------------------------------------------
-# entry points for train.py: anything beyond the baseline export lives in lazily imported modules
-# ----------------------------------------------------------------------------------
-def is_baseline(q: QuantConfig) -> bool:
-    return q == QuantConfig()
-
-
-def check_config(cfg) -> None:
-    """Quant-section mistakes, raised before a run writes anything (golfkit/qexport.py)."""
-    if not is_baseline(cfg.quant):
-        from golfkit import qexport
-
-        qexport.check_config(cfg)
-
-
-def install(sess) -> None:
-    """Training-time quantization hooks (QAT, golfkit/qat.py); nothing for the baseline."""
-    if sess.cfg.quant.qat != "off":
-        from golfkit import qat
-
-        qat.install(sess)

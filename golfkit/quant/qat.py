@@ -8,7 +8,7 @@
 
 The switch is a tensor buffer (`gate`, 0 or 1) read inside the transform, not a Python
 flag: torch.compile treats a buffer as a graph input, whereas rec 03-21's class flag was
-constant-folded and QAT never ran (reference/techniques.md, pitfall 1). When the gate
+constant-folded and QAT never ran). When the gate
 opens, the mean relative fake-quant error ||T(w) - w|| / ||w|| is logged: 0 before the
 switch, > 0 after, so the log proves it took effect. Transforms act in training mode
 only, so validation during training scores the float weights.
@@ -19,7 +19,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from golfkit.qformats import qmax_for
+from golfkit.model.base import CastedLinear
+from golfkit.quant.formats import families, qmax_for
 
 
 class FakeQuant(nn.Module):
@@ -49,9 +50,6 @@ class FakeQuant(nn.Module):
 
 def targets(model, q) -> list[tuple[str, nn.Module, object]]:
     """(name, CastedLinear, TensorPolicy) of the linears QAT acts on: int families, in quant.qat_layers."""
-    from golfkit.model import CastedLinear
-    from golfkit.qexport import families
-
     control = set(model.tensor_names("scalar"))
     fams = families(q)
     out = []
@@ -81,7 +79,7 @@ def fake_quant_error(transforms: list[FakeQuant], linears: list[nn.Module]) -> f
     return sum(errs) / max(len(errs), 1)
 
 
-def install(sess) -> None:
+def install_hooks(sess) -> None:
     """Attach the transforms and a step hook that opens their gates at quant.qat_start_frac."""
     q = sess.cfg.quant
     found = targets(sess.base, q)

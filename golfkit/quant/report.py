@@ -17,9 +17,12 @@ from typing import Any
 import numpy as np
 from torch import Tensor
 
-from golfkit import artifact, compress, quant
+from golfkit import artifact, compress
 from golfkit.errors import GolfkitError
-from golfkit.gptq import hessian_error
+from golfkit.quant.gptq import hessian_error
+from golfkit.quant.int8 import dequantize
+
+REPORT_NAME = "quant_report.json"  # written beside the artifact by a policy export
 
 
 def format_name(qt) -> str:
@@ -40,7 +43,7 @@ def bits_of(qt) -> int:
 
 def build_report(art: artifact.Artifact, sd: dict[str, Tensor], hess: dict[str, Tensor], nbytes: int) -> dict[str, Any]:
     comp, _ = compress.get_codec(art.compressor)
-    deq = quant.dequantize(art.tensors)
+    deq = dequantize(art.tensors)
     alone = [len(comp(b"".join(np.ascontiguousarray(a).tobytes() for a in qt.parts.values()))) for qt in art.tensors]
     total_alone = max(sum(alone), 1)
     rows = []
@@ -79,8 +82,6 @@ def format_table(rep: dict[str, Any]) -> str:
 
 def report_for_run(run_dir: str | Path) -> dict[str, Any]:
     """The run's quant_report.json, or one built from its artifact (+ checkpoint.golf for errors)."""
-    from golfkit.qexport import REPORT_NAME
-
     run_dir = Path(run_dir)
     if (run_dir / REPORT_NAME).is_file():
         return json.loads((run_dir / REPORT_NAME).read_text(encoding="utf-8"))
@@ -89,7 +90,7 @@ def report_for_run(run_dir: str | Path) -> dict[str, Any]:
         raise GolfkitError(f"no {REPORT_NAME} and no final_model*.golf artifact in {run_dir}")
     art = artifact.load(arts[0])
     ckpt = run_dir / "checkpoint.golf"
-    sd = quant.dequantize(artifact.load(ckpt).tensors) if ckpt.is_file() else {}
+    sd = dequantize(artifact.load(ckpt).tensors) if ckpt.is_file() else {}
     return build_report(art, sd, {}, arts[0].stat().st_size)
 
 

@@ -1,0 +1,138 @@
+"""The model's primitives: optimizer routing, RMSNorm, the casted linear, RoPE, per-forward values.
+
+Every other module of `golfkit.model` builds on these and nothing here imports them back.
+
+Parameter routing is explicit (the baseline routes by name substrings; a misspelt pattern
+silently sends a tensor to the wrong optimizer): every module declares which optimizer
+group each of its own parameters belongs to with `claim()`, and `GPT.param_groups()`
+refuses a parameter that no module claimed.
+
+Extension slots (the contract for weight-level techniques; both None = the baseline):
+`CastedLinear.weight_transform` (QAT fake quantization: golfkit/quant/qat.py) and
+`CastedLinear.adapter` (per-pass LoRA in golfkit/model/recurrence.py, TTT LoRA in
+golfkit/eval/ttt_lora.py), plus `GPT.head_adapter` for the LM head.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+# Optimizer groups. matrix -> Muon; the rest -> Adam with their own learning rates.
+GROUPS = ("matrix", "scalar", "embed", "head")
+
+
+def claim(module: nn.Module, **groups: str) -> None:
+    """Declare the optimizer group of some of `module`'s own parameters."""
+    table = module.__dict__.setdefault("optim_groups", {})
+    for name, group in groups.items():
+        assert group in GROUPS, f"unknown optimizer group {group!r}"
+        table[name] = group
+
+
+def count_params(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+@contextlib.contextmanager
+def own_rng(offset: int):
+    """Draw a switch's random init from its own stream (the run seed + offset).
+
+    The global stream is restored afterwards, so switching a module on leaves every baseline
+    tensor's init unchanged: same seed -> same baseline weights, a cleaner ablation, and
+    "identity at init" can be tested at the same seed.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(torch.initial_seed() + offset)
+        yield
+
+
+class ForwardContext:
+    """Per-forward values that blocks need but `Block.forward(x, x0)` does not carry.
+
+    GPT.embed() fills it (token ids, the value-embedding output); physical layer 0's
+    attention adds its V for value residual. A plain object (not a module): nothing in it
+    is a parameter or goes into the state dict.
+    """
+
+    def __init__(self) -> None:
+        self.input_ids: Tensor | None = None
+        self.ve: Tensor | None = None  # (B, T, kv_dim) value embedding, before per-layer scale
+        self.v0: Tensor | None = None  # (B, Hkv, T, hd) layer 0's values, for value residual
+
+
+class RMSNorm(nn.Module):
+    """RMSNorm with no learned gain (the baseline's choice: fewer control tensors)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.rms_norm(x, (x.size(-1),))
+
+
+class CastedLinear(nn.Linear):
+    """fp32 master weights, cast to the activation dtype at matmul time (bf16 compute).
+
+    Two optional add-ons, both None by default (then this is a plain linear):
+    * `weight_transform(w) -> w'`: applied to the weight before the matmul (fake
+      quantization for QAT, noise for Noisy QAT);
+    * `adapter(x) -> dy`: a parallel path added to the output (LoRA for TTT). Training
+      and test-time forwards go through this one module, so no path can miss a feature.
+    """
+
+    def __init__(self, in_features: int, out_features: int, group: str = "matrix", zero_init: bool = False):
+        super().__init__(in_features, out_features, bias=False)
+        self.zero_init = zero_init
+        self.weight_transform = None
+        self.adapter: nn.Module | None = None
+        claim(self, weight=group)
+
+    def forward(self, x: Tensor) -> Tensor:
+        w = self.weight if self.weight_transform is None else self.weight_transform(self.weight)
+        y = F.linear(x, w.to(x.dtype))
+        return y if self.adapter is None else y + self.adapter(x)
+
+
+class Rotary(nn.Module):
+    """RoPE cos/sin tables (half-split layout, as the baseline)."""
+
+    def __init__(self, dim: int, base: float):
+        super().__init__()
+        self.dim, self.base = dim, base
+        inv_freq = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
+        self.register_buffer("inv_freq", inv_freq, persistent=False)
+
+    def set_ntk_scale(self, scale: float) -> None:
+        """NTK-aware RoPE for eval longer than training: base' = base * s^(d/(d-2)); 1.0 = off, exactly.
+
+        From rec 03-19_WarmdownQuantization; golfkit.eval.windows.rope_scaled sets it.
+        """
+        base = self.base * scale ** (self.dim / (self.dim - 2)) if scale != 1.0 else self.base
+        ar = torch.arange(0, self.dim, 2, dtype=torch.float32, device=self.inv_freq.device)
+        self.inv_freq = 1.0 / (base ** (ar / self.dim))
+
+    def forward(self, seq_len: int, device: torch.device, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
+        # Recomputed on every call (a (T, d/2) outer product: negligible, and fused under compile).
+        # A cached table would leak inference-mode tensors from validation into training and
+        # Python-side cache checks break torch.compile's fullgraph capture.
+        t = torch.arange(seq_len, device=device, dtype=self.inv_freq.dtype)
+        freqs = torch.outer(t, self.inv_freq.to(device))
+        return freqs.cos()[None, None].to(dtype), freqs.sin()[None, None].to(dtype)
+
+
+def apply_rotary(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    half = x.size(-1) // 2
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat((x1 * cos + x2 * sin, x1 * (-sin) + x2 * cos), dim=-1)
+
+
+def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    """Rotate the first cos.size(-1)*2 dims of x (all of them = the baseline's apply_rotary).
+
+    Partial RoPE (PR #315 -> rec 03-21: 16 of 64 dims) passes tables over the rotated dims only.
+    """
+    rd = cos.size(-1) * 2
+    if rd == x.size(-1):
+        return apply_rotary(x, cos, sin)
+    return torch.cat((apply_rotary(x[..., :rd], cos, sin), x[..., rd:]), dim=-1)
