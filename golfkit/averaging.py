@@ -2,7 +2,7 @@
 
 One switch, `optim.weight_averaging` (none | ema | swa | lawa), so exactly one averaged
 state is ever collected and that one is exported. (In the rec 03-22...03-25 lineage SWA
-snapshots were collected but only EMA was applied: techniques.md pitfall 6.6. Here the log
+snapshots were collected but only EMA was applied, and the logs did not say so. Here the log
 says which state was exported, and how many updates or snapshots it holds.)
 
 * EMA (rec 03-20 XSA4, PR #287): `shadow <- d*shadow + (1-d)*w` after every optimizer
@@ -104,7 +104,7 @@ class Averager:
     # -- export (a final hook) -----------------------------------------------------------
     @torch.no_grad()
     def apply(self, sess: "Session") -> None:
-        """Copy the averaged weights into the model, and say so in the log (pitfall 6.6)."""
+        """Copy the averaged weights into the model, and say so in the log (which state was exported)."""
         avg = self.averaged()
         if avg is None:
             sess.log.line(f"weight_averaging:{self.kind} collected nothing ({self.describe()}); "

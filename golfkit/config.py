@@ -11,7 +11,7 @@ log). Three ways in, one validator:
 
 Unknown keys and values of the wrong type raise `GolfkitError` naming the key
 (nanoGPT's configurator catches unknown keys but fails type checks with a bare
-assert; the records' env vars catch neither: see reference/style.md, lesson 1).
+assert; the records' env vars catch neither: a misspelt variable is silently ignored).
 
 Baseline values are the challenge's `train_gpt.py` defaults (openai/parameter-golf).
 """
@@ -52,7 +52,7 @@ class ModelConfig:
     logit_softcap: float = 30.0  # logits = c * tanh(z / c)
     rope_base: float = 10000.0
     qk_gain_init: float = 1.5  # per-head q gain; sets the attention temperature
-    # -- depth systems (golfkit/recurrence.py, deq.py, seedlora.py, mod.py; techniques.md 1(a)) --
+    # -- depth systems (golfkit/model/recurrence.py, deq.py, seed_lora.py, depth_routing.py) --
     # Depth recurrence "mini" (PR #1204 -> rec 03-31/04-09, PR #1290, PR #1801): physical blocks
     # loop_start..loop_end run num_loops more times once training reaches enable_looping_at (fraction;
     # 0 = looped from step 0, which with a wide band is the "middle-cycle" stem + core x R + tail).
@@ -85,9 +85,9 @@ class ModelConfig:
     mod_layers: list[int] = field(default_factory=list)  # physical block indices; [] = off
     mod_capacity: float = 0.5  # PR #1783: top-50%
     mod_aux_weight: float = 0.01  # load-balancing / router-predictor BCE, added to the training loss
-    mod_routing: Literal["topk", "causal"] = "topk"  # see golfkit/mod.py for causality
-    # -- per-layer architecture switches (golfkit/layers.py, attention_variants.py, embeddings.py;
-    #    techniques.md 1(a)). Every default is off = the baseline; sources in those modules. --
+    mod_routing: Literal["topk", "causal"] = "topk"  # see golfkit/model/depth_routing.py for causality
+    # -- per-layer architecture switches (golfkit/model/: blocks.py, parallel_blocks.py, attention_variants.py,
+    #    embeddings.py, mtp.py). Every default is off = the baseline; sources in those modules. --
     # two_lane: modded-nanogpt PR #230 -> PR #1204 / rec 03-31 (attn reads lane 0, MLP lane 1, learned
     # 2x2 post + per-lane resid); gptj: attn and MLP in parallel from one input (rec 04-06).
     parallel_residual: Literal["none", "two_lane", "gptj"] = "none"
@@ -102,7 +102,7 @@ class ModelConfig:
     ve_dim: int = 0  # value embeddings (PR #374; records 128); 0 = off
     ve_layers: list[int] = field(default_factory=list)  # physical layers whose V gets the VE (rec 03-22: 9,10)
     rope_dims: int = 0  # partial RoPE (PR #315): rotate the first n head dims (records 16); 0 = all
-    # (NTK scaling for longer eval: Rotary.set_ntk_scale, applied to the rope_dims tables; golfkit.evalwin)
+    # (NTK scaling for longer eval: Rotary.set_ntk_scale, applied to the rope_dims tables; golfkit.eval.windows)
     ln_scale: bool = False  # norm outputs into attn/MLP x 1/sqrt(layer+1) (PR #315)
     mlp_act: Literal["relu2", "leaky_relu2", "swiglu"] = "relu2"  # leaky_relu2: PR #493; swiglu: swapp1990#2
     mlp_hidden: int = 0  # explicit MLP hidden width (any int); 0 = mlp_mult * model_dim
@@ -123,7 +123,7 @@ class ModelConfig:
 @dataclass
 class OptimConfig:
     """Muon for block matrices, AdamW (= the baseline's Adam while its wd is 0) for the embedding,
-    head and control tensors; the technique switches of issue #4 (golfkit/optim.py, averaging.py)."""
+    head and control tensors; the optimizer and averaging switches (golfkit/optim.py, averaging.py)."""
 
     matrix_lr: float = 0.04  # Muon
     scalar_lr: float = 0.04  # Adam on vectors/scalars and control matrices
@@ -138,7 +138,7 @@ class OptimConfig:
     beta2: float = 0.95
     adam_eps: float = 1e-8
     grad_clip_norm: float = 0.0  # global-norm clip before the step; 0 = none (records: 0.3 from rec 03-19_Seq2048)
-    # -- Muon variants (techniques.md 1(b)) --
+    # -- Muon variants --
     # MuonEq-R: divide each row of the momentum update by its L2 norm before Newton-Schulz
     # (arXiv 2603.28254; PR #1217/#1260 -> rec 04-03, records' MUON_ROW_NORMALIZE=1).
     muon_row_normalize: bool = False
@@ -182,7 +182,8 @@ class ScheduleConfig:
     warmdown_iters: int = 1200  # linear decay to 0; in time units when a wall-clock cap is set
     # iters = the baseline's warmdown_iters; fraction = the later records' schedule (rec 04-05 onward):
     # frac = elapsed/(cap - reserve) (step/iterations without a cap), and once frac >= 1 - warmdown_frac,
-    # lr_mul = max((1 - frac)/warmdown_frac, min_lr). Use fraction for 1-GPU proxies (pitfall 6.9).
+    # lr_mul = max((1 - frac)/warmdown_frac, min_lr). Use fraction for 1-GPU proxies (at slow step rates
+    # the iteration warmdown can start at step 0, NR 03-19).
     warmdown_kind: Literal["iters", "fraction"] = "iters"
     warmdown_frac: float = 0.72  # records: 0.667 (rec 04-05), 0.72, 0.75, 0.85 (SOTA)
     min_lr: float = 0.0  # warmdown floor as a fraction of peak, both kinds (PR #1787 -> rec 04-23: 0.10)
@@ -198,7 +199,7 @@ class ScheduleConfig:
 
 @dataclass
 class TensorPolicy:
-    """How one tensor family is stored under quant.scheme="policy" (golfkit/qexport.py).
+    """How one tensor family is stored under quant.scheme="policy" (golfkit/quant/policy.py).
 
     Every family defaults to int8 per-row percentile RTN, so a partial override changes
     only what it names.
@@ -208,7 +209,7 @@ class TensorPolicy:
     bits: int = 8  # 2..8, symmetric [-(2^(b-1)-1), 2^(b-1)-1] in int8 containers
     group_size: int = 0  # columns per scale; 0 = one scale per row
     method: Literal["rtn", "gptq"] = "rtn"  # gptq: full-Hessian GPTQ (PR #1019), needs quant.calib
-    clip: Literal["percentile", "search", "sdclip", "hsdclip"] = "percentile"  # see golfkit/qformats.py
+    clip: Literal["percentile", "search", "sdclip", "hsdclip"] = "percentile"  # see golfkit/quant/formats.py
     clip_percentile: float = 0.9999984  # "percentile": the baseline's 99.99984th of |w|
     clip_sigmas: float = 12.85  # "sdclip"/"hsdclip": k in scale = k*std(row)/qmax (PR #1394)
     hsd_lambda: float = 0.175  # "hsdclip": row-importance strength (PR #1412)
@@ -228,7 +229,7 @@ class QuantConfig:
     mlp: TensorPolicy = field(default_factory=TensorPolicy)
     other: TensorPolicy = field(default_factory=TensorPolicy)
     passthrough_max_numel: int = 65_536  # float tensors this small stay fp16 (the baseline's rule)
-    # -- calibration for gptq / hsdclip; never validation data (golfkit/calib.py) --
+    # -- calibration for gptq / hsdclip; never validation data (golfkit/quant/calib.py) --
     calib: Literal["none", "train", "selfgen"] = "none"  # train: inside schedule.wallclock_reserve_seconds
     calib_batches: int = 16  # "train": micro-batches of the training stream (rec 04-14: 16)
     selfgen_seqs: int = 64  # "selfgen": sampled sequences (PR #1019: 64 x 2048 at T=0.8)
@@ -248,7 +249,7 @@ class QuantConfig:
     prune: bool = False
     prune_target_bytes: int = 0  # model bytes to reach; 0 = budget_bytes - code bytes
     prune_families: list[str] = field(default_factory=lambda: ["attention", "mlp"])
-    # -- QAT (golfkit/qat.py): ste = straight-through fake quant (rec 03-19), noisy = U(-1/2,1/2)*step (PR #363) --
+    # -- QAT (golfkit/quant/qat.py): ste = straight-through fake quant (rec 03-19), noisy = U(-1/2,1/2)*step (PR #363) --
     qat: Literal["off", "ste", "noisy"] = "off"
     qat_start_frac: float = 0.0  # training fraction at which it turns on; 0 = whole run (late QAT: 0.85)
     qat_layers: list[int] = field(default_factory=list)  # physical block indices; empty = every block
@@ -256,7 +257,7 @@ class QuantConfig:
 
 @dataclass
 class SGDTTTConfig:
-    """Score-first full-weight chunked SGD TTT (PR #461 -> rec 03-23, PR #549; techniques.md 5.2)."""
+    """Score-first full-weight chunked SGD TTT (PR #461 -> rec 03-23, PR #549)."""
 
     chunk_tokens: int = 32_768  # targets per chunk: scored, then trained on
     lr: float = 0.002  # SP1024 records; SP8192 records use 0.005
@@ -271,7 +272,7 @@ class SGDTTTConfig:
 
 @dataclass
 class LoRATTTConfig:
-    """Per-document batched LoRA TTT (rec 03-17_LoRA_TTT v1 defaults; rec 04-10/PR #1767 knobs; techniques.md 5.3)."""
+    """Per-document batched LoRA TTT (rec 03-17_LoRA_TTT v1 defaults; rec 04-10/PR #1767 knobs)."""
 
     targets: list[Literal["q", "k", "v", "o", "mlp", "head"]] = field(default_factory=lambda: ["q", "v", "head"])
     rank: int = 8  # v2: 96, SOTA: 80
@@ -309,7 +310,7 @@ class PhasedTTTConfig:
 
 @dataclass
 class EvalConfig:
-    """Validation: the whole split, every target scored once, by one method (golfkit/evalwin.py, ttt.py)."""
+    """Validation: the whole split, every target scored once, by one method (golfkit/eval/)."""
 
     batch_tokens: int = 524_288  # global validation tokens per forward batch
     # also score the trained weights before export (the last-step val line, metrics' pre_quant_* and
@@ -317,7 +318,7 @@ class EvalConfig:
     pre_quant: bool = True
     # flat: the baseline's non-overlapping sequences; sliding: windows of seq_len every stride tokens
     # (rec 03-19_SlidingWindowEval); doc: sliding windows inside each document (rec 03-17 ablation);
-    # ttt-*: score-first test-time training (techniques.md 2.3, 5.2, 5.3).
+    # ttt-*: score-first test-time training (golfkit/eval/ttt.py).
     method: Literal["flat", "sliding", "doc", "ttt-sgd", "ttt-lora", "ttt-phased"] = "flat"
     seq_len: int = 0  # window length L; 0 = schedule.train_seq_len
     stride: int = 64  # scored tokens per later window (records: 64; doc eval in rec 03-17: 256)

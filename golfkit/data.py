@@ -4,7 +4,7 @@ Shard format (openai/parameter-golf `data/`): 256 little-endian int32 header wor
 (magic 20240520, version 1, token count, zeros), then the tokens as little-endian
 uint16. Every document starts with BOS (id 1); there is no EOS.
 
-Folder layout (the challenge's `data/`, also `../shared/data`):
+Folder layout (the challenge's `data/`):
     DIR/datasets/fineweb10B_<variant>/fineweb_{train,val}_NNNNNN.bin
     DIR/tokenizers/fineweb_<vocab>_bpe.model
 

@@ -12,7 +12,7 @@ what the records need: the sharded DDP update (rank i orthogonalises params i mo
 then one all-reduce of the flat bf16 updates), and the Newton-Schulz variants the
 technique library switches on. So we keep this ~100-line version and test it against torch's.
 
-Switches (techniques.md 1(b); all off / baseline-valued by default, fields in OptimConfig
+Switches (the records' optimizer techniques; all off / baseline-valued by default, fields in OptimConfig
 and ScheduleConfig): MuonEq-R row normalisation, Polar Express coefficients, decoupled
 weight decay (Muon + AdamW) with a constant/taper/ramp schedule on Muon's, and the
 fraction-based warmdown with a MIN_LR floor. Weight averaging lives in averaging.py.

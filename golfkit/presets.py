@@ -52,12 +52,12 @@ def smoke() -> RunConfig:
 
 
 def apply_quant_1290(cfg: RunConfig) -> RunConfig:
-    """PR #1290's export (rec 03-25 / PR #1019 recipe, reference/techniques.md 5.1), in place.
+    """PR #1290's export (rec 03-25 / PR #1019 recipe: full-Hessian GPTQ, AR self-generated calibration), in place.
 
     int6 full-Hessian GPTQ with the 5-candidate clip search for attention and MLP, Hessians
     from 64 self-generated sequences at T=0.8; int8 per-row (99.99984th-percentile clip) for
     the embedding and everything else; +-1 pruning to the budget in *decimal* bytes (the PR
-    used 15.9 MiB, pitfall 2); LZMA preset 9. Damping 0.01*mean(diag H) is applied once (the
+    used 15.9 MiB = 16.67 M bytes, over the cap); LZMA preset 9. Damping 0.01*mean(diag H) is applied once (the
     record's code applied it twice).
     """
     q = cfg.quant
@@ -78,7 +78,7 @@ def quant_1290() -> RunConfig:
     return cfg
 
 
-# -- depth systems (golfkit/recurrence.py, deq.py, seedlora.py, mod.py) -------------------
+# -- depth systems (golfkit/model/recurrence.py, deq.py, seed_lora.py, depth_routing.py) ----
 def apply_loop_1801(cfg: RunConfig) -> RunConfig:
     """PR #1801's loop band, in place: layers 3-5 run twice more from 35% of training, with the
     frozen alpha/beta carry at the PR's constants (the ModelConfig defaults). Needs >= 6 layers."""
@@ -129,12 +129,12 @@ def mod() -> RunConfig:
     return cfg
 
 
-# -- record stacks (issue #4): optimizer/schedule from golfkit.optim, model/quant/eval from the
+# -- record stacks: optimizer/schedule from golfkit.optim, model/quant/eval from the
 #    switches of the other modules. Built with override() so a misspelt field is an error. -----------
 def record_1290() -> RunConfig:
     """PR #1290 (aryanbhosale): depth recurrence + MuonEq-R + AR self-generated GPTQ, 1.1104 (3 seeds, 8xH100).
 
-    The PR's own changes (techniques.md section 7): layers 4,5 run once more from step 3000 of
+    The PR's own changes: layers 4,5 run once more from step 3000 of
     ~6,205 (13 virtual layers; here as the fraction 0.48), MuonEq-R, AR self-gen full GPTQ +
     selective +-1 pruning + LZMA-9 (apply_quant_1290), warmdown 4000. Inherited from the PR #1019
     / rec 03-25 stack: 11L x 512, MLP 3x LeakyReLU(0.5)^2, XSA on all layers, BigramHash 3072x112,
@@ -163,7 +163,7 @@ def record_1801() -> RunConfig:
 
     sp1024 here: the record trains on SP8192 CaseOps shards, which are not available offline, so
     vocab_size stays 1024 and its numbers are not comparable to the record's. Kept from the
-    record (techniques.md 1(a), 1(b), 3.2, 7): 11L x 512, MLP 4x LeakyReLU^2, partial RoPE 16, LN
+    record: 11L x 512, MLP 4x LeakyReLU^2, partial RoPE 16, LN
     scale, QK-gain 5.0, XSA on all layers, sigmoid-gated skips, loop band 3-5 x 3 passes from 35%
     with the frozen alpha/beta carry (apply_loop_1801), two-lane parallel residuals from layer 8,
     sparse attention-output gate (scale 0.5), BOS-masked SmearGate; Muon with Polar Express +
@@ -201,11 +201,11 @@ def record_1801() -> RunConfig:
 def swapp_1xh100() -> RunConfig:
     """Fork PR swapp1990#2: 11L XSA + SwiGLU + LoRA TTT, 1.1573 on 1xH100 PCIe (~80 min, non-record).
 
-    From the PR (techniques.md 3.3, 7): 11 layers, XSA on the last 4, SwiGLU 3x, SmearGate, U-Net
+    From the PR: 11 layers, XSA on the last 4, SwiGLU 3x, SmearGate, U-Net
     skips (the baseline's), OrthoInit, Muon WD 0.04, SWA; int5 MLP / int6 attention / int8
     embedding + zstd-22; score-then-train LoRA TTT rank 8 on 256-token chunks. One GPU: 8
-    micro-batches per step (world size 1); an 80-minute cap with the fraction warmdown (pitfall
-    6.9: iteration warmdown misbehaves at slow step rates). golfkit's choices where the reference
+    micro-batches per step (world size 1); an 80-minute cap with the fraction warmdown (the
+    iteration warmdown misbehaves at slow step rates, NR 03-19). golfkit's choices where the reference
     gives no number: the rec 03-20-era LRs (0.02/0.02/0.03), momentum 0.99 (0.92 over 1500), clip
     0.3, seq 2048 x 524,288, SWA every 50 steps while the LR scale < 0.5, warmdown fraction 0.5,
     rtn export. SmearGate here is v2 with the BOS mask (golfkit's only SmearGate), not the PR's v1.

@@ -1,4 +1,4 @@
-"""The architecture switches of issue #4 as a registry: name -> config overrides, plus a size report.
+"""The technique switches as a registry: name -> config overrides, plus a size report.
 
 `SWITCHES[name](model_cfg)` returns dotted-key overrides that turn one technique on with the
 records' hyperparameters, scaled to the model at hand (e.g. XSA on the last 4 layers, VE on
@@ -81,7 +81,7 @@ def _steps(c: RunConfig, record_steps: int, record_total: int = 6000) -> int:
 
 # Depth systems and optimizer/schedule switches: name -> overrides computed from the whole run config
 # (some scale a record's step counts to this run's `iterations`). Sources in golfkit/optim.py,
-# averaging.py, recurrence.py, deq.py, seedlora.py, mod.py and reference/techniques.md 1(a), 1(b).
+# golfkit/averaging.py and golfkit/model/ (recurrence.py, deq.py, seed_lora.py, depth_routing.py).
 RUN_SWITCHES: dict[str, Callable[[RunConfig], dict[str, Any]]] = {
     "loop": _loop,
     "loop_lora": lambda c: {**_loop(c), "model.loop_lora_rank": 8},  # per-pass LoRA on the looped MLPs

@@ -29,7 +29,7 @@
 # training stream), run float and quantized model on the same validation sequences, and record the
 # relative hidden-state error ||h_q − h|| / ||h|| after every virtual layer (loop passes unrolled),
 # plus the full-split val_bpb of each quantized model and its gap to the float model.
-# (`golfkit.qerror`; quantization is the export pipeline's own `qexport.quantize_policy`.)
+# (`golfkit.lab.quant_depth`; quantization is the export pipeline's own `golfkit.quant.policy.quantize_policy`.)
 #
 # Run it: `golfkit run notebooks/02_quantization_error_amplification_in_recurrence.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 

@@ -23,8 +23,8 @@
 # **Method.** Train the preset per seed. Reload each seed's artifact from disk and score it with every
 # method of `golfkit.eval.evaluate` (the config's `eval.*` knobs as overrides; the model is rebuilt
 # for each method so no adaptation leaks between rows). Then attempt each forbidden action against
-# the guards the methods run through (`golfkit.evalwin.ScoreBook`, `Scorer`) and show that it is refused.
-# (`golfkit.evalbench`.)
+# the guards the methods run through (`golfkit.eval.score.ScoreBook`, `Scorer`) and show that it is refused.
+# (`golfkit.lab.eval_methods`.)
 #
 # Run it: `golfkit run notebooks/03_test_time_training.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 

@@ -21,10 +21,10 @@
 # does that frontier say about spending the 16,000,000 bytes?
 #
 # **Method.** Train the preset per seed with float checkpoints. Re-export each float model through the
-# export pipeline (`golfkit.qexport.quantize_policy`: attention and MLP matrices at int8/6/5/4 per row,
+# export pipeline (`golfkit.quant.policy.quantize_policy`: attention and MLP matrices at int8/6/5/4 per row,
 # percentile clip, by RTN or by GPTQ with Hessians from the training stream; the embedding int8;
 # small tensors fp16 as the baseline), pack each into an artifact with every compressor, and score
-# each quantized model on the whole validation split. (`golfkit.quant_depth.format_sweep`.)
+# each quantized model on the whole validation split. (`golfkit.lab.quant_depth.format_sweep`.)
 #
 # Run it: `golfkit run notebooks/04_gptq_and_the_budget.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
 

@@ -23,7 +23,7 @@
 # per-seed val_loss (1) against a target with a one-sided one-sample t-test of
 # H0: mean ≥ target − 0.005, and (2) against the reference runs (and optionally runs recorded
 # earlier, `compare_runs`) with a one-sided Welch test of H0: mean(candidate) ≥ mean(other) − 0.005
-# (`golfkit.stats`, scipy.stats). Export the submission folder: one standalone train_gpt.py
+# (`golfkit.lab.stats`, scipy.stats). Export the submission folder: one standalone train_gpt.py
 # (`golfkit export`), submission.json with the seed means, and the per-seed logs.
 #
 # Run it: `golfkit run notebooks/05_submission.ipynb -p data_dir ../shared/data -p seeds "[1, 2, 3, 4, 5]"` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).

@@ -1,4 +1,4 @@
-"""DEQ universal-transformer block (golfkit/deq.py): residual below tolerance at exit, Anderson
+"""DEQ universal-transformer block (golfkit/model/deq.py): residual below tolerance at exit, Anderson
 beats plain iteration on a briefly trained smoke model, phantom gradients reach the block."""
 
 from __future__ import annotations

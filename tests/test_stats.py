@@ -1,4 +1,4 @@
-"""golfkit.stats: seed summaries and the challenge's one-sided tests agree with scipy.stats."""
+"""golfkit.lab.stats: seed summaries and the challenge's one-sided tests agree with scipy.stats."""
 
 from __future__ import annotations
 

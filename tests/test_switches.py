@@ -1,5 +1,5 @@
-"""The per-layer architecture switches of issue #4 (golfkit/layers.py, attention_variants.py,
-embeddings.py, techniques.py) on the smoke model, CPU only, no data needed."""
+"""The per-layer architecture switches (golfkit/model/: blocks.py, parallel_blocks.py, attention_variants.py,
+embeddings.py, mtp.py; golfkit/techniques.py) on the smoke model, CPU only, no data needed."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@
 (the scorer cannot change weights), commits NLL and bytes to the ScoreBook, and then, unless
 it is the last chunk, hands the adapt step exactly what the scoring returned: the inputs and
 targets of the chunk just scored. The book checks that every target in that hand-over is
-already committed (issue #1017 condition 3, techniques.md 2.3) before adapt runs.
+already committed (score before update: condition 3 of openai/parameter-golf issue #1017) before
+adapt runs.
 
 Modes (off by default: eval.method = flat):
 * ttt-sgd: full-weight chunked SGD on the stream (PR #461 -> rec 03-23 / PR #549, 5.2):

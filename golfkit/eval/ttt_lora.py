@@ -1,13 +1,13 @@
 """Per-batch-element LoRA adapters for test-time training, attached through the model's own hooks.
 
-Per-document LoRA TTT (rec 03-17_LoRA_TTT by @samacqua; descendants rec 04-10, PR #1767;
-techniques.md 5.3) gives every document of a batch its own adapter: dy_b = s * B_b A_b x_b,
+Per-document LoRA TTT (rec 03-17_LoRA_TTT by @samacqua; descendants rec 04-10, PR #1767)
+gives every document of a batch its own adapter: dy_b = s * B_b A_b x_b,
 A_b in R^{r x in} (init U(+-1/sqrt(in))), B_b in R^{out x r} (init 0, so the model starts
 unchanged), s = alpha / r (PR #1767) or 1 when alpha = 0 (v1).
 
 The adapters plug into `CastedLinear.adapter` and `GPT.head_adapter`, the hooks the
 training forward already runs through: there is no second forward path that could miss a
-feature (pitfall 6.5: a TTT forward without a gate cost rec 04-23 1.908 bpb).
+feature (a TTT forward that mirrored the block logic but missed a gate cost rec 04-23 1.908 bpb).
 
 Targets: q, k, v = attn.c_q/c_k/c_v; o = attn.proj; mlp = mlp.proj (hidden -> d; the records
 feed their MLP adapter from the block's normed input instead); head = the LM head. Adapters
@@ -84,7 +84,7 @@ class LoRASet:
     def attach(self) -> None:
         for owner, attr, ad in self.sites:
             if getattr(owner, attr) is not None:
-                # e.g. a looped MLP whose slot holds the per-pass LoRA of golfkit/recurrence.py
+                # e.g. a looped MLP whose slot holds the per-pass LoRA of golfkit/model/recurrence.py
                 raise GolfkitError(f"TTT LoRA cannot attach to {type(owner).__name__}.{attr}: the slot already holds "
                                    f"an adapter (per-pass loop LoRA?); drop that target from eval.lora")
             setattr(owner, attr, ad)

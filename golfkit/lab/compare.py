@@ -2,7 +2,7 @@
 
 A run set is a run id or a glob over run ids (`sweep1_0_*`); its samples are the per-seed
 values every matched run recorded in metrics.json (`seed_values`), pooled. Tests are scipy's
-(`golfkit.stats`); the loss curves come from each run's train/*/metrics.jsonl.
+(`golfkit.lab.stats`); the loss curves come from each run's train/*/metrics.jsonl.
 """
 
 from __future__ import annotations

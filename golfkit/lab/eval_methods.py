@@ -6,9 +6,10 @@
 Every method is `golfkit.eval.evaluate` with `eval.method` and its knobs set by dotted-key
 overrides; the model is rebuilt from the artifact on disk for each method, so a TTT method
 cannot leak its adapted weights into the next row. The legality checks call the guards the
-methods themselves run through (`evalwin.ScoreBook`, `evalwin.Scorer`, `ttt.score_then_adapt`)
-and record whether each forbidden action was refused (conditions of openai/parameter-golf
-issue #1017, techniques.md 2.3).
+methods themselves run through (`score.ScoreBook`, `score.Scorer`, `ttt.score_then_adapt` in
+golfkit.eval) and record whether each forbidden action was refused (the four conditions of
+openai/parameter-golf issue #1017: causality, a full normalized distribution, score before
+update, a single pass).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@
 
 Why a subprocess and not DDP inside the kernel: spawning ranks in a kernel is fragile
 (mp.spawn needs picklable functions; accelerate's notebook_launcher forbids any CUDA call
-in the kernel first), and the challenge's own launch is `torchrun ... train_gpt.py`
-(shared/reference/notebooks.md, section 3). So a cell runs
+in the kernel first), and the challenge's own launch is `torchrun ... train_gpt.py`.
+So a cell runs
 
     torchrun --standalone --nproc_per_node=N -m golfkit train ...   (N > 1, or nproc given on CUDA)
     python -m golfkit train ...                                    (N = 1: same code, no rendezvous)
@@ -20,7 +20,7 @@ How no process outlives the cell (notebooks.md, "Orphans", verified there):
   KeyboardInterrupt (nbclient's interrupt_on_timeout, the Lab stop button), on our own
   `timeout`, and on any error; an atexit hook covers a kernel shutdown that unwinds normally;
 * while it runs, the group id is written to `<run_dir>/launch.pid`, so the runner
-  (`golfkit.runs`) can kill the group after a kernel it could not interrupt.
+  (`golfkit.lab.notebook_runs`) can kill the group after a kernel it could not interrupt.
 
 Output is read line by line from one pipe (stderr merged), echoed into the notebook and
 tee'd to `<run_dir>/console.log` (train.log is the trainer's own, rank-0 log).

@@ -1,11 +1,11 @@
 """Recorded notebook runs: `golfkit run NOTEBOOK -p name value ...` through papermill's Python API.
 
-Each run gets a folder and one line in the index (layout of shared/reference/notebooks.md, section 4):
+Each run gets a folder and one line in the index:
 
     runs/<run_id>/params.yaml      the parameters the notebook ran with (defaults + overrides)
                   executed.ipynb   the executed notebook (saved even when a cell fails)
                   executed.html    nbconvert HTML, figures embedded as base64 PNG
-                  metrics.json     the notebook's summary (written by golfkit.workbook.record)
+                  metrics.json     the notebook's summary (written by golfkit.lab.workbook.record)
                   figures/*.png    every figure, also saved outside the notebook
                   train/<name>/    one folder per training run: train.log, console.log, metrics.json(l)
                   env.json         git commit + dirty flag, package versions, accelerator

@@ -1,6 +1,6 @@
 """What the numbered notebooks call: plan runs, train through the launcher, summarise, plot, record.
 
-Notebooks hold no library code (issue #6): a cell is a call into here plus a display. The
+Notebooks hold no library code: a cell is a call into here plus a display. The
 pattern of every notebook:
 
     p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc)

@@ -1,8 +1,7 @@
 """Mixture of Depths: a per-layer router lets only a capacity fraction of tokens through a block.
 
 Sources: Raposo et al. 2024 "Mixture-of-Depths" (arXiv 2404.02258); PR #1783 (wish list, no
-results): "top-50% token routing with an STE router and a load-balancing loss"
-(techniques.md 1(a), 7).
+results): "top-50% token routing with an STE router and a load-balancing loss".
 
 For a routed block b and router logits r = w . x (w: D -> 1, zero-init):
 

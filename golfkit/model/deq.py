@@ -2,7 +2,7 @@
 
 Source: PR #1783 (ismailntl) "wish list", proposed without results: "one block iterated
 to a fixed point with Anderson acceleration (window 5), phantom gradients through K=4
-unrolled steps" (techniques.md 1(a), 7). Nothing here is from a measured record.
+unrolled steps". Nothing here is from a measured record.
 
 The map. A pre-norm residual block computes b(z) = z + delta(z); its fixed point
 z = b(z) would need delta(z*) = 0, which a residual block has no reason to reach (the

@@ -1,6 +1,6 @@
 """Depth recurrence: a band of physical blocks re-run `num_loops` more times.
 
-Sources (techniques.md 1(a), 3.7, 7):
+Sources:
 
 * "mini" recurrence, PR #1204 (@msisovic) -> rec 03-31 / 04-05 / 04-09, PR #1290: blocks
   loop_start..loop_end are visited 1 + num_loops times; the *virtual* layer list drives the

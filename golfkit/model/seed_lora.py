@@ -3,7 +3,6 @@
 Sources: the challenge README's wish list ("adapters on random linear maps"); PR #1113
 (orthogonal random maps + rank-32 LoRA, 1.3705, non-record); NR 04-30 (random maps + rank-160
 adapters, 12L 3x MLP, 1.1971 sliding); PR #1783 "Seed-LoRA" (FastFood maps, no results).
-techniques.md 1(a), "Random linear maps + learned adapters".
 
 A targeted linear (e.g. every block's `mlp.fc`) becomes W = W_rand(seed) + B A:
 

@@ -1,11 +1,12 @@
 """Calibration inputs for GPTQ / Hessian-aware clipping. Never validation data.
 
-Two sources (reference/techniques.md 1(c) "Calibration sources", 5.1):
+Two sources, as the records calibrate:
 
 * "train": batches of the training stream, read inside a slice of the training time
   budget reserved for it: the loop stops at cap - `schedule.wallclock_reserve_seconds`
   (golfkit.optim), and collection stops when that reserve is spent (rec 04-05's
-  GPTQ_RESERVE_SECONDS; reading training data after the 600 s is illegal, pitfall 11);
+  GPTQ_RESERVE_SECONDS; reading training data after the 600 s is illegal: the challenge's
+  rules allow no training-data access outside the training time);
 * "selfgen": sequences the trained model samples itself, from one random start token,
   softmax(logits / T), no KV cache (rec 03-25 / PR #1019 / PR #1290): no data touched.
 

@@ -5,7 +5,7 @@ keyed by the weight's state-dict name. A layer that runs several times per forwa
 looped block) accumulates every pass, because its hook fires on each call. The tied
 embedding gets the LM head's input, i.e. the final-norm output (`GPT.hidden`).
 
-Quantization of one matrix W (rows x cols) with H (cols x cols), reference/techniques.md 5.1:
+Quantization of one matrix W (rows x cols) with H (cols x cols), as rec 03-25 / PR #1019:
 dead inputs (H_jj = 0) get H_jj = 1 and a zeroed column; damping `damp * mean(diag H)`;
 act-order (columns by descending diag H); U = upper Cholesky of H^-1; per block of 128
 columns, quantize column by column and push each column's scaled error onto the rest of
