@@ -136,3 +136,21 @@ def test_every_module_imports_first_in_a_fresh_process():
     ])
     r = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr[-2000:]
+
+
+def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        n = todo.pop()
+        if n not in seen:
+            seen.add(n)
+            todo += graph.get(n, ())
+    return seen
+
+
+def test_loading_and_scoring_an_artifact_never_reach_the_training_loop():
+    """artifact -> model -> eval runs one way: reload and every eval method import no training code."""
+    graph = import_graph()
+    training = {"golfkit.train", "golfkit.session", "golfkit.optim", "golfkit.averaging", "golfkit.submission"}
+    for start in ("golfkit.reload", "golfkit.eval", "golfkit.model"):
+        assert not _reach(graph, start) & training, start

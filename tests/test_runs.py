@@ -32,8 +32,8 @@ def make_notebook(path: Path, *cells: str, params: str = 'run_dir = ""\ndata_dir
 
 
 # A training cell that runs long enough to be killed mid-training.
-LONG_TRAIN = ("from golfkit import launch\n"
-              "launch.train(run_dir + '/train/long', 'smoke', {'schedule.iterations': 100000, "
+LONG_TRAIN = ("from golfkit.lab import launch\n"
+              "launch.train_subprocess(run_dir + '/train/long', 'smoke', {'schedule.iterations': 100000, "
               "'schedule.train_log_every': 1}, data_dir)")
 
 

@@ -1,6 +1,6 @@
 """Launch `golfkit train` as a child process group from a notebook (or anywhere), with no orphans.
 
-    res = launch.train(run_dir / "train" / "s1337", preset="smoke", overrides={...}, data_dir=..., nproc=1)
+    res = launch.train_subprocess(run_dir / "train" / "s1337", preset="smoke", overrides={...}, data_dir=..., nproc=1)
 
 Why a subprocess and not DDP inside the kernel: spawning ranks in a kernel is fragile
 (mp.spawn needs picklable functions; accelerate's notebook_launcher forbids any CUDA call
@@ -226,9 +226,9 @@ def _pump(proc: subprocess.Popen, log_path: Path, echo: Callable[[str], None], e
                 echo(line)
 
 
-def train(run_dir: str | Path, preset: str, overrides: dict[str, Any] | None = None,
-          data_dir: str | Path | None = None, nproc: int = 1, timeout: float | None = None,
-          echo: Callable[[str], None] | None = None, every: int = 1) -> LaunchResult:
+def train_subprocess(run_dir: str | Path, preset: str, overrides: dict[str, Any] | None = None,
+                     data_dir: str | Path | None = None, nproc: int = 1, timeout: float | None = None,
+                     echo: Callable[[str], None] | None = None, every: int = 1) -> LaunchResult:
     """Train one config into `run_dir` via `golfkit train` (torchrun when nproc > 1)."""
     cmd = train_command(run_dir, preset, overrides, data_dir, nproc)
     return run(cmd, run_dir, timeout=timeout, echo=echo, every=every)

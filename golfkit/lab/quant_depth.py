@@ -115,8 +115,8 @@ def weight_errors(model, qts: list) -> float:
     from golfkit import quant
 
     sd = model.state_dict()
-    deq = quant.dequantize(qts)
-    errs = [float((deq[qt.name].float() - sd[qt.name].float()).norm() / sd[qt.name].float().norm().clamp_min(1e-12))
+    restored = quant.dequantize(qts)
+    errs = [float((restored[qt.name].float() - sd[qt.name].float()).norm() / sd[qt.name].float().norm().clamp_min(1e-12))
             for qt in qts if qt.format.startswith("int") and qt.meta.get("family") in ("attention", "mlp")]
     return sum(errs) / max(len(errs), 1)
 

@@ -55,7 +55,7 @@ class Plan:
         seed = self.seeds[0] if seed is None else seed
         sub = self.run_dir / "train" / f"{name}_s{seed}"
         ov = {**self.base, **(overrides or {}), "seed": seed}
-        res = launch.train(sub, self.preset, ov, self.data_dir, self.nproc, timeout=self.timeout, every=every)
+        res = launch.train_subprocess(sub, self.preset, ov, self.data_dir, self.nproc, timeout=self.timeout, every=every)
         self.train_seconds += res.seconds
         metrics = json.loads((sub / "metrics.json").read_text(encoding="utf-8"))
         out = {**metrics, "name": name, "seed": seed, "dir": str(sub), "overrides": overrides or {}}

@@ -43,7 +43,7 @@ def bits_of(qt) -> int:
 
 def build_report(art: artifact.Artifact, sd: dict[str, Tensor], hess: dict[str, Tensor], nbytes: int) -> dict[str, Any]:
     comp, _ = compress.get_codec(art.compressor)
-    deq = dequantize(art.tensors)
+    restored = dequantize(art.tensors)
     alone = [len(comp(b"".join(np.ascontiguousarray(a).tobytes() for a in qt.parts.values()))) for qt in art.tensors]
     total_alone = max(sum(alone), 1)
     rows = []
@@ -54,7 +54,7 @@ def build_report(art: artifact.Artifact, sd: dict[str, Tensor], hess: dict[str, 
                "bytes_raw": qt.nbytes(), "bytes_compressed_share": round(nbytes * c / total_alone),
                "rel_err": None, "rel_err_hessian": None}
         if w is not None and w.is_floating_point():
-            wf, wh = w.detach().float().cpu(), deq[qt.name].float()
+            wf, wh = w.detach().float().cpu(), restored[qt.name].float()
             row["rel_err"] = float((wf - wh).norm() / wf.norm().clamp_min(1e-12))
             if qt.name in hess and wf.ndim == 2:
                 row["rel_err_hessian"] = hessian_error(wf, wh, hess[qt.name])
