@@ -244,11 +244,22 @@ def cmd_compare(args) -> None:
             ok = sha(fa) == sha(fb)
             if not ok:
                 print(f"DIFFERS {rel} (sha256 {sha(fa)} vs {sha(fb)})")
+        elif fa.suffix == ".jsonl":  # per-step metrics: every field but the timings
+            rows = [[{k: v for k, v in json.loads(line).items() if "time" not in k} for line in f.read_text().splitlines()]
+                    for f in (fa, fb)]
+            ok = rows[0] == rows[1]
+            if not ok:
+                print(f"DIFFERS {rel}")
         elif rel.name in ("metrics.json", "timings.json", "export_sizes.json"):
             continue  # compared below / measured, not expected equal
         else:
             ok = compare_text(str(rel), fa.read_text(), fb.read_text())
         same, differ = same + ok, differ + (not ok)
+    for fb in sorted(b.glob("eval/ref_*.txt")):  # the old record's artifacts, scored by the new code
+        fa = a / "eval" / fb.name[len("ref_"):]
+        if fa.is_file():
+            ok = compare_text(f"{fb.relative_to(b)} vs {fa.relative_to(a)}", fa.read_text(), fb.read_text())
+            same, differ = same + ok, differ + (not ok)
     for ma in sorted(a.glob("runs/*/metrics.json")):
         mb = b / ma.relative_to(a)
         if mb.is_file():

@@ -28,7 +28,7 @@ from torch import Tensor, nn
 
 from golfkit.config import OptimConfig
 
-if TYPE_CHECKING:  # train.py imports this module
+if TYPE_CHECKING:  # the Session type is for annotations only
     from golfkit.session import Session
 
 

@@ -190,7 +190,8 @@ def bundle(cfg: RunConfig, minified: bool = True, entry: str = ENTRY) -> str:
             f"({'minified' if minified else 'readable'}); see README.md\n")
     body = "_SOURCES = {\n" + "".join(f"{n!r}: {s!r},\n" for n, s in sources.items()) + "}\n"
     packages = f"_PACKAGES = {sorted(n for n in names if is_package(n))!r}\n"
-    return head + f"_CONFIG = {cfg.to_json()!r}\n" + body + packages + _BOOT
+    config = json.dumps(cfg.to_dict(), separators=(",", ":"))  # the run config, compact
+    return head + f"_CONFIG = {config!r}\n" + body + packages + _BOOT
 
 
 def wrap(plain: str, wrapper: str) -> str:

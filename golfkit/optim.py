@@ -30,7 +30,7 @@ from torch import Tensor
 from golfkit.config import OptimConfig, RunConfig, ScheduleConfig
 from golfkit.errors import GolfkitError
 
-if TYPE_CHECKING:  # train.py imports this module; the Session type is for annotations only
+if TYPE_CHECKING:  # the Session type is for annotations only
     from golfkit.session import Session
 
 # The standard quintic coefficients, maximising the slope at zero (Keller Jordan's Muon post).

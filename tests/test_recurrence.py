@@ -117,9 +117,9 @@ def test_activation_hook_and_final_hook():
     logs = []
     base = GPT(band_cfg(enable_looping_at=0.5, loop_lora_rank=2))
     sess = SimpleNamespace(cfg=SimpleNamespace(model=base.cfg), base=base, step_hooks=[], final_hooks=[],
-                           log=SimpleNamespace(line=logs.append))
+                           prime_hooks=[], log=SimpleNamespace(line=logs.append))
     recurrence.install_hooks(sess)
-    assert not base.looping_active and len(sess.step_hooks) == 1
+    assert not base.looping_active and len(sess.step_hooks) == 1 and len(sess.prime_hooks) == 1
     # before activation the adapters still reach the graph (DDP needs a grad for every param)
     base(ids(), ids(1)).backward()
     assert all(a.A.grad is not None for a in base.loop.adapters)
