@@ -103,7 +103,7 @@ PRESETS = ["auto", "baseline", "cpu-small", "smoke", "loop-cpu", "middle-cycle",
            "quant-1290", "record-1290", "record-1801", "swapp-1xh100"]
 
 # fields whose values are times (or paths/byte counts of the counted code, reported separately)
-TIMING = re.compile(r"(train_time|step_avg|eval_time|time|wall_seconds|eval_seconds|duration)(:|=)\s*[0-9.]+(ms|s)?")
+TIMING = re.compile(r"(train_time|step_avg|eval_time|time|wall_seconds|eval_seconds|quantize_seconds|duration)(:|=| )\s*[0-9.]+(ms|s)?")
 
 
 def golfkit(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess:

@@ -90,7 +90,7 @@ def test_wrapper_decompresses_to_the_plain_bundle(data_dir):
     wrapped = export.wrap(plain, "lzma")
     blob = re.search(r'b85decode\("(.*)"\)\)\)', wrapped).group(1)
     assert lzma.decompress(base64.b85decode(blob)).decode() == plain
-    assert len(wrapped) < len(plain) / 3
+    assert len(wrapped) < len(plain) / 2.5  # the minified plain bundle (one-space indents) is already dense
     with pytest.raises(GolfkitError, match="unknown wrapper"):
         export.wrap(plain, "zip")
 
