@@ -499,6 +499,7 @@ class Mapping:
     record_only: list[str]  # record tensors with no golfkit counterpart (dropped)
     golfkit_only: list[str]  # golfkit tensors the record does not have (left at golfkit's init)
     notes: list[str]
+    names: dict[str, list[str]] = field(default_factory=dict)  # record name -> golfkit names it fills
 
 
 def to_golfkit(rec: Record, m, g) -> Mapping:
@@ -508,14 +509,23 @@ def to_golfkit(rec: Record, m, g) -> Mapping:
     out: dict[str, torch.Tensor] = {}
     notes: list[str] = []
     used: set[str] = set()
+    names: dict[str, list[str]] = {}
 
     def put(gname: str, rname: str, t: torch.Tensor | None = None):
         t = src[rname] if t is None else t
         if gname not in gsd:
             return
+        names.setdefault(rname, []).append(gname)
         if gsd[gname].shape != t.shape:
             if gsd[gname].numel() == t.numel():
                 t = t.reshape(gsd[gname].shape)
+            elif gname in ("skip_weights", "skip_gates") and t.shape[1:] == gsd[gname].shape[1:] \
+                    and t.shape[0] < gsd[gname].shape[0]:
+                full = g.state_dict()[gname].clone()
+                full[: t.shape[0]] = t
+                notes.append(f"{rname}: the record has {t.shape[0]} rows, golfkit {gsd[gname].shape[0]}; "
+                             f"rows {t.shape[0]}.. keep golfkit's init")
+                t = full
             else:
                 notes.append(f"{rname} {tuple(t.shape)} vs golfkit {gname} {tuple(gsd[gname].shape)}: "
                              f"shapes differ; golfkit keeps its init")
@@ -572,7 +582,68 @@ def to_golfkit(rec: Record, m, g) -> Mapping:
             notes.append(f"{k}: rows 0..{p - 1} exist in the record but are never read (golfkit has no "
                          f"lane parameters below parallel_start)")
     golfkit_only = sorted(k for k in gsd if k not in out)
-    return Mapping(out, record_only, golfkit_only, notes)
+    return Mapping(out, record_only, golfkit_only, notes, names)
+
+
+# ----------------------------------------------------------------------------------
+# optimizer routing: which optimizer, learning rate and weight decay each tensor gets
+# ----------------------------------------------------------------------------------
+def _route_table(opts) -> dict[int, tuple[str, float, float]]:
+    out = {}
+    for o in opts:
+        kind = "muon" if type(o).__name__ == "Muon" else "adam"
+        for grp in o.param_groups:
+            for p in grp["params"]:
+                out[id(p)] = (kind, float(grp.get("base_lr", grp["lr"])), float(grp.get("weight_decay", 0.0)))
+    return out
+
+
+def record_routing(rec: Record, m) -> dict[str, tuple[str, float, float] | None]:
+    """record parameter -> (muon|adam, lr, weight decay) as its training builds the optimizers; None = in none."""
+    h, mod = rec.h, rec.mod
+    if rec.new_style:
+        with rec.active():
+            opts = mod.Optimizers(h, m).optimizers
+    else:
+        # the records' main(): PR #1290 lines 1858-1925, baseline/swapp2 their main() optimizer split
+        # (replicated: main() cannot run on CPU). Adam == AdamW with weight decay 0.
+        pats = mod.CONTROL_TENSOR_NAME_PATTERNS
+        blk = list(m.blocks.named_parameters())
+        scalar = [p for n, p in blk if p.ndim < 2 or any(q in n for q in pats)]
+        if m.skip_weights.numel() > 0:
+            scalar.append(m.skip_weights)
+        wd = getattr(h, "adam_wd", 0.0)
+        token_lr = h.tied_embed_lr if h.tie_embeddings else h.embed_lr
+        tok = [m.tok_emb.weight]
+        if rec.name == "pr1290":
+            matrix = [m.qo_bank, m.kv_bank, m.mlp_up_bank, m.mlp_down_bank]
+            scalar.append(m.smear.gate)
+            if m.bigram is not None:
+                scalar.append(m.bigram.scale)
+                tok.append(m.bigram.embed.weight)
+                scalar.append(m.bigram.proj.weight)
+            if m.ve_shared is not None:
+                tok.append(m.ve_shared.embed.weight)
+                scalar += [m.ve_shared.proj.weight, m.ve_shared.scale, *m.ve_layer_scales]
+            muon_wd = h.muon_wd
+        else:
+            matrix = [p for n, p in blk if p.ndim == 2 and not any(q in n for q in pats)]
+            muon_wd = 0.0  # neither the baseline's nor swapp2's Muon applies weight decay
+        opts = [torch.optim.AdamW([{"params": tok, "lr": token_lr}], weight_decay=wd),
+                torch.optim.AdamW([{"params": scalar, "lr": h.scalar_lr}], weight_decay=wd)]
+        table = _route_table(opts)
+        table.update({id(p): ("muon", float(h.matrix_lr), float(muon_wd)) for p in matrix})
+        return {n: table.get(id(p)) for n, p in m.named_parameters()}
+    table = _route_table(opts)
+    return {n: table.get(id(p)) for n, p in m.named_parameters()}
+
+
+def golfkit_routing(cfg, g) -> dict[str, tuple[str, float, float]]:
+    from golfkit.optim import build_optimizers
+
+    opts = build_optimizers(g.param_groups(), cfg.optim, cfg.model.tie_embeddings, fused=False)
+    table = _route_table(opts)
+    return {n: table.get(id(p)) for n, p in g.named_parameters()}
 
 
 # ----------------------------------------------------------------------------------
@@ -652,7 +723,7 @@ def hparam_table(rec: Record, cfg, declared: dict[str, str] | None = None) -> li
     for setting, value, key, transform, note in hparam_rows(rec):
         want = transform(value) if transform else value
         if key == "":
-            status = "n/a" if note.startswith("off") else "MISSING"
+            status = "n/a" if note.startswith(("off", "same")) else "MISSING"
             out.append(Row(setting, value, "", None, status, note))
             continue
         have = _get(cfg, key)
