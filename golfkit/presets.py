@@ -79,14 +79,6 @@ def quant_1290() -> RunConfig:
 
 
 # -- depth systems (golfkit/recurrence.py, deq.py, seedlora.py, mod.py) -------------------
-def apply_loop_1801(cfg: RunConfig) -> RunConfig:
-    """PR #1801's loop band, in place: layers 3-5 run twice more from 35% of training, with the
-    frozen alpha/beta carry at the PR's constants (the ModelConfig defaults). Needs >= 6 layers."""
-    m = cfg.model
-    m.loop_start, m.loop_end, m.num_loops, m.enable_looping_at, m.recur_carry = 3, 5, 2, 0.35, True
-    return cfg
-
-
 def loop_cpu() -> RunConfig:
     """cpu-small with rec 04-09's mini recurrence scaled to 6 layers: band 2-3 x 3 passes from 35%."""
     cfg = cpu_small()

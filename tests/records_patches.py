@@ -21,8 +21,6 @@ import torch.nn.functional as F
 
 import golfkit.attention_variants as av
 import golfkit.layers as gl
-import golfkit.model as gm
-import golfkit.recurrence as gr
 
 
 @dataclass
