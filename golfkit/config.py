@@ -169,6 +169,14 @@ class OptimConfig:
     swa_last_frac: float = 0.0  # ... or during the last fraction of training (0 = unused; thwu1: 0.4)
     lawa_k: int = 10
     lawa_every: int = 100
+    # -- the records' Muon numerics (golfkit/optim.py; needed to reproduce a record's trajectory) --
+    # Newton-Schulz bf16 evaluation order: baseline = b*A + c*A@A = (c*A)@A (the challenge's train_gpt.py);
+    # records = b*A + c*(A@A) on the normalised transposed matrix (PR #399's Parallel Muon -> PR #1290,
+    # PR #1787..#2135). In bf16 the two differ by ~1e-2 after 5 steps.
+    muon_ns_order: Literal["baseline", "records"] = "baseline"
+    # parallel = PR #399's Parallel Muon as in PR #1290..#2135: gradient cast to bf16 and momentum kept in
+    # bf16; the aspect-ratio scale multiplies the fp32 step size instead of the bf16 update.
+    muon_numerics: Literal["baseline", "parallel"] = "baseline"
 
 
 @dataclass

@@ -14,8 +14,10 @@ technique library switches on. So we keep this ~100-line version and test it aga
 
 Switches (the records' optimizer techniques; all off / baseline-valued by default, fields in OptimConfig
 and ScheduleConfig): MuonEq-R row normalisation, Polar Express coefficients, decoupled
-weight decay (Muon + AdamW) with a constant/taper/ramp schedule on Muon's, and the
-fraction-based warmdown with a MIN_LR floor. Weight averaging lives in averaging.py.
+weight decay (Muon + AdamW) with a constant/taper/ramp schedule on Muon's, the
+fraction-based warmdown with a MIN_LR floor, and the records' Muon numerics (the Newton-Schulz
+evaluation order `muon_ns_order`, the bf16 momentum of Parallel Muon `muon_numerics`).
+Weight averaging lives in averaging.py.
 """
 
 from __future__ import annotations
@@ -37,34 +39,46 @@ if TYPE_CHECKING:  # the Session type is for annotations only
 NS_COEFFS: tuple[float, float, float] = (3.4445, -4.7750, 2.0315)
 # Polar Express (PR #1344 -> PR #1787 / rec 04-23): one minimax (a, b, c) per iteration; the
 # early tuples grow small singular values fast, the late ones pull all of them onto ~1.
+# Full precision, as PR #1787..#2135 use them (rounding to 4 decimals changes the bf16 update).
 POLAR_EXPRESS_COEFFS: tuple[tuple[float, float, float], ...] = (
-    (8.1566, -22.4833, 15.8788),
-    (4.0429, -2.8089, 0.5000),
-    (3.8917, -2.7725, 0.5061),
-    (3.2858, -2.3681, 0.4645),
-    (2.3465, -1.7098, 0.4232),
+    (8.156554524902461, -22.48329292557795, 15.878769915207462),
+    (4.042929935166739, -2.808917465908714, 0.5000178451051316),
+    (3.8916678022926607, -2.772484153217685, 0.5060648178503393),
+    (3.285753657755655, -2.3681294933425376, 0.46449024233003106),
+    (2.3465413258596377, -1.7097828382687081, 0.42323551169305323),
 )
 NS_SETS = {"standard": NS_COEFFS, "polar_express": POLAR_EXPRESS_COEFFS}
 
 
-def newton_schulz(G: Tensor, steps: int = 5, coeffs: Sequence = NS_COEFFS, eps: float = 1e-7) -> Tensor:
+def newton_schulz(G: Tensor, steps: int = 5, coeffs: Sequence = NS_COEFFS, eps: float = 1e-7,
+                  order: str = "baseline") -> Tensor:
     """Approximate U V^T of G = U S V^T in bf16; singular values land in roughly [0.7, 1.2].
 
     `coeffs` is one (a, b, c) tuple for every step, or a list of per-step tuples
     (the last one repeats if `steps` is longer).
+
+    `order` is the bf16 evaluation order, which decides the rounding (optim.muon_ns_order):
+    "baseline" = the challenge's `b*A + c*A@A`, i.e. (c*A)@A, normalising before the transpose;
+    "records" = `b*A + c*(A@A)`, normalising the (transposed) wide matrix, as the records' batched
+    Newton-Schulz does (PR #399's Parallel Muon -> PR #1290, PR #1787..#2135).
     """
     per_step = [tuple(coeffs)] if isinstance(coeffs[0], (int, float)) else [tuple(c) for c in coeffs]
     X = G.bfloat16()
-    X = X / (X.norm() + eps)
-    transposed = G.size(0) > G.size(1)
-    if transposed:
-        X = X.T  # iterate on the wide orientation: A = X X^T is the small Gram matrix
+    transposed = G.size(-2) > G.size(-1)
+    if order == "records":
+        if transposed:
+            X = X.mT
+        X = X / (X.norm(dim=(-2, -1), keepdim=True) + eps)
+    else:
+        X = X / (X.norm() + eps)
+        if transposed:
+            X = X.T  # iterate on the wide orientation: A = X X^T is the small Gram matrix
     for i in range(steps):
         a, b, c = per_step[min(i, len(per_step) - 1)]
-        A = X @ X.T
-        B = b * A + c * A @ A
+        A = X @ X.mT
+        B = b * A + c * (A @ A) if order == "records" else b * A + c * A @ A
         X = a * X + B @ X
-    return X.T if transposed else X
+    return X.mT if transposed else X
 
 
 def row_normalize(u: Tensor, eps: float = 1e-7) -> Tensor:
@@ -88,14 +102,21 @@ class Muon(torch.optim.Optimizer):
     Under torch.distributed every rank holds the full (already all-reduced) gradient;
     rank r orthogonalises parameters i with i % world_size == r, and one all-reduce of
     a flat bf16 buffer hands every rank every update.
+
+    numerics="parallel" is the records' Parallel Muon (PR #399 -> PR #1290, #1787..#2135):
+    the gradient is cast to bf16 and the momentum buffer kept in bf16, and the aspect-ratio
+    scale multiplies the step size (fp32) at the update instead of the bf16 update;
+    "baseline" keeps the challenge's fp32 momentum and bf16 scaled update.
     """
 
     def __init__(self, params, lr: float, momentum: float, backend_steps: int = 5,
                  nesterov: bool = True, coeffs: Sequence = NS_COEFFS,
-                 row_normalize: bool = False, weight_decay: float = 0.0):
+                 row_normalize: bool = False, weight_decay: float = 0.0,
+                 ns_order: str = "baseline", numerics: str = "baseline"):
         super().__init__(params, dict(lr=lr, momentum=momentum, backend_steps=backend_steps,
                                       nesterov=nesterov, coeffs=coeffs,
-                                      row_normalize=row_normalize, weight_decay=weight_decay))
+                                      row_normalize=row_normalize, weight_decay=weight_decay,
+                                      ns_order=ns_order, numerics=numerics))
         self.ns = newton_schulz  # train.py swaps in a torch.compile'd copy on CUDA
 
     @torch.no_grad()
@@ -112,17 +133,20 @@ class Muon(torch.optim.Optimizer):
             if not params:
                 continue
             flat = torch.zeros(sum(p.numel() for p in params), device=params[0].device, dtype=torch.bfloat16)
+            parallel = group.get("numerics", "baseline") == "parallel"
             offset = 0
             for i, p in enumerate(params):
                 if i % world == rank and p.grad is not None:
+                    g = p.grad.bfloat16() if parallel else p.grad
                     state = self.state[p]
                     if "momentum_buffer" not in state:
-                        state["momentum_buffer"] = torch.zeros_like(p.grad)
-                    u = muon_update(p.grad, state["momentum_buffer"], group["momentum"], group["nesterov"])
+                        state["momentum_buffer"] = torch.zeros_like(g)
+                    u = muon_update(g, state["momentum_buffer"], group["momentum"], group["nesterov"])
                     if group["row_normalize"]:
                         u = row_normalize(u)
-                    u = self.ns(u, group["backend_steps"], group["coeffs"])
-                    u = u * max(1.0, u.size(0) / u.size(1)) ** 0.5  # aspect-ratio scale
+                    u = self.ns(u, group["backend_steps"], group["coeffs"], order=group.get("ns_order", "baseline"))
+                    if not parallel:
+                        u = u * aspect_scale(p)
                     flat[offset: offset + p.numel()] = u.reshape(-1)
                 offset += p.numel()
             if distributed and world > 1:
@@ -132,9 +156,15 @@ class Muon(torch.optim.Optimizer):
             for p in params:
                 if decay != 1.0:
                     p.mul_(decay)
-                p.add_(flat[offset: offset + p.numel()].view_as(p).to(p.dtype), alpha=-group["lr"])
+                step = -group["lr"] * aspect_scale(p) if parallel else -group["lr"]
+                p.add_(flat[offset: offset + p.numel()].view_as(p).to(p.dtype), alpha=step)
                 offset += p.numel()
         return loss
+
+
+def aspect_scale(p: Tensor) -> float:
+    """sqrt(max(1, rows/cols)): Muon's aspect-ratio correction (Keller Jordan's reference)."""
+    return max(1.0, p.size(0) / p.size(1)) ** 0.5
 
 
 def _adamw(params: list, lr: float, wd: float, adam: dict) -> torch.optim.AdamW:
@@ -150,7 +180,8 @@ def build_optimizers(groups: dict[str, list], cfg: OptimConfig, tied: bool, fuse
     if groups["head"]:
         opts.append(_adamw(groups["head"], cfg.head_lr, cfg.embed_wd, adam))
     muon = Muon(groups["matrix"], lr=cfg.matrix_lr, momentum=cfg.muon_momentum, backend_steps=cfg.muon_backend_steps,
-                coeffs=NS_SETS[cfg.muon_ns], row_normalize=cfg.muon_row_normalize, weight_decay=cfg.muon_wd)
+                coeffs=NS_SETS[cfg.muon_ns], row_normalize=cfg.muon_row_normalize, weight_decay=cfg.muon_wd,
+                ns_order=cfg.muon_ns_order, numerics=cfg.muon_numerics)
     for g in muon.param_groups:
         g["base_lr"], g["base_wd"] = cfg.matrix_lr, cfg.muon_wd
     opts.append(muon)
@@ -258,7 +289,8 @@ def install_wd_schedule(sess: "Session") -> None:
 def describe(cfg: RunConfig) -> str:
     """One log line with the optimizer/schedule switches (so a log shows what actually ran)."""
     o, s = cfg.optim, cfg.schedule
-    return (f"optim: muon_ns:{o.muon_ns} row_normalize:{o.muon_row_normalize} momentum:{o.muon_momentum} "
+    return (f"optim: muon_ns:{o.muon_ns} ns_order:{o.muon_ns_order} numerics:{o.muon_numerics} "
+            f"row_normalize:{o.muon_row_normalize} momentum:{o.muon_momentum} "
             f"(from {o.muon_momentum_warmup_start} over {o.muon_momentum_warmup_steps}) "
             f"wd muon:{o.muon_wd} embed:{o.embed_wd} scalar:{o.scalar_wd} wd_schedule:{o.wd_schedule} "
             f"grad_clip:{o.grad_clip_norm} warmdown:{s.warmdown_kind}"
