@@ -3,7 +3,8 @@
     val_loss = sum_t NLL_t / N_targets                      (nats per token)
     val_bpb  = sum_t NLL_t / (ln 2 * sum_t bytes_t)
 
-with bytes_t from the SentencePiece tables in `golfkit.data.ByteLUTs`. Sums are float64,
+with bytes_t from the SentencePiece tables in `golfkit.data.ByteLUTs`, or for transformed text
+(CaseOps) from the byte sidecar by target position (`golfkit.data.SidecarBytes`). Sums are float64,
 all-reduced across ranks, divided once at the end (reference/techniques.md, 2.2).
 
 The flat evaluation scores every target of the whole split exactly once: the
@@ -49,11 +50,12 @@ class BpbAccumulator:
         self.luts = luts.to(device)
         self.sums = torch.zeros(3, dtype=torch.float64, device=device)  # nll, tokens, bytes
 
-    def add(self, nll: Tensor, prev_ids: Tensor, tgt_ids: Tensor) -> None:
-        """Commit per-target NLLs (nats) with the ids that define their byte counts."""
+    def add(self, nll: Tensor, prev_ids: Tensor, tgt_ids: Tensor, pos: Tensor | None = None) -> None:
+        """Commit per-target NLLs (nats) with the ids (piece tables) or the validation positions of the
+        targets (byte sidecar, golfkit.data.SidecarBytes) that define their byte counts."""
         self.sums[0] += nll.to(torch.float64).sum()
         self.sums[1] += nll.numel()
-        self.sums[2] += self.luts.token_bytes(prev_ids, tgt_ids).to(torch.float64).sum()
+        self.sums[2] += self.luts.token_bytes(prev_ids, tgt_ids, pos).to(torch.float64).sum()
 
     def result(self, seconds: float) -> EvalResult:
         s = all_reduce_sum(self.sums.clone())
@@ -102,11 +104,11 @@ def evaluate_flat(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, seq_len:
             idx = starts[:, None] + torch.arange(seq_len + 1)[None, :]
             chunk = val_tokens[idx].to(ctx.device, dtype=torch.int64)
             x, y = chunk[:, :-1], chunk[:, 1:]
-            acc.add(token_nll(model, x, y), x, y)
+            acc.add(token_nll(model, x, y), x, y, idx[:, 1:])
         for s, n in (s for s in mine if s[1] != seq_len):  # the tail, at most one
             chunk = val_tokens[s: s + n + 1].to(ctx.device, dtype=torch.int64)[None]
             x, y = chunk[:, :-1], chunk[:, 1:]
-            acc.add(token_nll(model, x, y), x, y)
+            acc.add(token_nll(model, x, y), x, y, torch.arange(s + 1, s + n + 1)[None])
     sync(ctx.device)
     model.train(was_training)
     return acc.result(time.perf_counter() - t0)

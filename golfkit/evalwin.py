@@ -116,7 +116,7 @@ class ScoreBook:
         if self.scored[p].any() or p.unique().numel() != p.numel():
             raise AssertionError("a validation target would be scored twice (condition 4: single pass)")
         self.scored[p] = True
-        self.acc.add(nll, prev, tgt)
+        self.acc.add(nll, prev, tgt, pos)
 
     def require_scored(self, pos: Tensor) -> None:
         """Refuse adaptation data whose targets are not all committed (condition 3: score before update)."""
