@@ -103,9 +103,8 @@ class Dataset:
 
 def check_variant(variant: str) -> None:
     """A variant names one folder under datasets/: no path separators, no '..'."""
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", variant or "") or ".." in variant:
-        raise GolfkitError(f"data.variant {variant!r} is not a dataset name (e.g. sp1024, "
-                           f"sp8192_lossless_caps_caseops_v1_reserved): letters, digits, '_', '-', '.' only")
+    if not re.fullmatch(r"\w[\w.-]*", variant or "", re.ASCII) or ".." in variant:
+        raise GolfkitError(f"data.variant {variant!r} is not a dataset name (letters, digits, _ - .)")
 
 
 def tokenizer_path(data_dir: str | Path, variant: str) -> Path:
@@ -136,8 +135,6 @@ def find_dataset(data_dir: str | Path, variant: str, tokenizer: str = "", need_t
     pieces; "sidecar" requires one; "pieces" ignores it (refused later for a CaseOps tokenizer).
     """
     check_variant(variant)
-    if byte_source not in ("auto", "pieces", "sidecar"):
-        raise GolfkitError(f"data.byte_source must be auto, pieces or sidecar, got {byte_source!r}")
     root = Path(data_dir)
     ds = root / "datasets" / f"fineweb10B_{variant}"
     if not ds.is_dir():
@@ -147,9 +144,9 @@ def find_dataset(data_dir: str | Path, variant: str, tokenizer: str = "", need_t
     if need_train and not train:
         raise GolfkitError(f"no training shards fineweb_train_*.bin in {ds}")
     if not val:
-        raise GolfkitError(f"no validation shards fineweb_val_NNNNNN.bin in {ds}")
+        raise GolfkitError(f"no validation shards fineweb_val_N.bin in {ds}")
     if byte_source == "sidecar" and not side:
-        raise GolfkitError(f"data.byte_source=sidecar but {ds} has no byte sidecar fineweb_val_bytes_NNNNNN.bin")
+        raise GolfkitError(f"data.byte_source=sidecar but {ds} has no fineweb_val_bytes_N.bin")
     source = "sidecar" if side and byte_source != "pieces" else "pieces"
     tok = Path(tokenizer) if tokenizer else tokenizer_path(root, variant)
     if not tok.is_file():
@@ -167,10 +164,6 @@ def load_val_tokens(ds: Dataset) -> Tensor:
     return load_tokens(ds.val_files)
 
 
-def _shard_index(path: Path) -> str:
-    return path.stem.rsplit("_", 1)[1]
-
-
 def load_val_bytes(ds: Dataset, val_tokens: Tensor) -> Tensor:
     """The byte sidecar as int32, one count per validation token, checked against the validation split.
 
@@ -181,28 +174,19 @@ def load_val_bytes(ds: Dataset, val_tokens: Tensor) -> Tensor:
     be at least as long and cuts it (PR #2135 load_validation_byte_sidecar); golfkit wants it exact.
     """
     side, val = ds.val_bytes_files, ds.val_files
-    if not side:
-        raise GolfkitError(f"no byte sidecar fineweb_val_bytes_NNNNNN.bin beside the validation shards in "
-                           f"{val[0].parent if val else ds.root}")
-    if [_shard_index(f) for f in side] != [_shard_index(f) for f in val]:
-        raise GolfkitError(f"byte sidecar shards {[f.name for f in side]} do not pair with validation shards "
-                           f"{[f.name for f in val]} (one fineweb_val_bytes_N per fineweb_val_N)")
+    if [f.name.replace("_bytes", "") for f in side] != [f.name for f in val]:
+        raise GolfkitError(f"byte sidecar {[f.name for f in side]} does not pair with validation shards "
+                           f"{[f.name for f in val]}")
     parts = []
     for v, b in zip(val, side):
-        counts = read_shard(b)
-        n_tokens = int(np.fromfile(v, dtype="<i4", count=HEADER_WORDS)[2])
-        if counts.size != n_tokens:
-            raise GolfkitError(f"byte sidecar {b} has {counts.size} counts but {v.name} has {n_tokens} tokens: "
-                               f"it does not belong to this validation split")
-        parts.append(counts)
+        parts.append(read_shard(b))
+        n = int(np.fromfile(v, dtype="<i4", count=3)[2])
+        if parts[-1].size != n:
+            raise GolfkitError(f"byte sidecar {b} has {parts[-1].size} counts but {v.name} has {n} tokens")
     full = np.concatenate(parts)
-    if full.size != val_tokens.numel():
-        raise GolfkitError(f"byte sidecar has {full.size} counts for {val_tokens.numel()} validation tokens")
-    bos = (val_tokens == BOS_ID).numpy()
-    if full[bos].any():
-        p = int(np.flatnonzero(bos & (full != 0))[0])
-        raise GolfkitError(f"byte sidecar charges {int(full[p])} bytes to the BOS at validation position {p}: "
-                           f"it is not aligned with the validation tokens")
+    bad = np.flatnonzero((val_tokens == BOS_ID).numpy() & (full != 0)) if full.size == val_tokens.numel() else [0]
+    if len(bad):  # a shifted or foreign sidecar charges bytes to document starts
+        raise GolfkitError(f"byte sidecar is not aligned with the validation tokens (position {bad[0]})")
     return torch.from_numpy(full.astype(np.int32))
 
 
@@ -359,9 +343,8 @@ def build_byte_luts(sp, vocab_size: int) -> ByteLUTs:
     count 3 bytes, a capital 0 extra), so piece lengths are not the bytes of the scored text.
     """
     if has_case_operators(sp):
-        raise GolfkitError("this tokenizer has the CaseOps operators U+E001..U+E004: its piece lengths are not "
-                           "the bytes of the original text, so val_bpb needs the byte sidecar "
-                           "fineweb_val_bytes_*.bin (data.byte_source=auto or sidecar)")
+        raise GolfkitError("a CaseOps tokenizer (pieces U+E001..U+E004) does not spell the scored bytes: val_bpb "
+                           "needs the byte sidecar fineweb_val_bytes_N.bin (data.byte_source=auto|sidecar)")
     n = max(int(sp.vocab_size()), vocab_size)
     base = np.zeros(n, dtype=np.int16)
     space = np.zeros(n, dtype=np.bool_)
@@ -386,9 +369,4 @@ def val_byte_counts(ds: Dataset, sp, vocab_size: int, val_tokens: Tensor) -> Byt
     tokenizer's tables (refused for a CaseOps tokenizer, see `build_byte_luts`)."""
     if ds.byte_source == "sidecar":
         return SidecarBytes(load_val_bytes(ds, val_tokens))
-    if has_case_operators(sp):
-        why = ("data.byte_source=pieces ignores the sidecar beside it" if ds.val_bytes_files else
-               f"there is no byte sidecar fineweb_val_bytes_NNNNNN.bin in {ds.val_files[0].parent}")
-        raise GolfkitError(f"tokenizer {ds.tokenizer} has the CaseOps operators U+E001..U+E004, so val_bpb must "
-                           f"take its bytes from the byte sidecar, but {why}")
     return build_byte_luts(sp, vocab_size)

@@ -173,10 +173,10 @@ def test_mini_caseops_folder_reads_and_counts_638651_bytes(caseops_dir, sp):
 
 
 def test_piece_tables_are_refused_for_a_caseops_tokenizer(caseops_dir, sp):
-    with pytest.raises(GolfkitError, match="CaseOps operators"):
+    with pytest.raises(GolfkitError, match="CaseOps tokenizer .* needs the byte sidecar"):
         build_byte_luts(sp, 8192)
     d = find_dataset(caseops_dir, VARIANT, byte_source="pieces")
-    with pytest.raises(GolfkitError, match="byte_source=pieces ignores the sidecar"):
+    with pytest.raises(GolfkitError, match="needs the byte sidecar"):
         val_byte_counts(d, sp, 8192, load_val_tokens(d))
 
 
@@ -363,7 +363,7 @@ def _sidecar_cases(side: np.ndarray):
     yield "magic", lambda p: p.write_bytes(np.int32(MAGIC + 1).tobytes() + p.read_bytes()[4:]), "wrong magic"
     yield "truncated", lambda p: p.write_bytes(p.read_bytes()[:-7]), "is truncated"
     yield "header only", lambda p: p.write_bytes(p.read_bytes()[:100]), "truncated"
-    yield "misaligned", lambda p: write_shard(p, np.roll(side, 1)), "BOS at validation position"
+    yield "misaligned", lambda p: write_shard(p, np.roll(side, 1)), "not aligned with the validation tokens"
 
 
 def test_hostile_sidecars_are_one_clear_error(caseops_dir, sp, tmp_path):
@@ -383,11 +383,11 @@ def test_hostile_sidecars_are_one_clear_error(caseops_dir, sp, tmp_path):
     root = tmp_path / "renamed"
     ds = _copy_caseops(caseops_dir, root)
     (ds / "fineweb_val_bytes_000000.bin").rename(ds / "fineweb_val_bytes_000001.bin")
-    with pytest.raises(GolfkitError, match="do not pair"):
+    with pytest.raises(GolfkitError, match="does not pair"):
         d = find_dataset(root, VARIANT, need_train=False)
         val_byte_counts(d, sp, 8192, load_val_tokens(d))
     (ds / "fineweb_val_bytes_000001.bin").unlink()
-    with pytest.raises(GolfkitError, match="no byte sidecar"):
+    with pytest.raises(GolfkitError, match="needs the byte sidecar"):
         val_byte_counts(find_dataset(root, VARIANT, need_train=False), sp, 8192, load_val_tokens(d))
     with pytest.raises(GolfkitError, match="byte_source=sidecar but"):
         find_dataset(root, VARIANT, need_train=False, byte_source="sidecar")
@@ -445,7 +445,7 @@ def test_train_refuses_piece_bytes_on_caseops_data_before_allocating(caseops_dir
     base = ["train", "--preset", "smoke", "--data", str(caseops_dir), "--run-dir", str(run_dir),
             "--set", f"data.variant={VARIANT}", "--set", "model.vocab_size=8192"]
     r = golfkit_cli(*base, "--set", "data.byte_source=pieces")
-    assert r.returncode == 2 and "CaseOps operators" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert r.returncode == 2 and "needs the byte sidecar" in r.stderr and r.stderr.count("\n") == 1, r.stderr
     r = golfkit_cli(*base, "--set", "data.byte_source=tokens")
     assert r.returncode == 2 and "data.byte_source' must be one of" in r.stderr, r.stderr
     r = golfkit_cli(*base, "--set", "data.variant=../sp1024")
