@@ -137,10 +137,12 @@ def _encode_docs(sp, docs: list[str], transform: str, byte_counts: bool) -> tupl
 
     ids_all, bytes_all = [], []
     for d in docs:
+        if not byte_counts:  # ids only: the same segmentation, without the surfaces' cost
+            ids_all.append(np.array([BOS_ID] + sp.encode(caseops.encode(d)), dtype=np.int64))
+            continue
         ids, surfaces = caseops.encode_pieces(sp, caseops.encode(d))
         ids_all.append(np.array([BOS_ID] + ids, dtype=np.int64))
-        if byte_counts:
-            bytes_all.append(np.array([0] + caseops.original_byte_counts(surfaces), dtype=np.int64))
+        bytes_all.append(np.array([0] + caseops.original_byte_counts(surfaces), dtype=np.int64))
     cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, dtype=np.int64))
     return cat(ids_all), (cat(bytes_all) if byte_counts else None)
 
