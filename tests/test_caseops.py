@@ -402,6 +402,7 @@ def test_hostile_sidecars_are_one_clear_error(caseops_dir, sp, tmp_path):
     (b'{"text": ["a"]}\n', "'text' must be a string, got list"),
     (b'{"text": "lone \\ud800 surrogate"}\n', "bad.jsonl:1: text holds U\\+D800, which has no UTF-8 encoding"),
     (b'["text"]\n', "expected a JSON object with a 'text' field"),
+    (json.dumps({"text": "A" + " " * 70_000 + "b"}).encode() + b"\n", "stands for 70001 bytes, more than the sidecar"),
 ])
 def test_hostile_text_is_refused_before_anything_is_written(caseops_dir, tmp_path, content, msg):
     bad = tmp_path / "bad.jsonl"
