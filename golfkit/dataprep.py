@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from golfkit import caseops
 from golfkit.data import (BOS_ID, CASE_OPERATORS, build_byte_luts, check_variant, dataset_files, find_dataset,
                           has_case_operators, load_tokenizer, load_val_bytes, read_shard, tokenizer_path, write_shard)
 from golfkit.errors import GolfkitError
@@ -74,7 +75,7 @@ def fetch(variant: str, train_shards: int, dest: str | Path) -> dict:
 # ----------------------------------------------------------------------------------
 # build
 # ----------------------------------------------------------------------------------
-TRANSFORMS = ("none", "lossless_caps_caseops_v1")
+TRANSFORMS = ("none", caseops.NAME)
 
 
 def _read_text(path: Path) -> str:
@@ -133,8 +134,6 @@ def _encode_docs(sp, docs: list[str], transform: str, byte_counts: bool) -> tupl
     if transform == "none":
         ids = [np.array([BOS_ID] + sp.encode(d), dtype=np.int64) for d in docs]
         return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)), None
-    from golfkit import caseops
-
     ids_all, bytes_all = [], []
     for d in docs:
         if not byte_counts:  # ids only: the same segmentation, without the surfaces' cost
@@ -170,7 +169,7 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
     caseops_tok = has_case_operators(sp)
     if transform == "none" and caseops_tok:
         raise GolfkitError(f"tokenizer {tokenizer} is a CaseOps tokenizer (pieces U+E001..U+E004): build with "
-                           f"--transform lossless_caps_caseops_v1, so that the text is transformed and the byte "
+                           f"--transform {caseops.NAME}, so that the text is transformed and the byte "
                            f"sidecar written")
     if transform != "none":
         missing = [f"U+{ord(op):04X}" for op in CASE_OPERATORS if sp.piece_to_id(op) == sp.unk_id()]
@@ -180,7 +179,7 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
     vocab = int(sp.vocab_size())
     if vocab > 65536:
         raise GolfkitError(f"tokenizer {tokenizer} has {vocab} pieces; shards hold uint16 ids (at most 65,536)")
-    variant = variant or (f"sp{vocab}_lossless_caps_caseops_v1_reserved" if transform != "none" else f"sp{vocab}")
+    variant = variant or f"sp{vocab}" + (caseops.VARIANT_SUFFIX if transform != "none" else "")
     check_variant(variant)
 
     val_ids, val_bytes = _encode_docs(sp, docs[:val_docs], transform, byte_counts=transform != "none")
