@@ -3,8 +3,8 @@
     golfkit train --preset P [--set key=value]... [--data DIR] [--run-dir DIR]
     golfkit eval --artifact FILE [--data DIR] [--method flat|sliding|doc|ttt-sgd|ttt-lora|ttt-phased] [--set key=value]...
     golfkit data fetch --variant sp1024 --train-shards N [--dir DIR]
-    golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N]
-    golfkit data verify DIR [--variant sp1024]
+    golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N] [--transform lossless_caps_caseops_v1]
+    golfkit data verify DIR [--variant sp1024|sp8192_lossless_caps_caseops_v1_reserved]
     golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/lab/commands.py)
     golfkit runs list | golfkit runs compare A B ...
     golfkit export RUN_DIR --out DIR [--wrapper lzma|none]     (or --preset P [--set ...] instead of RUN_DIR)
@@ -65,10 +65,15 @@ def _add_data(sub) -> None:
     b.add_argument("--tokenizer", required=True, help="SentencePiece .model")
     b.add_argument("--out", required=True, help="output data folder")
     b.add_argument("--val-docs", type=int, default=0, help="the first N documents form the validation split")
-    b.add_argument("--variant", help="dataset name suffix (default sp<vocab>)")
+    b.add_argument("--variant", help="dataset name suffix (default sp<vocab>; with the CaseOps transform "
+                                     "sp<vocab>_lossless_caps_caseops_v1_reserved, the records' folder name)")
+    b.add_argument("--transform", choices=["none", "lossless_caps_caseops_v1"], default="none",
+                   help="lossless_caps_caseops_v1: the CaseOps case transform of PR #1855/#2135 before tokenizing "
+                        "(needs a CaseOps tokenizer), plus the validation byte sidecar fineweb_val_bytes_N.bin")
     v = dsub.add_parser("verify", help="check every shard and print tokens, documents and bytes per token")
     v.add_argument("dir", help="data folder")
-    v.add_argument("--variant", default="sp1024")
+    v.add_argument("--variant", default="sp1024",
+                   help="dataset folder suffix: sp1024, sp4096, sp8192_lossless_caps_caseops_v1_reserved, ...")
 
 
 def _add_export(sub) -> None:
@@ -156,7 +161,7 @@ def cmd_train(args) -> int:
 def cmd_eval(args) -> int:
     from golfkit import artifact, dist
     from golfkit.config import RunConfig, parse_set_args
-    from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
+    from golfkit.data import find_dataset, load_tokenizer, load_val_tokens, val_byte_counts
     from golfkit.reload import evaluate_artifact
 
     art = artifact.load(args.artifact)  # checks integrity before anything else
@@ -168,17 +173,19 @@ def cmd_eval(args) -> int:
     cfg = RunConfig.from_dict(art.config).override(overrides)
     ctx = dist.init(cfg.device)
     try:
-        ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False)
-        luts = build_byte_luts(load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size)
+        ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False,
+                          byte_source=cfg.data.byte_source)
+        val = load_val_tokens(ds)
+        luts = val_byte_counts(ds, load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size, val)
         e = cfg.eval
         if e.method == "flat" and e.temperature == 1.0 and e.rope_scaling == "none":  # as `golfkit train` scores
-            res = evaluate_artifact(Path(args.artifact), cfg, ctx, load_val_tokens(ds), luts)
+            res = evaluate_artifact(Path(args.artifact), cfg, ctx, val, luts)
         else:  # sliding / doc / TTT (golfkit/eval/windows.py, golfkit/eval/ttt.py) on the reloaded artifact
             from golfkit.eval import evaluate
             from golfkit.reload import model_from_artifact
 
             _, model = model_from_artifact(args.artifact, cfg, ctx.device)
-            res = evaluate(model, load_val_tokens(ds), luts, cfg, ctx)
+            res = evaluate(model, val, luts, cfg, ctx)
     finally:
         dist.shutdown()
     if ctx.is_main:
@@ -201,7 +208,8 @@ def cmd_data(args) -> int:
     if args.data_cmd == "fetch":
         report = dataprep.fetch(args.variant, args.train_shards, args.dir)
     elif args.data_cmd == "build":
-        report = dataprep.build(args.text, args.tokenizer, args.out, args.val_docs, args.variant)
+        report = dataprep.build(args.text, args.tokenizer, args.out, args.val_docs, args.variant,
+                                transform=args.transform)
     else:
         report = dataprep.verify(args.dir, args.variant)
     print(dataprep.format_report(report))

@@ -34,7 +34,13 @@ class DataConfig:
 
     dir: str = "data"  # root holding datasets/ and tokenizers/ (the challenge's data/ folder)
     variant: str = "sp1024"  # dataset folder datasets/fineweb10B_<variant>
-    tokenizer: str = ""  # SentencePiece .model path; "" = tokenizers/fineweb_<vocab>_bpe.model under dir
+    tokenizer: str = ""  # SentencePiece .model path; "" = tokenizers/fineweb_<vocab>_bpe<suffix>.model under dir
+    # (variant sp<vocab><suffix>; the CaseOps records' is sp8192_lossless_caps_caseops_v1_reserved, PR #1855/#2135)
+    # Where val_bpb's byte counts come from: "pieces" = the tokenizer's piece tables (the challenge's
+    # build_sentencepiece_luts); "sidecar" = fineweb_val_bytes_*.bin beside the val shards, the bytes of the
+    # text before a transform such as CaseOps (PR #1855/#2135 CASEOPS_ENABLED=1); "auto" = the sidecar when
+    # the dataset folder has one. A CaseOps tokenizer is refused with "pieces" (its pieces are not the bytes).
+    byte_source: Literal["auto", "pieces", "sidecar"] = "auto"
 
 
 @dataclass

@@ -7,15 +7,26 @@ uint16. Every document starts with BOS (id 1); there is no EOS.
 Folder layout (the challenge's `data/`):
     DIR/datasets/fineweb10B_<variant>/fineweb_{train,val}_NNNNNN.bin
     DIR/tokenizers/fineweb_<vocab>_bpe.model
+with variant `sp<vocab>` (sp1024, sp4096, ...). A variant may carry a suffix naming a
+transformed text and its tokenizer, `sp<vocab><suffix>` -> `fineweb_<vocab>_bpe<suffix>.model`:
+the CaseOps records (PR #1855, PR #2135) use `sp8192_lossless_caps_caseops_v1_reserved`, whose
+folder also holds the validation byte sidecar `fineweb_val_bytes_NNNNNN.bin` (shard format, one
+uint16 per validation token: the UTF-8 bytes of the text before the case transform that the token
+stands for; golfkit/caseops.py). `fineweb_val_*.bin` also matches the sidecar, so shards are picked
+by exact name patterns, never by that glob.
 
 Training reads train shards only: `TokenStream` takes a glob of `fineweb_train_*`, and
 the validation split is loaded by a separate function used only by evaluation.
+
+val_bpb's byte counts come from one of two sources: the challenge's per-piece tables
+(`ByteLUTs`, `build_sentencepiece_luts`) or, for transformed text, the sidecar
+(`SidecarBytes`, indexed by target position). `val_byte_counts` picks the one the dataset needs.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +39,12 @@ from golfkit.errors import GolfkitError
 MAGIC, VERSION, HEADER_WORDS = 20240520, 1, 256
 HEADER_BYTES = HEADER_WORDS * 4
 BOS_ID = 1
+VAL_SHARD = re.compile(r"fineweb_val_\d+\.bin")
+VAL_BYTES_SHARD = re.compile(r"fineweb_val_bytes_\d+\.bin")  # the CaseOps byte sidecar (PR #1855, #2135)
+VARIANT = re.compile(r"sp(\d+)(_[A-Za-z0-9_]+)?")  # sp<vocab>[<suffix>]
+# The CaseOps operators TITLE, ALLCAPS, CAPNEXT, ESC (PR #1729 -> #1855 -> #2135; golfkit/caseops.py
+# defines the transform, kept out of this module so that training code does not import it).
+CASE_OPERATORS = ("\ue001", "\ue002", "\ue003", "\ue004")
 
 
 # ----------------------------------------------------------------------------------
@@ -75,34 +92,66 @@ class Dataset:
     train_files: list[Path]
     val_files: list[Path]
     tokenizer: Path
+    val_bytes_files: list[Path] = field(default_factory=list)  # the byte sidecar, one per val shard
+    byte_source: str = "pieces"  # resolved data.byte_source: "pieces" or "sidecar"
 
     @property
     def vocab_size_hint(self) -> int | None:
-        m = re.fullmatch(r"sp(\d+)", self.variant)
+        m = VARIANT.fullmatch(self.variant)
         return int(m.group(1)) if m else None
 
 
-def find_dataset(data_dir: str | Path, variant: str, tokenizer: str = "", need_train: bool = True) -> Dataset:
-    """Locate shards and tokenizer under a challenge-layout data folder, with clear errors."""
+def check_variant(variant: str) -> None:
+    """A variant names one folder under datasets/: no path separators, no '..'."""
+    if not re.fullmatch(r"\w[\w.-]*", variant or "", re.ASCII) or ".." in variant:
+        raise GolfkitError(f"data.variant {variant!r} is not a dataset name (letters, digits, _ - .)")
+
+
+def tokenizer_path(data_dir: str | Path, variant: str) -> Path:
+    """tokenizers/fineweb_<vocab>_bpe<suffix>.model for variant sp<vocab><suffix> (the challenge's and records' names)."""
+    m = VARIANT.fullmatch(variant)
+    name = f"fineweb_{m.group(1)}_bpe{m.group(2) or ''}.model" if m else f"fineweb_{variant}_bpe.model"
+    return Path(data_dir) / "tokenizers" / name
+
+
+def dataset_files(ds_dir: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """(train, val, val byte sidecar) shards of a dataset folder, each sorted.
+
+    Validation shards and sidecar by exact name; training files by the challenge's glob, so that a
+    misnamed file there is refused by `refuse_non_train` rather than skipped.
+    """
+    names = sorted(ds_dir.glob("fineweb_*.bin"))
+    train = [f for f in names if f.name.startswith("fineweb_train_")]
+    val = [f for f in names if VAL_SHARD.fullmatch(f.name)]
+    side = [f for f in names if VAL_BYTES_SHARD.fullmatch(f.name)]
+    return train, val, side
+
+
+def find_dataset(data_dir: str | Path, variant: str, tokenizer: str = "", need_train: bool = True,
+                 byte_source: str = "auto") -> Dataset:
+    """Locate shards, byte sidecar and tokenizer under a challenge-layout data folder, with clear errors.
+
+    byte_source (data.byte_source): "auto" = the sidecar when the folder has one, else the tokenizer's
+    pieces; "sidecar" requires one; "pieces" ignores it (refused later for a CaseOps tokenizer).
+    """
+    check_variant(variant)
     root = Path(data_dir)
     ds = root / "datasets" / f"fineweb10B_{variant}"
     if not ds.is_dir():
         raise GolfkitError(f"no dataset folder {ds} (pass --data DIR pointing at a folder with datasets/ and tokenizers/; "
                            f"'golfkit data fetch' downloads one)")
-    train = sorted(ds.glob("fineweb_train_*.bin"))
-    val = sorted(ds.glob("fineweb_val_*.bin"))
+    train, val, side = dataset_files(ds)
     if need_train and not train:
         raise GolfkitError(f"no training shards fineweb_train_*.bin in {ds}")
     if not val:
-        raise GolfkitError(f"no validation shards fineweb_val_*.bin in {ds}")
-    if tokenizer:
-        tok = Path(tokenizer)
-    else:
-        m = re.fullmatch(r"sp(\d+)", variant)
-        tok = root / "tokenizers" / f"fineweb_{m.group(1) if m else variant}_bpe.model"
+        raise GolfkitError(f"no validation shards fineweb_val_N.bin in {ds}")
+    if byte_source == "sidecar" and not side:
+        raise GolfkitError(f"data.byte_source=sidecar but {ds} has no fineweb_val_bytes_N.bin")
+    source = "sidecar" if side and byte_source != "pieces" else "pieces"
+    tok = Path(tokenizer) if tokenizer else tokenizer_path(root, variant)
     if not tok.is_file():
         raise GolfkitError(f"tokenizer {tok} not found (set data.tokenizer=PATH)")
-    return Dataset(root, variant, train, val, tok)
+    return Dataset(root, variant, train, val, tok, side, source)
 
 
 def load_tokens(files: list[Path]) -> Tensor:
@@ -113,6 +162,32 @@ def load_tokens(files: list[Path]) -> Tensor:
 def load_val_tokens(ds: Dataset) -> Tensor:
     """The whole validation split. Used by evaluation only, never by a training path."""
     return load_tokens(ds.val_files)
+
+
+def load_val_bytes(ds: Dataset, val_tokens: Tensor) -> Tensor:
+    """The byte sidecar as int32, one count per validation token, checked against the validation split.
+
+    Checks: one sidecar shard per validation shard with the same number (fineweb_val_bytes_N beside
+    fineweb_val_N), each in the shard format (magic, version, size: `read_shard`) and as long as its
+    validation shard, and 0 bytes at every BOS (a misaligned sidecar charges bytes to document starts).
+    The counts are uint16 on disk, so never negative. The records' loader only requires the sidecar to
+    be at least as long and cuts it (PR #2135 load_validation_byte_sidecar); golfkit wants it exact.
+    """
+    side, val = ds.val_bytes_files, ds.val_files
+    if [f.name.replace("_bytes", "") for f in side] != [f.name for f in val]:
+        raise GolfkitError(f"byte sidecar {[f.name for f in side]} does not pair with validation shards "
+                           f"{[f.name for f in val]}")
+    parts = []
+    for v, b in zip(val, side):
+        parts.append(read_shard(b))
+        n = int(np.fromfile(v, dtype="<i4", count=3)[2])
+        if parts[-1].size != n:
+            raise GolfkitError(f"byte sidecar {b} has {parts[-1].size} counts but {v.name} has {n} tokens")
+    full = np.concatenate(parts)
+    bad = np.flatnonzero((val_tokens == BOS_ID).numpy() & (full != 0)) if full.size == val_tokens.numel() else [0]
+    if len(bad):  # a shifted or foreign sidecar charges bytes to document starts
+        raise GolfkitError(f"byte sidecar is not aligned with the validation tokens (position {bad[0]})")
+    return torch.from_numpy(full.astype(np.int32))
 
 
 # ----------------------------------------------------------------------------------
@@ -211,10 +286,37 @@ class ByteLUTs:
     def to(self, device: torch.device) -> ByteLUTs:
         return ByteLUTs(self.base_bytes.to(device), self.has_leading_space.to(device), self.is_boundary.to(device))
 
-    def token_bytes(self, prev_ids: Tensor, tgt_ids: Tensor) -> Tensor:
-        """Bytes charged for predicting `tgt_ids` after `prev_ids` (same shapes), int32."""
+    def token_bytes(self, prev_ids: Tensor, tgt_ids: Tensor, pos: Tensor | None = None) -> Tensor:
+        """Bytes charged for predicting `tgt_ids` after `prev_ids` (same shapes), int32. `pos` is unused
+        (the tables depend on the ids only); it is there so that callers treat both byte sources alike."""
         b = self.base_bytes[tgt_ids].to(torch.int32)
         return b + (self.has_leading_space[tgt_ids] & ~self.is_boundary[prev_ids]).to(torch.int32)
+
+
+@dataclass
+class SidecarBytes:
+    """Byte counts by position (the CaseOps sidecar, PR #1855 / #2135): the target at position p of the
+    validation split is charged counts[p], the UTF-8 bytes it stands for in the untransformed text."""
+
+    counts: Tensor  # int32, one per validation token
+
+    def to(self, device: torch.device) -> SidecarBytes:
+        return SidecarBytes(self.counts.to(device))
+
+    def token_bytes(self, prev_ids: Tensor, tgt_ids: Tensor, pos: Tensor | None = None) -> Tensor:
+        """Bytes charged for the targets at positions `pos` (same shape as `tgt_ids`), int32."""
+        if pos is None or pos.shape != tgt_ids.shape:
+            raise ValueError("sidecar byte counts need each target's position in the validation split")
+        return self.counts[pos.to(self.counts.device, torch.long)]
+
+
+ByteCounts = ByteLUTs | SidecarBytes
+
+
+def has_case_operators(sp) -> bool:
+    """Whether a SentencePiece model has the CaseOps operators as pieces (a CaseOps tokenizer)."""
+    ops = set(CASE_OPERATORS)
+    return any(sp.id_to_piece(i) in ops for i in range(int(sp.vocab_size())))
 
 
 def load_tokenizer(path: str | Path, vocab_size: int):
@@ -235,7 +337,14 @@ def load_tokenizer(path: str | Path, vocab_size: int):
 
 
 def build_byte_luts(sp, vocab_size: int) -> ByteLUTs:
-    """The challenge's tables, built once over the vocab (reference: train_gpt.py)."""
+    """The challenge's tables, built once over the vocab (reference: train_gpt.py).
+
+    Refused for a CaseOps tokenizer: its pieces spell the transformed text (an operator piece would
+    count 3 bytes, a capital 0 extra), so piece lengths are not the bytes of the scored text.
+    """
+    if has_case_operators(sp):
+        raise GolfkitError("a CaseOps tokenizer (pieces U+E001..U+E004) does not spell the scored bytes: val_bpb "
+                           "needs the byte sidecar fineweb_val_bytes_N.bin (data.byte_source=auto|sidecar)")
     n = max(int(sp.vocab_size()), vocab_size)
     base = np.zeros(n, dtype=np.int16)
     space = np.zeros(n, dtype=np.bool_)
@@ -253,3 +362,11 @@ def build_byte_luts(sp, vocab_size: int) -> ByteLUTs:
             piece = piece[1:]
         base[i] = len(piece.encode("utf-8"))
     return ByteLUTs(torch.from_numpy(base), torch.from_numpy(space), torch.from_numpy(boundary))
+
+
+def val_byte_counts(ds: Dataset, sp, vocab_size: int, val_tokens: Tensor) -> ByteCounts:
+    """What val_bpb divides by, for this dataset: the sidecar when `ds.byte_source` says so, else the
+    tokenizer's tables (refused for a CaseOps tokenizer, see `build_byte_luts`)."""
+    if ds.byte_source == "sidecar":
+        return SidecarBytes(load_val_bytes(ds, val_tokens))
+    return build_byte_luts(sp, vocab_size)

@@ -3,8 +3,11 @@
 * fetch: the challenge export from its Hugging Face dataset repo, manifest-driven like
   the challenge's `data/cached_challenge_fineweb.py` (needs internet; not used in CI);
 * build: shards from any text (.jsonl with a "text" field, or .txt with one document
-  per blank-line-separated block), BOS before each document, no EOS;
-* verify: checks every shard of a folder and prints tokens, documents and bytes/token.
+  per blank-line-separated block), BOS before each document, no EOS; with
+  `--transform lossless_caps_caseops_v1` the CaseOps layout of the records (PR #1855, #2135):
+  case-transformed text (golfkit/caseops.py) and the validation byte sidecar;
+* verify: checks every shard of a folder (and the byte sidecar) and prints tokens,
+  documents and bytes/token.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from golfkit.data import BOS_ID, build_byte_luts, load_tokenizer, read_shard, write_shard
+from golfkit import caseops
+from golfkit.data import (BOS_ID, CASE_OPERATORS, build_byte_luts, check_variant, dataset_files, find_dataset,
+                          has_case_operators, load_tokenizer, load_val_bytes, read_shard, tokenizer_path, write_shard)
 from golfkit.errors import GolfkitError
 
 HF_REPO = "willdepueoai/parameter-golf"  # the challenge's dataset repo (cached_challenge_fineweb.py)
@@ -70,52 +75,136 @@ def fetch(variant: str, train_shards: int, dest: str | Path) -> dict:
 # ----------------------------------------------------------------------------------
 # build
 # ----------------------------------------------------------------------------------
+TRANSFORMS = ("none", caseops.NAME)
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise GolfkitError(f"{path}:{line}: not UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+
+
+def _utf8_or_refuse(doc: str, where: str) -> str:
+    try:
+        doc.encode("utf-8")
+    except UnicodeEncodeError as e:  # a lone surrogate from a JSON "\ud800" escape
+        raise GolfkitError(f"{where}: text holds U+{ord(doc[e.start]):04X}, which has no UTF-8 encoding") from None
+    return doc
+
+
 def read_documents(path: str | Path) -> list[str]:
+    """Documents of a .jsonl ("text" field, a string) or .txt (blank-line-separated) file, all checked first."""
     path = Path(path)
     if not path.is_file():
         raise GolfkitError(f"text file {path} not found")
+    text = _read_text(path)
     if path.suffix == ".jsonl":
         docs = []
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for i, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                docs.append(json.loads(line)["text"])
+                doc = json.loads(line)["text"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise GolfkitError(f"{path}:{i}: expected a JSON object with a 'text' field") from None
+            if not isinstance(doc, str):
+                raise GolfkitError(f"{path}:{i}: 'text' must be a string, got {type(doc).__name__}")
+            docs.append(_utf8_or_refuse(doc, f"{path}:{i}"))
         return docs
-    return [d.strip("\n") for d in path.read_text(encoding="utf-8").split("\n\n") if d.strip()]
+    return [d.strip("\n") for d in text.split("\n\n") if d.strip()]
+
+
+def _load_sp(tokenizer: str | Path):
+    import sentencepiece as spm
+
+    if not Path(tokenizer).is_file():
+        raise GolfkitError(f"tokenizer {tokenizer} not found")
+    try:
+        return spm.SentencePieceProcessor(model_file=str(tokenizer))
+    except Exception as e:
+        raise GolfkitError(f"cannot load tokenizer {tokenizer}: {e}") from None
+
+
+def _encode_docs(sp, docs: list[str], transform: str, byte_counts: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """BOS + ids of each document, concatenated; with `byte_counts`, the sidecar counts aligned to them
+    (0 for BOS, then the pre-transform UTF-8 bytes of each token: golfkit.caseops)."""
+    if transform == "none":
+        ids = [np.array([BOS_ID] + sp.encode(d), dtype=np.int64) for d in docs]
+        return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)), None
+    ids_all, bytes_all = [], []
+    for d in docs:
+        if not byte_counts:  # ids only: the same segmentation, without the surfaces' cost
+            ids_all.append(np.array([BOS_ID] + sp.encode(caseops.encode(d)), dtype=np.int64))
+            continue
+        ids, surfaces = caseops.encode_pieces(sp, caseops.encode(d))
+        ids_all.append(np.array([BOS_ID] + ids, dtype=np.int64))
+        bytes_all.append(np.array([0] + caseops.original_byte_counts(surfaces), dtype=np.int64))
+    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, dtype=np.int64))
+    return cat(ids_all), (cat(bytes_all) if byte_counts else None)
 
 
 def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: int = 0,
-          variant: str | None = None, shard_tokens: int = 100_000_000) -> dict:
-    """Tokenize documents into a challenge-layout folder: the first `val_docs` docs are validation."""
-    import sentencepiece as spm
+          variant: str | None = None, shard_tokens: int = 100_000_000, transform: str = "none") -> dict:
+    """Tokenize documents into a challenge-layout folder: the first `val_docs` docs are validation.
 
+    transform="lossless_caps_caseops_v1" applies the CaseOps case transform before tokenizing (the
+    tokenizer must be a CaseOps one) and writes the validation byte sidecar fineweb_val_bytes_N.bin
+    beside each validation shard, in the layout of the records' prepare_caseops_data.py (PR #1855,
+    #2135); the default variant is then sp<vocab>_lossless_caps_caseops_v1_reserved. Everything is
+    read, checked and tokenized before the first file is written.
+    """
+    if transform not in TRANSFORMS:
+        raise GolfkitError(f"--transform must be one of {', '.join(TRANSFORMS)}, got {transform!r}")
+    if not 0 <= val_docs:
+        raise GolfkitError(f"--val-docs must be >= 0, got {val_docs}")
+    if shard_tokens < 1:
+        raise GolfkitError(f"shard size must be >= 1 token, got {shard_tokens}")
     docs = read_documents(text)
     if val_docs >= len(docs):
         raise GolfkitError(f"--val-docs {val_docs} leaves no training documents (the file has {len(docs)})")
-    try:
-        sp = spm.SentencePieceProcessor(model_file=str(tokenizer))
-    except Exception as e:
-        raise GolfkitError(f"cannot load tokenizer {tokenizer}: {e}") from None
-    variant = variant or f"sp{sp.vocab_size()}"
+    sp = _load_sp(tokenizer)
+    caseops_tok = has_case_operators(sp)
+    if transform == "none" and caseops_tok:
+        raise GolfkitError(f"tokenizer {tokenizer} is a CaseOps tokenizer (pieces U+E001..U+E004): build with "
+                           f"--transform {caseops.NAME}, so that the text is transformed and the byte "
+                           f"sidecar written")
+    if transform != "none":
+        missing = [f"U+{ord(op):04X}" for op in CASE_OPERATORS if sp.piece_to_id(op) == sp.unk_id()]
+        if missing:
+            raise GolfkitError(f"--transform {transform} needs a tokenizer with the CaseOps operators as pieces; "
+                               f"{tokenizer} lacks {', '.join(missing)}")
+    vocab = int(sp.vocab_size())
+    if vocab > 65536:
+        raise GolfkitError(f"tokenizer {tokenizer} has {vocab} pieces; shards hold uint16 ids (at most 65,536)")
+    variant = variant or f"sp{vocab}" + (caseops.VARIANT_SUFFIX if transform != "none" else "")
+    check_variant(variant)
+
+    val_ids, val_bytes = _encode_docs(sp, docs[:val_docs], transform, byte_counts=transform != "none")
+    train_ids, _ = _encode_docs(sp, docs[val_docs:], transform, byte_counts=False)
+    if val_bytes is not None and val_bytes.size and val_bytes.max() > 65535:
+        p = int(val_bytes.argmax())
+        raise GolfkitError(f"validation token at position {p} stands for {int(val_bytes[p])} bytes, more than the "
+                           f"sidecar's uint16 holds (a run of whitespace the tokenizer folded into one piece?)")
+
     out = Path(out)
     ds_dir = out / "datasets" / f"fineweb10B_{variant}"
     ds_dir.mkdir(parents=True, exist_ok=True)
-    (out / "tokenizers").mkdir(parents=True, exist_ok=True)
-    tok_dest = out / "tokenizers" / f"fineweb_{variant[2:] if variant.startswith('sp') else variant}_bpe.model"
+    tok_dest = tokenizer_path(out, variant)
+    tok_dest.parent.mkdir(parents=True, exist_ok=True)
     if Path(tokenizer).resolve() != tok_dest.resolve():
         shutil.copyfile(tokenizer, tok_dest)
 
-    def stream(ds: list[str]) -> np.ndarray:
-        ids = [np.array([BOS_ID] + sp.encode(d), dtype=np.int64) for d in ds]
-        return np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-
-    for split, part in (("val", docs[:val_docs]), ("train", docs[val_docs:])):
-        toks = stream(part)
+    def write(split: str, toks: np.ndarray) -> None:
         for i, start in enumerate(range(0, max(toks.size, 1), shard_tokens)):
             write_shard(ds_dir / f"fineweb_{split}_{i:06d}.bin", toks[start: start + shard_tokens])
+
+    write("val", val_ids)
+    if val_bytes is not None:
+        write("val_bytes", val_bytes)  # split at the same token boundaries as the validation shards
+    write("train", train_ids)
     return verify(out, variant)
 
 
@@ -123,30 +212,50 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
 # verify
 # ----------------------------------------------------------------------------------
 def verify(data_dir: str | Path, variant: str = "sp1024") -> dict:
-    """Read every shard, count tokens and documents, and the bytes per token of each split."""
+    """Read every shard, count tokens and documents, and the bytes per token of each split.
+
+    Bytes come from the validation byte sidecar when the folder has one (CaseOps: the bytes of the text
+    before the transform, checked against the validation shards), else from the tokenizer's piece tables.
+    Training shards of a CaseOps folder have no sidecar: their bytes are not reported (None).
+    """
     import torch
 
+    check_variant(variant)
     root = Path(data_dir) / "datasets" / f"fineweb10B_{variant}"
-    files = sorted(root.glob("fineweb_*.bin"))
-    if not files:
-        raise GolfkitError(f"no shards fineweb_*.bin in {root}")
-    tok = Path(data_dir) / "tokenizers" / f"fineweb_{variant.removeprefix('sp')}_bpe.model"
+    if not root.is_dir():
+        raise GolfkitError(f"no dataset folder {root}")
+    train_files, val_files, side_files = dataset_files(root)
+    if not train_files and not val_files:
+        raise GolfkitError(f"no shards fineweb_train_N.bin / fineweb_val_N.bin in {root}")
+    tok = tokenizer_path(data_dir, variant)
     if not tok.is_file():
         raise GolfkitError(f"tokenizer {tok} not found")
     sp = load_tokenizer(tok, _vocab_of(tok))
-    luts = build_byte_luts(sp, int(sp.vocab_size()))
+    caseops_tok = has_case_operators(sp)
+    if caseops_tok and val_files and not side_files:
+        raise GolfkitError(f"{root} is tokenized with a CaseOps tokenizer ({tok.name}) but has no byte sidecar "
+                           f"fineweb_val_bytes_N.bin: its val_bpb cannot be scored")
+    luts = None if caseops_tok else build_byte_luts(sp, int(sp.vocab_size()))
     report: dict = {"dir": str(data_dir), "variant": variant, "vocab_size": int(sp.vocab_size()), "splits": {}}
-    for split in ("train", "val"):
-        parts = [f for f in files if f.name.startswith(f"fineweb_{split}_")]
+    for split, parts in (("train", train_files), ("val", val_files)):
         if not parts:
             continue
         t = torch.from_numpy(np.concatenate([read_shard(f) for f in parts]).astype(np.int64))
         if t.numel() and int(t.max()) >= sp.vocab_size():
             raise GolfkitError(f"{split} shards hold token id {int(t.max())} >= tokenizer vocab {sp.vocab_size()}")
-        nbytes = int(luts.token_bytes(t[:-1], t[1:]).sum()) if t.numel() > 1 else 0
+        source = "pieces"
+        if split == "val" and side_files:
+            ds = find_dataset(data_dir, variant, str(tok), need_train=False, byte_source="sidecar")
+            counts = load_val_bytes(ds, t)
+            nbytes, source = int(counts[1:].sum()), "sidecar"
+        elif luts is None:
+            nbytes, source = None, "none"
+        else:
+            nbytes = int(luts.token_bytes(t[:-1], t[1:]).sum()) if t.numel() > 1 else 0
         report["splits"][split] = {
             "shards": len(parts), "tokens": int(t.numel()), "documents": int((t == BOS_ID).sum()),
-            "bytes": nbytes, "bytes_per_token": nbytes / max(t.numel() - 1, 1),
+            "bytes": nbytes, "bytes_per_token": None if nbytes is None else nbytes / max(t.numel() - 1, 1),
+            "byte_source": source,
         }
     return report
 
@@ -163,7 +272,12 @@ def _vocab_of(tok: Path) -> int:
 def format_report(r: dict) -> str:
     lines = [f"data:{r['dir']} variant:{r['variant']} vocab:{r['vocab_size']}"]
     for split, s in r["splits"].items():
-        lines.append(f"{split}: shards:{s['shards']} tokens:{s['tokens']} documents:{s['documents']} "
-                     f"bytes:{s['bytes']} bytes_per_token:{s['bytes_per_token']:.4f}")
+        if s["bytes"] is None:  # CaseOps training shards: no sidecar, and piece lengths are not bytes
+            tail = "bytes:n/a (no byte sidecar for this split)"
+        else:
+            tail = f"bytes:{s['bytes']} bytes_per_token:{s['bytes_per_token']:.4f}"
+            if s.get("byte_source") == "sidecar":
+                tail += " byte_source:sidecar"
+        lines.append(f"{split}: shards:{s['shards']} tokens:{s['tokens']} documents:{s['documents']} {tail}")
     return "\n".join(lines)
 

@@ -32,8 +32,8 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 from golfkit import artifact, dist, optim, quant
 from golfkit.config import RunConfig
-from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, build_byte_luts, find_dataset, load_tokenizer,
-                          load_val_tokens, refuse_non_train)
+from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, find_dataset, load_tokenizer, load_val_tokens,
+                          refuse_non_train, val_byte_counts)
 from golfkit.errors import GolfkitError
 from golfkit.eval.flat import evaluate_flat
 from golfkit.eval.score import EvalResult, autocast_for
@@ -104,11 +104,11 @@ def preflight(cfg: RunConfig, ctx: dist.DistContext) -> tuple[int, Dataset, Byte
     accum = check_batch_geometry(cfg, ctx.world_size)
     optim.check_config(cfg)
     quant.check_config(cfg)  # quant policy / calibration mistakes (no-op for the baseline export)
-    ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer)
+    ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, byte_source=cfg.data.byte_source)
     refuse_non_train(ds.train_files, ds.val_files)  # training on validation data is against the rules (PR #675 did it)
     sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
-    luts = build_byte_luts(sp, cfg.model.vocab_size)
-    return accum, ds, luts, load_val_tokens(ds)
+    val_tokens = load_val_tokens(ds)
+    return accum, ds, val_byte_counts(ds, sp, cfg.model.vocab_size, val_tokens), val_tokens
 
 
 def build_session(cfg: RunConfig, ctx: dist.DistContext, log: RunLog, checked: tuple) -> Session:

@@ -45,11 +45,11 @@ def evaluate_flat(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, seq_len:
             idx = starts[:, None] + torch.arange(seq_len + 1)[None, :]
             chunk = val_tokens[idx].to(ctx.device, dtype=torch.int64)
             x, y = chunk[:, :-1], chunk[:, 1:]
-            acc.add(token_nll(model, x, y), x, y)
+            acc.add(token_nll(model, x, y), x, y, idx[:, 1:])
         for s, n in (s for s in mine if s[1] != seq_len):  # the tail, at most one
             chunk = val_tokens[s: s + n + 1].to(ctx.device, dtype=torch.int64)[None]
             x, y = chunk[:, :-1], chunk[:, 1:]
-            acc.add(token_nll(model, x, y), x, y)
+            acc.add(token_nll(model, x, y), x, y, torch.arange(s + 1, s + n + 1)[None])
     sync(ctx.device)
     model.train(was_training)
     return acc.result(time.perf_counter() - t0)

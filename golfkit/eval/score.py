@@ -3,7 +3,8 @@
     val_loss = sum_t NLL_t / N_targets                      (nats per token)
     val_bpb  = sum_t NLL_t / (ln 2 * sum_t bytes_t)
 
-with bytes_t from the SentencePiece tables in `golfkit.data.ByteLUTs`. Sums are float64,
+with bytes_t from the SentencePiece tables in `golfkit.data.ByteLUTs`, or for transformed text
+(CaseOps) from the byte sidecar by target position (`golfkit.data.SidecarBytes`). Sums are float64,
 all-reduced across ranks, divided once at the end (the challenge's own accounting).
 
 * `BpbAccumulator`: the single place a score is committed;
@@ -59,11 +60,12 @@ class BpbAccumulator:
         self.luts = luts.to(device)
         self.sums = torch.zeros(3, dtype=torch.float64, device=device)  # nll, tokens, bytes
 
-    def add(self, nll: Tensor, prev_ids: Tensor, tgt_ids: Tensor) -> None:
-        """Commit per-target NLLs (nats) with the ids that define their byte counts."""
+    def add(self, nll: Tensor, prev_ids: Tensor, tgt_ids: Tensor, pos: Tensor | None = None) -> None:
+        """Commit per-target NLLs (nats) with the ids (piece tables) or the validation positions of the
+        targets (byte sidecar, golfkit.data.SidecarBytes) that define their byte counts."""
         self.sums[0] += nll.to(torch.float64).sum()
         self.sums[1] += nll.numel()
-        self.sums[2] += self.luts.token_bytes(prev_ids, tgt_ids).to(torch.float64).sum()
+        self.sums[2] += self.luts.token_bytes(prev_ids, tgt_ids, pos).to(torch.float64).sum()
 
     def result(self, seconds: float) -> EvalResult:
         s = all_reduce_sum(self.sums.clone())
@@ -121,7 +123,7 @@ class ScoreBook:
         if self.scored[p].any() or p.unique().numel() != p.numel():
             raise AssertionError("a validation target would be scored twice (condition 4: single pass)")
         self.scored[p] = True
-        self.acc.add(nll, prev, tgt)
+        self.acc.add(nll, prev, tgt, pos)
 
     def require_scored(self, pos: Tensor) -> None:
         """Refuse adaptation data whose targets are not all committed (condition 3: score before update)."""
