@@ -4,7 +4,8 @@
     golfkit eval --artifact FILE [--data DIR] [--method flat|sliding|doc|ttt-sgd|ttt-lora|ttt-phased] [--set key=value]...
     golfkit data fetch --variant sp1024 --train-shards N [--dir DIR]
     golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N]
-    golfkit data verify DIR [--variant sp1024]
+    golfkit data verify DIR [--variant sp1024] [--extra PATH]...
+    golfkit audit FOLDER [--previous PR|FOLDER|LOSS]           (golfkit/audit.py)
     golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/runs_cli.py)
     golfkit runs list | golfkit runs compare A B ...
     golfkit export RUN_DIR --out DIR [--wrapper lzma|none]     (or --preset P [--set ...] instead of RUN_DIR)
@@ -69,6 +70,9 @@ def _add_data(sub) -> None:
     v = dsub.add_parser("verify", help="check every shard and print tokens, documents and bytes per token")
     v.add_argument("dir", help="data folder")
     v.add_argument("--variant", default="sp1024")
+    v.add_argument("--extra", action="append", default=[], metavar="PATH",
+                   help="more validation data to check training against (a shard, a dataset folder, a data root)")
+    v.add_argument("--guard-cache", default="~/.cache/golfkit/valguard", help="index cache folder ('' = none)")
 
 
 def _add_export(sub) -> None:
@@ -205,6 +209,15 @@ def cmd_data(args) -> int:
     else:
         report = dataprep.verify(args.dir, args.variant)
     print(dataprep.format_report(report))
+    if args.data_cmd == "verify":  # fingerprint, canonical split, train/val overlap (golfkit/overlap.py)
+        import torch
+
+        from golfkit import overlap
+
+        policy = overlap.Policy(tuple(args.extra), args.guard_cache, workers=torch.get_num_threads())
+        extra = overlap.verify_report(args.dir, args.variant, policy)
+        print(overlap.format_verify(extra))
+        return 1 if any(o["over_threshold"] for o in extra["overlap"]) else 0
     return 0
 
 

@@ -596,3 +596,68 @@ def split_fingerprint(files: list[Path]) -> dict:
         tokens += int(t.size)
         docs += int((t == BOS_ID).sum())
     return {"tokens": tokens, "docs": docs, "blake2b": h.hexdigest()}
+
+
+# ----------------------------------------------------------------------------------
+# `golfkit data verify`: fingerprint, canonical status and train/val overlap of a folder
+# ----------------------------------------------------------------------------------
+def verify_report(data_dir: str | Path, variant: str, policy: Policy | None = None) -> dict:
+    """What `golfkit data verify` adds to the shard counts: is this the canonical split, and how much
+    of the validation data (the folder's split, its holdout, `policy.extra`) is in its training shards."""
+    from golfkit import canonical
+
+    policy = (policy or Policy()).check()
+    folder = Path(data_dir) / "datasets" / f"fineweb10B_{variant}"
+    train = sorted(folder.glob("fineweb_train_*.bin"))
+    val = _val_split(folder)
+    if not val:
+        raise GolfkitError(f"no validation shards fineweb_val_*.bin in {folder}")
+    val_tokens = np.concatenate([read_shard(f) for f in val])
+    fp = split_fingerprint(val)
+    out: dict = {"fingerprint": {"val": fp}, "canonical": {}, "overlap": []}
+    docs_note = (f"; documents {fp['docs']:,} (canonical {canonical.VAL_DOCS:,})"
+                 if fp["tokens"] > canonical.SHARD_TOKENS // 10 else "")
+    out["canonical"]["val"] = {**canonical.head_evidence(variant, "val", val_tokens)}
+    out["canonical"]["val"]["evidence"] += docs_note
+    if train:
+        head = read_shard(train[0])
+        out["fingerprint"]["train"] = {"shards": len(train),
+                                       "tokens": sum((f.stat().st_size - 1024) // 2 for f in train)}
+        ev = canonical.head_evidence(variant, "train", head)
+        ev["evidence"] += f"; {len(train)} shard(s) (the canonical export has {canonical.TRAIN_SHARDS} of " \
+                          f"{canonical.SHARD_TOKENS:,} tokens)"
+        out["canonical"]["train"] = ev
+    for f in sorted((Path(data_dir) / "holdout").glob(f"*_{variant}.bin")):
+        out["canonical"][f"holdout {f.name}"] = canonical.tail_evidence(variant, read_shard(f))
+    if train:
+        rep = inspect(train, val, policy)
+        for k, src in enumerate(rep.sources):
+            per = [s[k] for s in rep.shards]
+            worst = max(per, key=lambda o: o.fraction)
+            out["overlap"].append({
+                "source": src["label"], "source_tokens": src["tokens"], "source_docs": src["docs"],
+                "windows": sum(o.windows for o in per), "matched": sum(o.matched for o in per),
+                "exact_docs": sum(o.exact_docs for o in per), "contained_docs": rep.contained[src["label"]],
+                "worst_shard": worst.file, "worst_fraction": worst.fraction,
+                "over_threshold": worst.fraction > policy.max_overlap
+                or (src["docs"] > 0 and rep.contained[src["label"]] / src["docs"] > policy.max_val_docs)})
+    return out
+
+
+def format_verify(r: dict) -> str:
+    fp = r["fingerprint"]["val"]
+    lines = [f"fingerprint: val tokens:{fp['tokens']} documents:{fp['docs']} blake2b:{fp['blake2b']}"]
+    if "train" in r["fingerprint"]:
+        t = r["fingerprint"]["train"]
+        lines.append(f"fingerprint: train shards:{t['shards']} tokens:{t['tokens']}")
+    for what, ev in r["canonical"].items():
+        lines.append(f"canonical {what}: {ev['status']}: {ev['evidence']}")
+    for o in r["overlap"]:
+        share = o["matched"] / o["windows"] if o["windows"] else 0.0
+        docs = o["contained_docs"] / o["source_docs"] if o["source_docs"] else 0.0
+        lines.append(f"overlap train vs {o['source']}: windows {o['matched']:,} of {o['windows']:,} sampled "
+                     f"({share:.4%}); exact documents {o['exact_docs']:,}; documents of it in train "
+                     f"{o['contained_docs']:,} of {o['source_docs']:,} ({docs:.2%}); worst shard "
+                     f"{Path(o['worst_shard']).name} {o['worst_fraction']:.4%}"
+                     + (" OVER THE GUARD'S THRESHOLD: training would refuse this folder" if o["over_threshold"] else ""))
+    return "\n".join(lines)
