@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     from golfkit import qreport  # golfkit quant report RUN_DIR (issue #3)
 
     qreport.add_parsers(sub)
+    from golfkit import audit  # golfkit audit FOLDER: the challenge's conditions on a submission folder
+
+    audit.add_parser(sub)
     return parser
 
 
@@ -231,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         from golfkit.qreport import cmd_quant
 
+        from golfkit.audit import cmd_audit
+
         handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant,
-                   "export": cmd_export}[args.cmd]
+                   "export": cmd_export, "audit": cmd_audit}[args.cmd]
     try:
         return handler(args)
     except GolfkitError as e:
