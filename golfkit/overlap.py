@@ -18,12 +18,14 @@ a window). A training shard's overlap with a source is the fraction of its sampl
 the source holds. One changed token destroys the 32 windows that cover it and leaves the rest; edits
 denser than one every 32 tokens are not caught (the honest limit of any n-gram test).
 
-Why 32 and 1%: measured on the challenge's data (train head 1,048,576 tokens against the validation
-head and the validation tail, 2,284,000 tokens), 16-token windows match boilerplate ("the U.S.
-Environmental Protection Agency", e-mail placeholders) at 2.6e-4 of the train windows, 32-token windows
-at 1.4e-5 (one shared newsletter footer), 48 at 0. A copy of validation data matches at ~1. The default
-threshold (`data.guard_max_overlap`, 1% of a shard's windows) sits far above natural overlap even if it
-grew linearly with the 27x larger full validation split, and far below any copy. Training also refuses
+Why 32 and 1%: measured on the challenge's data by benchmarks/bench_overlap.py --sweep (every window
+of the train head, 1,048,576 tokens, looked up in the validation head, 262,145 tokens, and in the
+validation tail, 2,021,846 tokens): 16-token windows match boilerplate ("the U.S. Environmental
+Protection Agency", e-mail placeholders) at 2.8e-5 (head) and 2.6e-4 (tail) of the train windows,
+32-token windows at 0 and 1.4e-5 (one shared newsletter footer), 48 at 0. A copy of validation data
+matches at ~1. The default threshold (`data.guard_max_overlap`, 1% of a shard's windows) sits far
+above natural overlap even if it grew linearly with the 27x larger full validation split (~4e-4),
+and far below any copy. Training also refuses
 when the union of its shards contains more than `data.guard_max_val_docs` (1%) of the documents of a
 source (a document counts when half of its sampled windows, or its exact hash, occur in one shard):
 this is the #2127 case, validation documents spread thinly over many shards.
@@ -66,10 +68,11 @@ from golfkit.errors import GolfkitError
 
 WINDOW = 32  # tokens per window (a power of two: hashes are built by doubling)
 SAMPLE_BITS = 4  # a window is sampled when the top SAMPLE_BITS bits of its hash are zero (1 in 16)
-ALGO = f"golfkit-valguard-1-w{WINDOW}-s{SAMPLE_BITS}"
+ALGO = f"golfkit-valguard-2-w{WINDOW}-s{SAMPLE_BITS}"
 CHUNK_TOKENS = 1 << 22  # tokens hashed at once: bounds the temporaries to ~40 bytes x this per thread
 CONTAINED = 0.5  # a validation document counts as contained when this share of its sampled windows is hit
 MIN_DOC_SAMPLES = 4  # ...and it has at least this many sampled windows (shorter ones: exact hash only)
+SHORT_DOC = 512  # checked shards hash documents up to this length exactly (P(< 4 samples | 512 tokens) ~ 1e-9)
 DEFAULT_CACHE = "~/.cache/golfkit/valguard"
 DEFAULT_MAX_OVERLAP = 0.01
 DEFAULT_MAX_VAL_DOCS = 0.01
@@ -141,8 +144,24 @@ def _chunks(tokens: np.ndarray, starts: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
-def _scan(tokens: np.ndarray):
-    """Per chunk: (sampled hashes, their absolute positions, doc starts, doc hashes, doc lengths)."""
+def _short(piece: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact hashes and lengths of the documents of at most SHORT_DOC tokens (gathered, then hashed)."""
+    sel = np.flatnonzero(lens <= SHORT_DOC)
+    if sel.size == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    ln = lens[sel]
+    new_starts = np.concatenate([[0], np.cumsum(ln)[:-1]]).astype(np.int64)
+    offs = np.repeat(starts[sel] - new_starts, ln) + np.arange(int(ln.sum()))
+    return doc_hashes(piece[offs], new_starts), ln
+
+
+def _scan(tokens: np.ndarray, index: bool = False):
+    """Per chunk: (sampled hashes, their absolute positions, doc starts, doc hashes, doc lengths).
+
+    For an index every document is hashed (in order); for a checked shard only documents of at most
+    SHORT_DOC tokens are (longer ones hold >= ~30 sampled windows, which decide them), and the sampled
+    hashes come sorted (looking sorted keys up is ~7x faster) without positions.
+    """
     starts = doc_starts(tokens)
     for a, b in _chunks(tokens, starts):
         h, pos = sampled_windows(tokens[a: min(b + WINDOW - 1, tokens.size)])
@@ -150,7 +169,12 @@ def _scan(tokens: np.ndarray):
         if s.size == 0 or s[0] != 0:
             s = np.concatenate([[0], s]).astype(np.int64)
         piece = tokens[a:b]
-        yield h, pos + a, s + a, doc_hashes(piece, s), np.diff(np.append(s, piece.size))
+        lens = np.diff(np.append(s, piece.size))
+        if index:
+            yield h, pos + a, s + a, doc_hashes(piece, s), lens
+        else:
+            d, ln = _short(piece, s, lens)
+            yield np.sort(h), None, s + a, d, ln
 
 
 # ----------------------------------------------------------------------------------
@@ -225,7 +249,7 @@ class ValIndex:
     def build(cls, src: Source, key: str) -> ValIndex:
         tokens = np.concatenate([read_shard(f) for f in src.files]) if src.files else np.zeros(0, np.uint16)
         hs, ps, dh, dl, st = [], [], [], [], []
-        for h, pos, starts, d, lens in _scan(tokens):
+        for h, pos, starts, d, lens in _scan(tokens, index=True):
             hs.append(h), ps.append(pos), dh.append(d), dl.append(lens), st.append(starts)
         cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)  # noqa: E731
         h, pos, starts = cat(hs, np.uint64), cat(ps, np.int64), cat(st, np.int64)
@@ -299,7 +323,7 @@ class Overlap:
     docs: int = 0
     windows: int = 0  # sampled windows of the shard
     matched: int = 0  # ... whose hash the source holds
-    exact_docs: int = 0  # documents of the shard identical to a source document
+    exact_docs: int = 0  # documents of the shard (of <= SHORT_DOC tokens) identical to a source document
     exact_doc_tokens: int = 0
     val_docs: list[int] = field(default_factory=list)  # source documents contained in the shard
 
@@ -545,6 +569,28 @@ def inspect(files: list[Path], val_files: list[Path] | None = None, policy: Poli
     return GuardReport(info, shards, contained)
 
 
+def _share_first_pass(files: list[Path], val_files: list[Path] | None, policy: Policy) -> None:
+    """Under torchrun (a run's preflight, which every rank executes): rank 0 builds the indexes, then
+    rank r scans shards r, r + world, ...; each writes its results to the cache and every rank then
+    reads them all. Without a cache (or a process group) every rank does the whole pass itself."""
+    try:
+        import torch.distributed as tdist
+    except ImportError:
+        return
+    if not (tdist.is_available() and tdist.is_initialized()) or tdist.get_world_size() < 2 or not _cache_dir(policy):
+        return
+    rank, world = tdist.get_rank(), tdist.get_world_size()
+    srcs = sources_for([Path(f) for f in files], val_files, policy.extra)
+    if rank == 0:
+        for src in srcs:
+            load_index(src, policy)
+    tdist.barrier()
+    indexes = [load_index(src, policy) for src in srcs]
+    if indexes:
+        shard_overlaps([Path(f) for f in files][rank::world], indexes, policy)
+    tdist.barrier()
+
+
 def check(files: list[Path], val_files: list[Path] | None = None, policy: Policy | None = None,
           what: str = "training") -> GuardReport:
     """Refuse (one GolfkitError line) training files that overlap validation data beyond the policy.
@@ -554,6 +600,8 @@ def check(files: list[Path], val_files: list[Path] | None = None, policy: Policy
     """
     explicit = policy is not None
     policy = policy or Policy()
+    if explicit:
+        _share_first_pass(files, val_files, policy)
     report = inspect(files, val_files, policy)
     for per, f in zip(report.shards, files):
         ident = identity(Path(f))
