@@ -77,7 +77,6 @@ DEFAULT_CACHE = "~/.cache/golfkit/valguard"
 DEFAULT_MAX_OVERLAP = 0.01
 DEFAULT_MAX_VAL_DOCS = 0.01
 
-_M64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _BASE = 0xD6E8FEB86659FD93  # odd multiplier of the polynomial hash
 _SHIFT = np.uint64(64 - SAMPLE_BITS)
@@ -134,11 +133,15 @@ def doc_starts(tokens: np.ndarray) -> np.ndarray:
 
 
 def _chunks(tokens: np.ndarray, starts: np.ndarray) -> list[tuple[int, int]]:
-    """[a, b) spans of about CHUNK_TOKENS that end on document starts (a long document stays whole)."""
+    """[a, b) spans of about CHUNK_TOKENS that end on document starts. A document longer than
+    4 x CHUNK_TOKENS (or a stream without BOS) is cut anyway, to bound memory: its pieces count as
+    documents of their own, the same way in an index and in a checked shard."""
     out, a, n = [], 0, tokens.size
     while a < n:
         i = np.searchsorted(starts, a + CHUNK_TOKENS)
         b = int(starts[i]) if i < starts.size else n
+        if b - a > 4 * CHUNK_TOKENS:
+            b = a + CHUNK_TOKENS
         out.append((a, b))
         a = b
     return out
@@ -581,14 +584,27 @@ def _share_first_pass(files: list[Path], val_files: list[Path] | None, policy: P
         return
     rank, world = tdist.get_rank(), tdist.get_world_size()
     srcs = sources_for([Path(f) for f in files], val_files, policy.extra)
-    if rank == 0:
-        for src in srcs:
-            load_index(src, policy)
+    # a bad file raises on one rank; it waits at the barrier first, so that no rank hangs there: the
+    # others then meet the same file themselves (in load_index or inspect) and raise the same error
+    err: GolfkitError | None = None
+    try:
+        if rank == 0:
+            for src in srcs:
+                load_index(src, policy)
+    except GolfkitError as e:
+        err = e
     tdist.barrier()
+    if err:
+        raise err
     indexes = [load_index(src, policy) for src in srcs]
-    if indexes:
-        shard_overlaps([Path(f) for f in files][rank::world], indexes, policy)
+    try:
+        if indexes:
+            shard_overlaps([Path(f) for f in files][rank::world], indexes, policy)
+    except GolfkitError as e:
+        err = e
     tdist.barrier()
+    if err:
+        raise err
 
 
 def check(files: list[Path], val_files: list[Path] | None = None, policy: Policy | None = None,

@@ -262,3 +262,13 @@ def test_two_ranks_share_the_first_pass_and_both_refuse(data_dir, tmp_path):
     assert r.stderr.count("golfkit: error: training refuses") == 2 and "fineweb_train_000001.bin" in r.stderr
     assert len(list((cache / "shards").glob("*.json"))) == 2  # 2 shards x 1 source (the val split)
     assert not (tmp_path / "run").exists()
+
+
+def test_a_stream_without_bos_is_cut_into_bounded_chunks(monkeypatch):
+    monkeypatch.setattr(overlap, "CHUNK_TOKENS", 1000)
+    t = np.random.default_rng(0).integers(2, 1024, 10_000).astype(np.uint16)  # no BOS at all
+    spans = overlap._chunks(t, overlap.doc_starts(t))
+    assert spans[0] == (0, 1000) and spans[-1][1] == t.size and max(b - a for a, b in spans) <= 4000
+    full = overlap.window_hashes(t)
+    got = np.concatenate([h for h, *_ in overlap._scan(t, index=True)])  # windows across cuts are all there
+    assert np.array_equal(np.sort(got), np.sort(full[(full >> overlap._SHIFT) == 0]))
