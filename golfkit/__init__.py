@@ -23,8 +23,10 @@ a run's config switches on (golfkit/export.py).
 __version__ = "0.1.0"
 
 # Modules a submission never ships, by name prefix: the command line, data preparation, the
-# exporter and the notebook workbook. Everything else a run imports is counted as code.
-TOOLING_MODULES = ("golfkit.cli", "golfkit.__main__", "golfkit.dataprep", "golfkit.export", "golfkit.lab")
+# exporter and the notebook workbook, and the validation guard (it protects a golfkit user's data folder; a
+# submission trains on the graders' canonical data). Everything else a run imports is counted as code.
+TOOLING_MODULES = ("golfkit.cli", "golfkit.__main__", "golfkit.dataprep", "golfkit.export", "golfkit.lab",
+                   "golfkit.overlap")
 
 
 def is_tooling(name: str) -> bool:

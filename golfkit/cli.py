@@ -4,7 +4,8 @@
     golfkit eval --artifact FILE [--data DIR] [--method flat|sliding|doc|ttt-sgd|ttt-lora|ttt-phased] [--set key=value]...
     golfkit data fetch --variant sp1024 --train-shards N [--dir DIR]
     golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N] [--transform lossless_caps_caseops_v1]
-    golfkit data verify DIR [--variant sp1024|sp8192_lossless_caps_caseops_v1_reserved]
+    golfkit data verify DIR [--variant sp1024|sp8192_lossless_caps_caseops_v1_reserved] [--extra PATH]...
+    golfkit audit FOLDER [--previous PR|FOLDER|LOSS]           (golfkit/lab/audit.py)
     golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/lab/commands.py)
     golfkit runs list | golfkit runs compare A B ...
     golfkit export RUN_DIR --out DIR [--wrapper lzma|none]     (or --preset P [--set ...] instead of RUN_DIR)
@@ -74,6 +75,9 @@ def _add_data(sub) -> None:
     v.add_argument("dir", help="data folder")
     v.add_argument("--variant", default="sp1024",
                    help="dataset folder suffix: sp1024, sp4096, sp8192_lossless_caps_caseops_v1_reserved, ...")
+    v.add_argument("--extra", action="append", default=[], metavar="PATH",
+                   help="more validation data to check training against (a shard, a dataset folder, a data root)")
+    v.add_argument("--guard-cache", default="~/.cache/golfkit/valguard", help="index cache folder ('' = none)")
 
 
 def _add_export(sub) -> None:
@@ -127,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     from golfkit.quant import report  # golfkit quant report RUN_DIR
 
     report.add_parsers(sub)
+    from golfkit.lab import audit  # golfkit audit FOLDER: the challenge's conditions on a submission folder
+
+    audit.add_parser(sub)
     return parser
 
 
@@ -213,6 +220,15 @@ def cmd_data(args) -> int:
     else:
         report = dataprep.verify(args.dir, args.variant)
     print(dataprep.format_report(report))
+    if args.data_cmd == "verify":  # fingerprint, canonical split, train/val overlap (golfkit/overlap.py)
+        import torch
+
+        from golfkit import overlap
+
+        policy = overlap.Policy(tuple(args.extra), args.guard_cache, workers=torch.get_num_threads())
+        extra = overlap.verify_report(args.dir, args.variant, policy)
+        print(overlap.format_verify(extra))
+        return 1 if any(o["over_threshold"] for o in extra["overlap"]) else 0
     return 0
 
 
@@ -226,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         from golfkit.quant.report import cmd_quant
 
+        from golfkit.lab.audit import cmd_audit
+
         handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant,
-                   "export": cmd_export}[args.cmd]
+                   "export": cmd_export, "audit": cmd_audit}[args.cmd]
     try:
         return handler(args)
     except GolfkitError as e:

@@ -41,6 +41,14 @@ class DataConfig:
     # text before a transform such as CaseOps (PR #1855/#2135 CASEOPS_ENABLED=1); "auto" = the sidecar when
     # the dataset folder has one. A CaseOps tokenizer is refused with "pieces" (its pieces are not the bytes).
     byte_source: Literal["auto", "pieces", "sidecar"] = "auto"
+    # The validation guard (golfkit/overlap.py): training and calibration shards are checked by content
+    # against the validation split beside them, the data root's holdout/ and these extra sources
+    # (shard files, dataset folders or data roots, e.g. another export whose val shard may be linked here).
+    guard_extra: list[str] = field(default_factory=list)
+    guard_cache: str = "~/.cache/golfkit/valguard"  # index + per-shard results; "" = memory only
+    guard_max_overlap: float = 0.01  # refuse a shard when more than this share of it is validation content
+    guard_max_val_docs: float = 0.01  # refuse when the shards together contain more of a source's documents
+    guard_workers: int = 0  # threads for the one-time scan; 0 = torch.get_num_threads()
 
 
 @dataclass

@@ -204,9 +204,12 @@ def _same_bytes(a: Path, b: Path, probe: int = 1 << 20) -> bool:
         return fa.read(probe) == fb.read(probe)
 
 
-def refuse_non_train(files: list[Path], val_files: list[Path] | None = None) -> None:
-    """Refuse any training file that is not a train shard: by name, by symlink target, or
-    (when `val_files` is given) by being a renamed copy of a validation shard.
+def refuse_non_train(files: list[Path], val_files: list[Path] | None = None, what: str = "training",
+                     guard=None) -> None:
+    """Refuse any training file that is not a train shard: by name, by symlink target,
+    (when `val_files` is given) by being a renamed copy of a validation shard, and by content
+    (golfkit.overlap: windows and documents shared with any validation data it knows; `guard`
+    is the run's DataConfig, whose `guard_*` fields set the policy; None = the defaults).
 
     The challenge README: "You CANNOT access validation data during training". PR #675
     trained on the validation split (its 1.2302 is therefore not a usable anchor); golfkit
@@ -224,6 +227,14 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None) -> 
             if _same_bytes(f, Path(v)):
                 raise GolfkitError(f"training refuses {f}: it has the same bytes as validation shard {v}. The challenge "
                                    f"rules forbid training on validation data (PR #675 did it; its score is not valid).")
+    import golfkit
+
+    if not str(getattr(golfkit, "__file__", "")).endswith("__init__.py"):
+        return  # an exported train_gpt.py ships without the content guard (golfkit/export.py: NEVER_BUNDLED)
+    from golfkit import overlap  # by content: a changed token, a shifted copy, a holdout, another folder's val
+
+    policy = overlap.policy_from(guard, torch.get_num_threads()) if guard is not None else None
+    overlap.check([Path(f) for f in files], val_files, policy, what)
 
 
 class TokenStream:

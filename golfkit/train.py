@@ -105,7 +105,7 @@ def preflight(cfg: RunConfig, ctx: dist.DistContext) -> tuple[int, Dataset, Byte
     optim.check_config(cfg)
     quant.check_config(cfg)  # quant policy / calibration mistakes (no-op for the baseline export)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, byte_source=cfg.data.byte_source)
-    refuse_non_train(ds.train_files, ds.val_files)  # training on validation data is against the rules (PR #675 did it)
+    refuse_non_train(ds.train_files, ds.val_files, guard=cfg.data)  # training on validation data is against the rules (PR #675 did it)
     sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
     val_tokens = load_val_tokens(ds)
     return accum, ds, val_byte_counts(ds, sp, cfg.model.vocab_size, val_tokens), val_tokens

@@ -13,9 +13,12 @@ z* = h: the DEQ model equals the model with that block removed... plus one block
 of resid_mix (identity at init). `resid_mix` keeps mixing in the embedding x0 as usual.
 
 Solver. Anderson acceleration (Walker & Ni 2011; the DEQ repo's `anderson`) with history m,
-regularisation 1e-4, mixing 1; or plain (Picard) iteration for comparison. Eager runs stop
-when the relative residual |f(z) - z| / |f(z)| < tol; under torch.compile there is no
-data-dependent exit (fullgraph), so exactly `deq_max_iter` iterations run.
+regularisation 1e-4, mixing 1; or plain (Picard) iteration for comparison. Both work per
+position (mixing weights and convergence), so the fixed point at position t never depends on
+tokens after t (the challenge's causality condition): a position's output is f(z) at the first
+iteration its own relative residual |f(z) - z| / |f(z)| < tol. Eager runs stop once every
+position has converged; under torch.compile there is no data-dependent exit (fullgraph), so
+exactly `deq_max_iter` iterations run, with the same per-position outputs.
 
 Gradient. The solve runs without autograd; then K damped steps z <- (1-l) z + l f(z) from
 z* are unrolled *with* autograd: the "unrolled phantom gradient" (Geng et al. 2021,
@@ -49,19 +52,54 @@ def rel_residual(fz: Tensor, z: Tensor) -> Tensor:
     return (fz - z).norm() / (fz.norm() + 1e-8)
 
 
+def position_residual(fz: Tensor, z: Tensor) -> Tensor:
+    """|f(z) - z| / |f(z)| per position (over the last, feature dim), in fp32."""
+    fz, z = fz.float(), z.float()
+    return (fz - z).norm(dim=-1) / (fz.norm(dim=-1) + 1e-8)
+
+
+class _Freeze:
+    """Per-position convergence: a position's output is f(z) at the first iteration where its own
+    residual is below tol, and stays that value however long later positions keep iterating.
+
+    Causality (the challenge's condition 1, issue #1017): f is causal (position t reads positions <= t),
+    so the trajectory of position t depends on tokens <= t only; a batch-wide exit ("stop when the whole
+    batch has converged") would make the number of iterations, hence the output at t, depend on tokens
+    after t. Freezing per position makes the output independent of when the loop ends, in eager (which
+    exits once every position froze) and under torch.compile (which runs max_iter without a data-
+    dependent exit; same outputs).
+    """
+
+    def __init__(self, fz: Tensor, res: Tensor, tol: float):
+        self.out, self.res, self.done, self.tol = fz, res, res < tol, tol
+
+    def update(self, fz: Tensor, res: Tensor) -> None:
+        self.out = torch.where(self.done.unsqueeze(-1), self.out, fz)
+        self.res = torch.where(self.done, self.res, res)
+        self.done = self.done | (res < self.tol)
+
+    def record(self, stats: SolveStats, k: int) -> bool:
+        """Eager only: log the worst position's residual; True when every position has converged."""
+        stats.residual = float(self.res.max()) if self.res.numel() else 0.0
+        stats.trace.append(stats.residual)
+        stats.iterations = k + 1
+        return bool(self.done.all())
+
+
 def picard(f: Map, z0: Tensor, max_iter: int, tol: float, early_exit: bool) -> tuple[Tensor, SolveStats]:
-    """Plain fixed-point iteration z <- f(z)."""
-    stats, z = SolveStats(), z0
+    """Plain fixed-point iteration z <- f(z), with per-position convergence (_Freeze)."""
+    stats, z, frz = SolveStats(), z0, None
     for k in range(max_iter):
         fz = f(z)
-        res = rel_residual(fz, z)
+        res = position_residual(fz, z)
+        if frz is None:
+            frz = _Freeze(fz, res, tol)
+        else:
+            frz.update(fz, res)
         z = fz
-        if early_exit:
-            stats.trace.append(float(res))
-            stats.iterations, stats.residual = k + 1, float(res)
-            if stats.residual < tol:
-                break
-    return z, stats
+        if early_exit and frz.record(stats, k):
+            break
+    return frz.out, stats
 
 
 def _mixing_weights(G: Tensor, lam: float) -> Tensor:
@@ -83,35 +121,37 @@ def _mixing_weights(G: Tensor, lam: float) -> Tensor:
 
 def anderson(f: Map, z0: Tensor, max_iter: int, tol: float, early_exit: bool, m: int = 5,
              lam: float = 1e-4) -> tuple[Tensor, SolveStats]:
-    """Anderson acceleration (type II, mixing 1) over flattened per-sample states.
+    """Anderson acceleration (type II, mixing 1), one least-squares problem per position.
 
-    Keeps the last m iterates X and images F; solves min_a |sum_i a_i (F_i - X_i)|, sum a = 1
-    (bordered normal equations, one small system per sample), and sets z = sum_i a_i F_i.
+    Keeps the last m iterates X and images F of every position (the last dim is the feature
+    dim; all leading dims are positions); solves min_a |sum_i a_i (F_i - X_i)|, sum a = 1 per
+    position (bordered normal equations) and sets z = sum_i a_i F_i. Mixing per position keeps
+    the solve causal: the DEQ repo's `anderson` (Bai et al. 2019) mixes a whole sample's flattened
+    state with one set of weights, so every position's update reads every other position's residual.
+    Convergence is per position too (_Freeze). The cost is the same Gram products (P n^2 D flops
+    for P positions) plus P small (n+1)x(n+1) solves.
     """
-    B = z0.shape[0]
     shape = z0.shape
-    flat = lambda t: t.reshape(B, -1)  # noqa: E731
+    flat = lambda t: t.reshape(-1, shape[-1])  # noqa: E731  (positions, features)
     X = [flat(z0)]
     F = [flat(f(z0))]
+    frz = _Freeze(F[0], position_residual(F[0], X[0]), tol)
     stats = SolveStats()
-    z = F[0]
+    if early_exit and frz.record(stats, 0):
+        return frz.out.reshape(shape), stats
     for k in range(1, max_iter):
         n = min(len(X), m)
-        Xs, Fs = torch.stack(X[-n:], 1), torch.stack(F[-n:], 1)  # (B, n, N)
-        alpha = _mixing_weights((Fs - Xs).float(), lam).to(Fs.dtype)  # (B, n, 1)
+        Xs, Fs = torch.stack(X[-n:], 1), torch.stack(F[-n:], 1)  # (P, n, D)
+        alpha = _mixing_weights((Fs - Xs).float(), lam).to(Fs.dtype)  # (P, n, 1)
         z = (alpha.transpose(1, 2) @ Fs).squeeze(1)
         fz = flat(f(z.reshape(shape)))
-        res = rel_residual(fz, z)
+        frz.update(fz, position_residual(fz, z))
         X.append(z)
         F.append(fz)
-        if early_exit:
-            stats.trace.append(float(res))
-            stats.iterations, stats.residual = k + 1, float(res)
-            if stats.residual < tol:
-                break
+        if early_exit and frz.record(stats, k):
+            break
         X, F = X[-m:], F[-m:]
-    # the image of the last iterate: one more application of f that was already computed
-    return F[-1].reshape(shape), stats
+    return frz.out.reshape(shape), stats
 
 
 class DEQBlock:

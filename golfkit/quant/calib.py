@@ -41,7 +41,7 @@ def check_train_files(files) -> list[Path]:
     for f in files:
         if f.name.startswith("fineweb_val_"):
             raise GolfkitError(f"calibration refuses validation data {f.name}: only fineweb_train_*.bin may calibrate")
-    refuse_non_train(files)
+    refuse_non_train(files, what="calibration")  # names, and content against validation data (golfkit.overlap)
     return files
 
 
