@@ -14,7 +14,9 @@ the validation split is loaded by a separate function used only by evaluation.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +35,16 @@ BOS_ID = 1
 # ----------------------------------------------------------------------------------
 # shard format
 # ----------------------------------------------------------------------------------
-def read_shard(path: str | Path) -> np.ndarray:
-    """Tokens of one shard as uint16, after checking magic, version and file size."""
+def shard_token_count(path: str | Path) -> int:
+    """Check a shard's file type, magic, version and size from its header alone; returns its token count."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = os.stat(path)
     except OSError as e:
         raise GolfkitError(f"cannot read shard {path}: {e.strerror}") from None
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block, /dev/zero never ends, a directory is no shard
+        raise GolfkitError(f"shard {path} is not a regular file")
+    size = st.st_size
     if size < HEADER_BYTES:
         raise GolfkitError(f"shard {path} is truncated: {size} bytes, shorter than the {HEADER_BYTES}-byte header")
     header = np.fromfile(path, dtype="<i4", count=HEADER_WORDS)
@@ -52,7 +57,21 @@ def read_shard(path: str | Path) -> np.ndarray:
     if size != expected:
         kind = "truncated" if size < expected else "longer than its header says"
         raise GolfkitError(f"shard {path} is {kind}: {size} bytes, header promises {n} tokens = {expected} bytes")
-    return np.fromfile(path, dtype="<u2", count=n, offset=HEADER_BYTES)
+    return n
+
+
+def read_shard(path: str | Path, vocab_size: int | None = None) -> np.ndarray:
+    """Tokens of one shard as uint16, after checking magic, version and file size.
+
+    With `vocab_size`, every id must be below it (one vectorised max per shard): an id past the
+    embedding is an IndexError deep in a forward pass, or a wrong tokenizer, otherwise.
+    """
+    n = shard_token_count(path)
+    tokens = np.fromfile(path, dtype="<u2", count=n, offset=HEADER_BYTES)
+    if vocab_size is not None and tokens.size and int(tokens.max()) >= vocab_size:
+        raise GolfkitError(f"shard {path} holds token id {int(tokens.max())}, outside model.vocab_size={vocab_size}: "
+                           f"it was tokenized with another vocabulary (check data.variant and model.vocab_size)")
+    return tokens
 
 
 def write_shard(path: str | Path, tokens: np.ndarray) -> None:
@@ -105,14 +124,27 @@ def find_dataset(data_dir: str | Path, variant: str, tokenizer: str = "", need_t
     return Dataset(root, variant, train, val, tok)
 
 
-def load_tokens(files: list[Path]) -> Tensor:
+def load_tokens(files: list[Path], vocab_size: int | None = None) -> Tensor:
     """Concatenate shards in sorted order (the canonical order of the split)."""
-    return torch.from_numpy(np.concatenate([read_shard(f) for f in files]).astype(np.int32))
+    return torch.from_numpy(np.concatenate([read_shard(f, vocab_size) for f in files]).astype(np.int32))
 
 
-def load_val_tokens(ds: Dataset) -> Tensor:
-    """The whole validation split. Used by evaluation only, never by a training path."""
-    return load_tokens(ds.val_files)
+def load_val_tokens(ds: Dataset, vocab_size: int | None = None) -> Tensor:
+    """The whole validation split (at least one target). Used by evaluation only, never by a training path."""
+    tokens = load_tokens(ds.val_files, vocab_size)
+    if tokens.numel() < 2:  # otherwise val_bpb prints as 0.0 from 0 nats over 0 bytes
+        raise GolfkitError(f"the validation split in {ds.val_files[0].parent} has {tokens.numel()} token(s): nothing to "
+                           f"score (it needs a context token and at least one target)")
+    return tokens
+
+
+def check_train_stream(files: list[Path], vocab_size: int) -> None:
+    """Before a run writes anything: the train shards hold tokens (an empty stream would loop forever)
+    and the first one the stream reads has ids below the vocab (later shards are checked as they load)."""
+    counts = [shard_token_count(f) for f in files]
+    if not sum(counts):
+        raise GolfkitError(f"the training shards in {Path(files[0]).parent} hold no tokens ({len(files)} shard(s))")
+    read_shard(files[next(i for i, c in enumerate(counts) if c)], vocab_size)
 
 
 # ----------------------------------------------------------------------------------
@@ -139,14 +171,22 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None) -> 
     """
     for f in files:
         f = Path(f)
-        if not (TRAIN_SHARD.fullmatch(f.name) and TRAIN_SHARD.fullmatch(f.resolve().name)):
+        try:
+            target = f.resolve()
+        except (OSError, RuntimeError) as e:  # 3.11 raises RuntimeError for a symlink loop
+            raise GolfkitError(f"cannot read shard {f}: {e}") from None
+        if not (TRAIN_SHARD.fullmatch(f.name) and TRAIN_SHARD.fullmatch(target.name)):
             raise GolfkitError(
-                f"training refuses {f}{' -> ' + str(f.resolve()) if f.resolve().name != f.name else ''}: only "
+                f"training refuses {f}{' -> ' + str(target) if target.name != f.name else ''}: only "
                 f"fineweb_train_*.bin shards are training data. The challenge rules forbid training on validation "
                 f"data (README: \"You CANNOT access validation data during training\"; PR #675 did it and its "
                 f"score is not valid). Validation shards are read by evaluation only.")
         for v in val_files or []:
-            if _same_bytes(f, Path(v)):
+            try:
+                same = _same_bytes(f, Path(v))
+            except OSError as e:
+                raise GolfkitError(f"cannot read shard {f} or {v}: {e.strerror}") from None
+            if same:
                 raise GolfkitError(f"training refuses {f}: it has the same bytes as validation shard {v}. The challenge "
                                    f"rules forbid training on validation data (PR #675 did it; its score is not valid).")
 
@@ -154,21 +194,25 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None) -> 
 class TokenStream:
     """One contiguous stream over the sorted train shards, wrapping around forever."""
 
-    def __init__(self, files: list[Path]):
+    def __init__(self, files: list[Path], vocab_size: int | None = None):
         if not files:
             raise GolfkitError("no training shards to stream")
         refuse_non_train(files)  # structural guard: the training stream only ever opens train shards
-        self.files, self.idx = files, 0
-        self.tokens, self.pos = read_shard(files[0]), 0
+        self.files, self.idx, self.vocab_size = files, 0, vocab_size
+        self.tokens, self.pos = read_shard(files[0], vocab_size), 0
 
     def take(self, n: int) -> np.ndarray:
-        chunks, remaining = [], n
+        chunks, remaining, empty = [], n, 0
         while remaining > 0:
             avail = self.tokens.size - self.pos
             if avail <= 0:
+                empty += 1
+                if empty > len(self.files):  # a whole cycle without a token: never loop forever
+                    raise GolfkitError(f"the training shards in {Path(self.files[0]).parent} hold no tokens")
                 self.idx = (self.idx + 1) % len(self.files)
-                self.tokens, self.pos = read_shard(self.files[self.idx]), 0
+                self.tokens, self.pos = read_shard(self.files[self.idx], self.vocab_size), 0
                 continue
+            empty = 0
             k = min(remaining, avail)
             chunks.append(self.tokens[self.pos: self.pos + k])
             self.pos += k
@@ -184,9 +228,10 @@ class DistributedTokenLoader:
     the same micro-batches (the DDP-equivalence test relies on it).
     """
 
-    def __init__(self, files: list[Path], rank: int, world_size: int, device: torch.device):
+    def __init__(self, files: list[Path], rank: int, world_size: int, device: torch.device,
+                 vocab_size: int | None = None):
         self.rank, self.world_size, self.device = rank, world_size, device
-        self.stream = TokenStream(files)
+        self.stream = TokenStream(files, vocab_size)
 
     def next_batch(self, local_tokens: int, seq_len: int) -> tuple[Tensor, Tensor]:
         span = local_tokens + 1

@@ -71,20 +71,35 @@ def fetch(variant: str, train_shards: int, dest: str | Path) -> dict:
 # build
 # ----------------------------------------------------------------------------------
 def read_documents(path: str | Path) -> list[str]:
+    """Documents of a .jsonl ("text" strings) or .txt file, refused whole (one line) if any is malformed."""
+    from golfkit import safeio
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise GolfkitError(f"text file {path} not found")
+    safeio.regular_file(path, "text file")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as e:
+        raise GolfkitError(f"cannot read text file {path}: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raw = path.read_bytes()
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise GolfkitError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
     if path.suffix == ".jsonl":
         docs = []
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for i, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                docs.append(json.loads(line)["text"])
-            except (json.JSONDecodeError, KeyError, TypeError):
+                doc = safeio.loads(line, f"{path}:{i}")["text"]
+            except (GolfkitError, KeyError, TypeError):
                 raise GolfkitError(f"{path}:{i}: expected a JSON object with a 'text' field") from None
+            if not isinstance(doc, str):
+                raise GolfkitError(f"{path}:{i}: 'text' must be a string, got {type(doc).__name__}")
+            docs.append(doc)
         return docs
-    return [d.strip("\n") for d in path.read_text(encoding="utf-8").split("\n\n") if d.strip()]
+    return [d.strip("\n") for d in text.split("\n\n") if d.strip()]
 
 
 def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: int = 0,
@@ -92,6 +107,8 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
     """Tokenize documents into a challenge-layout folder: the first `val_docs` docs are validation."""
     import sentencepiece as spm
 
+    if val_docs < 0:
+        raise GolfkitError(f"--val-docs must be >= 0 (the first N documents form the validation split), got {val_docs}")
     docs = read_documents(text)
     if val_docs >= len(docs):
         raise GolfkitError(f"--val-docs {val_docs} leaves no training documents (the file has {len(docs)})")

@@ -31,10 +31,11 @@ import torch.distributed as tdist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from golfkit import artifact, averaging, dist, optim, quant, recurrence
-from golfkit.config import RunConfig
-from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, build_byte_luts, find_dataset, load_tokenizer,
-                          load_val_tokens, refuse_non_train)
+from golfkit import artifact, averaging, dist, limits, optim, quant, recurrence
+from golfkit.config import DEFAULT_MAX_PARAMS, RunConfig
+from golfkit.config import validate as validate_config
+from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, build_byte_luts, check_train_stream, find_dataset,
+                          load_tokenizer, load_val_tokens, refuse_non_train)
 from golfkit.errors import GolfkitError
 from golfkit.eval import EvalResult, autocast_for, evaluate_flat
 from golfkit.model import GPT, count_params
@@ -127,16 +128,20 @@ def enable_fast_cuda() -> None:
     bc.enable_math_sdp(False)
 
 
-def preflight(cfg: RunConfig, ctx: dist.DistContext) -> tuple[int, Dataset, ByteLUTs, torch.Tensor]:
-    """Every check a user can fail, before anything is written: batch shape, data, tokenizer vocab."""
+def preflight(cfg: RunConfig, ctx: dist.DistContext,
+              max_params: int = DEFAULT_MAX_PARAMS) -> tuple[int, Dataset, ByteLUTs, torch.Tensor]:
+    """Every check a user can fail, before anything is written: values, model size, batch shape, data, vocab."""
+    validate_config(cfg)  # ranges (a RunConfig built in Python skipped from_dict)
+    limits.check_model_size(cfg, max_params)
     accum = check_batch_geometry(cfg, ctx.world_size)
     optim.check_config(cfg)
     quant.check_config(cfg)  # quant policy / calibration mistakes (no-op for the baseline export)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer)
     refuse_non_train(ds.train_files, ds.val_files)  # training on validation data is against the rules (PR #675 did it)
+    check_train_stream(ds.train_files, cfg.model.vocab_size)  # no empty stream, ids < vocab
     sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
     luts = build_byte_luts(sp, cfg.model.vocab_size)
-    return accum, ds, luts, load_val_tokens(ds)
+    return accum, ds, luts, load_val_tokens(ds, cfg.model.vocab_size)
 
 
 def build_session(cfg: RunConfig, ctx: dist.DistContext, log: RunLog, checked: tuple) -> Session:
@@ -227,7 +232,8 @@ def prime_compile(sess: Session) -> None:
         return
     init_model = {k: v.detach().clone() for k, v in sess.base.state_dict().items()}
     init_opts = [copy.deepcopy(opt.state_dict()) for opt in sess.optimizers]
-    loader = DistributedTokenLoader(sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device)
+    loader = DistributedTokenLoader(sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device,
+                                    sess.cfg.model.vocab_size)
     for i in range(n):
         recurrence.prime_phase(sess, i, n)  # compile the looped graph too, outside the timed run
         train_step(sess, loader, 0, 1.0)
@@ -268,7 +274,7 @@ def validate(sess: Session, step: int, train_ms: float) -> EvalResult:
 def run_loop(sess: Session) -> dict[str, Any]:
     """Train until `iterations` or the wall-clock cap; return the loop's numbers."""
     cfg, ctx, s = sess.cfg, sess.ctx, sess.cfg.schedule
-    loader = DistributedTokenLoader(sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device)
+    loader = DistributedTokenLoader(sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device, cfg.model.vocab_size)
     cap_ms = optim.budget_ms(s)  # the cap minus schedule.wallclock_reserve_seconds; None = no cap
     train_ms, stop_after, step, last_val = 0.0, None, 0, None
     sess.base.train()
@@ -336,11 +342,14 @@ def save_checkpoint(sess: Session, path: Path) -> int:
     return artifact.save(art, path) if sess.ctx.is_main else 0
 
 
-def model_from_artifact(path: str | Path, cfg: RunConfig | None = None, device: torch.device | None = None) -> tuple[RunConfig, GPT]:
-    """A fresh model holding an artifact's (or checkpoint's) dequantized weights, and its config."""
-    art = artifact.load(path)
-    cfg = cfg or RunConfig.from_dict(art.config)
-    model = prepare_model(cfg, device or torch.device("cpu"))
+def model_from_artifact(path: str | Path, cfg: RunConfig | None = None, device: torch.device | None = None,
+                        max_params: int = DEFAULT_MAX_PARAMS) -> tuple[RunConfig, GPT]:
+    """A fresh model holding an artifact's (or checkpoint's) dequantized weights, and its config.
+
+    Config, model size and tensor table are checked before the model is built (golfkit/limits.py).
+    """
+    art, cfg, model = limits.load_for_model(path, lambda c: prepare_model(c, device or torch.device("cpu")), cfg,
+                                            max_params)
     try:
         model.load_state_dict(quant.dequantize(art.tensors), strict=True)
     except RuntimeError as e:
@@ -348,9 +357,10 @@ def model_from_artifact(path: str | Path, cfg: RunConfig | None = None, device: 
     return cfg, model
 
 
-def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tokens, luts: ByteLUTs) -> EvalResult:
+def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tokens, luts: ByteLUTs,
+                      max_params: int = DEFAULT_MAX_PARAMS) -> EvalResult:
     """Rebuild a fresh model from the artifact on disk and score it (`golfkit eval` uses this too)."""
-    _, model = model_from_artifact(path, cfg, ctx.device)
+    _, model = model_from_artifact(path, cfg, ctx.device, max_params)
     eval_model = compile_model(model, use_compile(cfg, ctx.device))
     return evaluate_flat(eval_model, val_tokens, luts, cfg.schedule.train_seq_len, cfg.eval.batch_tokens, ctx)
 
@@ -397,6 +407,9 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         "peak_memory_mib": peak, "seed": cfg.seed, "preset": cfg.preset,
         "model_params": count_params(sess.base), "world_size": ctx.world_size,
         "artifact": str(path), "wall_seconds": time.perf_counter() - started,
+        # the run's record of its artifact: `golfkit eval` compares it (the container's own checksum detects
+        # corruption, not edits)
+        "artifact_sha256": artifact.file_sha256(path),
     }
 
 
@@ -412,12 +425,13 @@ def agree_on_run_dir(run_dir: Path, ctx: dist.DistContext) -> Path:
     return Path(box[0])
 
 
-def train(cfg: RunConfig, run_dir: str | Path | None = None, echo: bool = True) -> dict[str, Any]:
+def train(cfg: RunConfig, run_dir: str | Path | None = None, echo: bool = True,
+          max_params: int = DEFAULT_MAX_PARAMS) -> dict[str, Any]:
     """Train, export, reload and score; write the run folder; return metrics.json's content."""
     started = time.perf_counter()
     ctx = dist.init(cfg.device)
     try:
-        checked = preflight(cfg, ctx)
+        checked = preflight(cfg, ctx, max_params)
         run_dir = agree_on_run_dir(Path(run_dir) if run_dir else default_run_dir(cfg), ctx)
         log = RunLog(run_dir, ctx.is_main, echo)
         log.line(f"run_dir:{run_dir}")
