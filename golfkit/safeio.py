@@ -91,15 +91,15 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 def json_depth(raw: bytes, limit: int) -> int:
     """Deepest bracket nesting outside strings, counted up to `limit` + 1 (stops there)."""
     brackets = _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
-    depth, chunk = 0, 1 << 20
+    depth, deepest, chunk = 0, 0, 1 << 20
     for i in range(0, len(brackets), chunk):
         a = np.frombuffer(brackets[i: i + chunk], dtype=np.uint8)
-        steps = np.where((a == ord("[")) | (a == ord("{")), 1, -1).astype(np.int32)
-        run = depth + np.cumsum(steps, dtype=np.int64)
-        if run.size and int(run.max()) > limit:
+        run = depth + np.cumsum(np.where((a == ord("[")) | (a == ord("{")), 1, -1), dtype=np.int64)
+        deepest = max(deepest, int(run.max()))
+        if deepest > limit:
             return limit + 1
-        depth = int(run[-1]) if run.size else depth
-    return depth
+        depth = int(run[-1])
+    return deepest
 
 
 def loads(text: str | bytes, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:

@@ -136,11 +136,11 @@ def refused(args, cwd: Path, pattern: str, *, watch: tuple[Path, ...] = (), time
     after = snapshot(*roots)
     assert not o.hung, f"hung: killed after {timeout:.0f}s\n{o.describe()}"
     assert "Traceback" not in o.stderr + o.stdout, f"traceback\n{o.describe()}"
+    assert o.peak_rss < rss_bound, f"peak RSS {o.peak_rss >> 20} MiB over {rss_bound >> 20} MiB\n{o.describe()}"
     lines = [line for line in o.stderr.splitlines() if line.strip()]
     assert o.rc == 2 and len(lines) == 1 and lines[0].startswith(ERROR_PREFIX), \
         f"expected exit 2 and one '{ERROR_PREFIX}...' line\n{o.describe()}"
     assert re.search(pattern, lines[0]), f"message does not match {pattern!r}\n{o.describe()}"
-    assert o.peak_rss < rss_bound, f"peak RSS {o.peak_rss >> 20} MiB over {rss_bound >> 20} MiB\n{o.describe()}"
     diff = fs_diff(before, after)
     assert not diff, "file system changed:\n" + "\n".join(diff[:20]) + "\n" + o.describe()
     return o
