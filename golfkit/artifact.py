@@ -371,7 +371,8 @@ def save(art: Artifact, path: str | Path) -> int:
     """Write atomically, verify the round trip, return the file size in bytes."""
     path = Path(path)
     blob = pack(art)
-    back = unpack(blob, str(path))  # decompress and check before anything is reported
+    # decompress and check before anything is reported (a ceiling that fits what is being written)
+    back = unpack(blob, str(path), max(DEFAULT_MAX_PARAMS, sum(qt.nbytes() for qt in art.tensors)))
     if [t.name for t in back.tensors] != [t.name for t in art.tensors]:
         raise AssertionError("artifact round trip lost tensors")
     atomic_write(path, blob)

@@ -138,8 +138,8 @@ def preflight(cfg: RunConfig, ctx: dist.DistContext,
     quant.check_config(cfg)  # quant policy / calibration mistakes (no-op for the baseline export)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer)
     refuse_non_train(ds.train_files, ds.val_files)  # training on validation data is against the rules (PR #675 did it)
-    check_train_stream(ds.train_files, cfg.model.vocab_size)  # no empty stream, ids < vocab
     sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
+    check_train_stream(ds.train_files, cfg.model.vocab_size)  # no empty stream, ids < vocab
     luts = build_byte_luts(sp, cfg.model.vocab_size)
     return accum, ds, luts, load_val_tokens(ds, cfg.model.vocab_size)
 
@@ -385,7 +385,9 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     over = total > cfg.quant.budget_bytes
     if over:
         log.line(f"WARNING over_budget: {total} bytes > {cfg.quant.budget_bytes} (decimal) by {total - cfg.quant.budget_bytes}")
-    rt = evaluate_artifact(path, cfg, ctx, sess.val_tokens, sess.luts)
+    # the run's own model passed preflight under the caller's ceiling: its artifact may reload at its size
+    rt = evaluate_artifact(path, cfg, ctx, sess.val_tokens, sess.luts,
+                           max(DEFAULT_MAX_PARAMS, limits.estimate_params(cfg.model)))
     log.line(f"final_int8_zlib_roundtrip val_loss:{rt.val_loss:.4f} val_bpb:{rt.val_bpb:.4f} eval_time:{1000 * rt.eval_seconds:.0f}ms")
     if sizes.get("label", "int8") != "int8":  # the records' own label, beside the canonical line
         log.line(f"final_{sizes['label']}_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
