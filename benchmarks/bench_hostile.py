@@ -6,8 +6,9 @@ Artifact: the baseline model (17,059,912 params, weights at a perturbed init) ex
 way (int8 + zlib), written to a temp folder. Timed (median of --repeats, ms):
   * load_total: `artifact.load` (stat + prefix, read, sha256, streamed inflation, every check);
   * the validation steps alone: container prefix + file type, JSON depth scan, header/table check,
-    format specs of every tensor, config validation + size estimate, table vs the built model's
-    state_dict shapes (the model build itself is not counted: loading needs it anyway);
+    format specs of every tensor, config range validation + size estimate, table vs the built model's
+    state_dict shapes (the model build and the config's type checks are not counted: loading did
+    both before these checks existed; the type checks are printed apart);
   * old_path: what the loader did before (read, sha256, zlib.decompress, json.loads, frombuffer).
 Shard id check: `tokens.max()` over a uint16 array the size of a challenge shard (100M tokens) and
 over the mini data's train shard as read by `read_shard` with and without the check.
@@ -30,7 +31,8 @@ import numpy as np
 import torch
 
 from golfkit import artifact, limits, quant, safeio
-from golfkit.config import RunConfig
+from golfkit.config import RunConfig, validate
+from golfkit.confparse import build as _build
 from golfkit.data import read_shard
 from golfkit.model import GPT
 from golfkit.presets import get_preset
@@ -69,6 +71,7 @@ def main() -> None:
         header = json.loads(raw)
         sd_shapes = {k: tuple(v.shape) for k, v in model.state_dict().items()}
         specs = [limits._spec(e) for e in header["tensors"]]
+        stored = RunConfig.from_dict(header["config"])
 
         def old_path():
             b = path.read_bytes()
@@ -93,11 +96,13 @@ def main() -> None:
             "JSON depth scan of the header": timed(lambda: safeio.json_depth(raw, 64), args.repeats),
             "header + tensor table check": timed(lambda: artifact.check_header(header, "x", 1 << 40), args.repeats),
             "format specs of every tensor": timed(lambda: quant.check_specs(specs), args.repeats),
-            "stored config validation + size estimate": timed(
-                lambda: limits.check_model_size(RunConfig.from_dict(header["config"])), args.repeats),
+            "stored config range validation + size estimate": timed(
+                lambda: limits.check_model_size(stored) if validate(stored) is None else None, args.repeats),
             "table vs model state_dict shapes": timed(table_vs_model, args.repeats),
         }
-    checks = sum(v for k, v in rows.items() if not k.startswith(("load_total", "old_path")))
+    checks = sum(v for k, v in rows.items() if not k.startswith(("load_total", "old_path", "(paid")))
+    rows["(paid before too) config from_dict type checks"] = timed(lambda: _build(RunConfig, header["config"], ""),
+                                                                   args.repeats)
     print(f"machine: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
           f"threads {torch.get_num_threads()}")
     print(f"artifact: baseline int8+zlib, {size:,} bytes, header {hlen:,} bytes, {len(header['tensors'])} tensors")

@@ -166,9 +166,14 @@ class Inflater:
                 break
             parts.append(out)
             have += len(out)
-        buf = b"".join(parts)
-        self.pending = buf[n:]
-        return buf[:n]
+        over = have - n
+        if over > 0:  # split only the last chunk: the result is copied once, by join
+            last = parts.pop()
+            parts.append(last[: len(last) - over])
+            self.pending = last[len(last) - over:]
+        else:
+            self.pending = b""
+        return b"".join(parts)
 
     def skip(self, n: int) -> int:
         """Discard up to n bytes of output without keeping them; returns how many there were."""
