@@ -152,6 +152,11 @@ def test_forged_config_is_refused_before_the_model_is_built(scratch, tiny, smoke
     _eval(scratch, _write(scratch, forge(head, entries)), tiny, r"declares a model of about [\d,]+ parameters .*--max-params")
 
 
+def test_max_params_option_sets_the_ceiling(scratch, tiny, smoke_art):
+    _eval(scratch, _write(scratch, artifact.pack(smoke_art)), tiny, r"over the ceiling of 1,000; pass --max-params",
+          60.0, "--max-params", "1000")
+
+
 def test_invalid_config_inside_an_artifact_is_refused(scratch, tiny, smoke_art):
     head, entries = editable(smoke_art)
     head["config"] = copy.deepcopy(head["config"])

@@ -129,3 +129,11 @@ def test_read_shard_checks_ids_and_stream_never_loops_on_empty_shards(tmp_path):
     stream = TokenStream(sorted(tmp_path.glob("fineweb_train_*.bin")))
     with pytest.raises(GolfkitError, match="hold no tokens"):
         stream.take(10)
+
+
+def test_the_ceiling_is_the_users_to_raise():
+    cfg = get_preset("smoke")
+    est = limits.estimate_params(cfg.model)
+    assert limits.check_model_size(cfg, est) == est
+    with pytest.raises(GolfkitError, match=f"over the ceiling of {est - 1:,}; pass --max-params {est}"):
+        limits.check_model_size(cfg, est - 1)
