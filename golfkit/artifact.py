@@ -6,7 +6,7 @@ Layout (all integers little-endian):
     u32 format version            4 bytes  (FORMAT_VERSION)
     u8  n + n bytes               compressor name (ascii), e.g. "zlib"
     u64 payload length            8 bytes
-    32 bytes                      sha256 of the payload (detects truncation and edits)
+    32 bytes                      sha256 of the payload (detects corruption, not edits: see below)
     payload                       compressor(body)
 
     body = u32 header length | header (UTF-8 JSON) | raw array bytes
@@ -20,12 +20,28 @@ baseline's `torch.load` of a pickle.
 
 `save` writes to a temp file, re-reads and verifies it, then renames: no half-written
 artifact is ever left behind.
+
+Integrity: the stored sha256 detects damage (a flipped bit, a truncated copy), not edits: whoever
+edits the payload can recompute it. What ties an artifact to the run that wrote it is the run's
+own record: `metrics.json` holds the sha256 of the whole file (`artifact_sha256`), which
+`golfkit eval` compares when the artifact sits in its run folder and anyone can check with
+`sha256sum`.
+
+Reading is one validation pass before anything is allocated: the file must be a regular file
+whose size is what its prefix declares; the payload is inflated as a stream, the JSON header
+(at most MAX_HEADER_BYTES, nesting at most safeio.MAX_JSON_DEPTH) first; every tensor and part
+is checked (names unique, dtypes known, shapes lists of bounded ints, parts laid end to end from
+offset 0 with nbytes = prod(shape) * itemsize, at most PART_ELEMS_PER_ELEM elements of parts per
+tensor element); a caller's `check(header)` runs next (the model built from the config must
+match the table: golfkit/limits.py); only then are the declared data bytes inflated, and
+output beyond them is refused. The body may not exceed `body_limit(max_params)`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +50,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from golfkit import safeio
 from golfkit.atomic import atomic_write
-from golfkit.compress import get_codec
+from golfkit.compress import CorruptStream, Inflater, get_codec
+from golfkit.config import DEFAULT_MAX_PARAMS
 from golfkit.errors import GolfkitError
 
 MAGIC = b"GOLFKIT\0"
@@ -44,6 +62,19 @@ FORMAT_VERSION = 1
 _NP_DTYPES = {"int8": "<i1", "uint8": "<u1", "int16": "<i2", "uint16": "<u2", "int32": "<i4",
               "int64": "<i8", "float16": "<f2", "float32": "<f4", "float64": "<f8", "bool": "|b1",
               "bfloat16": "<u2"}
+PREFIX_MAX = 8 + 4 + 1 + 255 + 8 + 32  # magic, version, codec name, payload length, sha256
+MAX_HEADER_BYTES = 16 << 20  # the JSON header of a baseline artifact is ~10 KB
+MAX_NDIM = 8
+MAX_DIM = 1 << 31
+# parts of one stored tensor hold at most this many elements per tensor element (+ 16): int codes 1,
+# scales <= 1, LQER factors A, B and B's scales <= 1 each at rank <= min(rows, cols)
+PART_ELEMS_PER_ELEM = 6
+BYTES_PER_PARAM = 8  # a float64 copy of every parameter: more than any export or checkpoint stores
+
+
+def body_limit(max_params: int) -> int:
+    """The most bytes an artifact body may inflate to when its model may have `max_params` parameters."""
+    return BYTES_PER_PARAM * max_params + MAX_HEADER_BYTES + 4
 
 
 @dataclass
@@ -110,25 +141,181 @@ def encode_body(art: Artifact) -> bytes:
     return struct.pack("<I", len(header)) + header + b"".join(blobs)
 
 
-def decode_body(body: bytes, where: str) -> tuple[dict, list[QTensor]]:
+def _is_int(v: Any, lo: int, hi: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+
+
+def _shape(v: Any, what: str, bad) -> tuple[int, ...]:
+    if not (isinstance(v, list) and len(v) <= MAX_NDIM and all(_is_int(d, 0, MAX_DIM) for d in v)):
+        raise bad(f"{what} shape must be a list of at most {MAX_NDIM} integers in [0, 2^31], got {v!r:.80}")
+    return tuple(v)
+
+
+_TOP = {"format_version", "config", "extra", "tensors"}
+_ENTRY = {"name", "format", "shape", "dtype", "meta", "parts"}
+_PART = {"key", "dtype", "shape", "offset", "nbytes"}
+
+
+def check_header(header: Any, where: str, max_data: int) -> int:
+    """Validate the header and its tensor table without touching tensor data; returns the data length.
+
+    Parts must lie end to end from offset 0 in table order (as `encode_body` writes them): no
+    negative offset, no overlap, no gap, nbytes = prod(shape) * itemsize, the total within `max_data`.
+    """
+    def bad(msg: str) -> GolfkitError:
+        return GolfkitError(f"artifact {where} is malformed: {msg}")
+
+    if not isinstance(header, dict) or set(header) != _TOP:
+        got = sorted(header) if isinstance(header, dict) else type(header).__name__
+        raise bad(f"the header must be an object with keys {sorted(_TOP)}, got {got}")
+    if header["format_version"] != FORMAT_VERSION:
+        raise bad(f"header format_version is {header['format_version']!r:.40}, expected {FORMAT_VERSION}")
+    for key, typ in (("config", dict), ("extra", dict), ("tensors", list)):
+        if not isinstance(header[key], typ):
+            raise bad(f"header '{key}' must be a JSON {'object' if typ is dict else 'array'}")
+    names: set[str] = set()
+    offset = 0
+    for i, e in enumerate(header["tensors"]):
+        if not isinstance(e, dict) or not set(e) <= _ENTRY or not {"name", "format", "shape", "dtype", "parts"} <= set(e):
+            raise bad(f"tensor #{i} must be an object with keys {sorted(_ENTRY)}")
+        name = e["name"]
+        if not isinstance(name, str) or not 0 < len(name) <= 1024:
+            raise bad(f"tensor #{i} has no valid name ({name!r:.60})")
+        label = f"tensor '{name}'"
+        if name in names:
+            raise bad(f"tensor name '{name}' appears twice")
+        names.add(name)
+        if not isinstance(e["format"], str):
+            raise bad(f"{label} format must be a string")
+        numel = math.prod(_shape(e["shape"], label, bad))
+        if e["dtype"] not in _NP_DTYPES:
+            raise bad(f"{label} has unknown dtype {e['dtype']!r:.40} (known: {', '.join(_NP_DTYPES)})")
+        if not isinstance(e.get("meta", {}), dict):
+            raise bad(f"{label} meta must be an object")
+        if not isinstance(e["parts"], list) or not e["parts"]:
+            raise bad(f"{label} must have a non-empty list of parts")
+        keys: set[str] = set()
+        elems = 0
+        for p in e["parts"]:
+            if not isinstance(p, dict) or set(p) != _PART:
+                raise bad(f"every part of {label} must be an object with keys {sorted(_PART)}")
+            key = p["key"]
+            if not isinstance(key, str) or key in keys:
+                raise bad(f"{label} has a missing or repeated part key {key!r:.40}")
+            keys.add(key)
+            what = f"part '{key}' of {label}"
+            if p["dtype"] not in _NP_DTYPES:
+                raise bad(f"{what} has unknown dtype {p['dtype']!r:.40} (known: {', '.join(_NP_DTYPES)})")
+            n = math.prod(_shape(p["shape"], what, bad))
+            if p["offset"] != offset or not _is_int(p["offset"], 0, max_data):
+                raise bad(f"{what} starts at byte {p['offset']!r:.40}; parts lie end to end, so it must start at {offset}")
+            size = n * np.dtype(_NP_DTYPES[p["dtype"]]).itemsize
+            if p["nbytes"] != size or not _is_int(p["nbytes"], 0, max_data):
+                raise bad(f"{what} says nbytes={p['nbytes']!r:.40}, but shape {list(p['shape'])} of {p['dtype']} is {size} bytes")
+            elems += n
+            offset += size
+            if offset > max_data:
+                raise GolfkitError(f"artifact {where} declares over {max_data:,} bytes of tensor data, more than "
+                                   f"a model under the --max-params ceiling can have")
+        if elems > PART_ELEMS_PER_ELEM * numel + 16:
+            raise bad(f"{label} has {elems:,} elements of parts for a tensor of {numel:,} elements")
+    return offset
+
+
+def decode_table(header: dict, data: memoryview) -> list[QTensor]:
+    """QTensors over the data bytes of a header that passed `check_header` (views, no copies)."""
+    tensors = []
+    for e in header["tensors"]:
+        parts = {}
+        for p in e["parts"]:
+            arr = np.frombuffer(data[p["offset"]: p["offset"] + p["nbytes"]], dtype=_NP_DTYPES[p["dtype"]])
+            parts[p["key"]] = arr.reshape(p["shape"])
+        meta = dict(e.get("meta", {}))
+        meta["part_dtypes"] = {p["key"]: p["dtype"] for p in e["parts"]}
+        tensors.append(QTensor(e["name"], e["format"], tuple(e["shape"]), e["dtype"], parts, meta))
+    return tensors
+
+
+class _BytesReader:
+    """`Inflater`'s read/at_end over bytes already in memory (the unshuffled body)."""
+
+    def __init__(self, b: bytes):
+        self.b, self.pos = b, 0
+
+    def read(self, n: int) -> bytes:
+        out = self.b[self.pos: self.pos + n]
+        self.pos += len(out)
+        return out
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.b)
+
+
+def inflate(name: str, payload: bytes, where: str, limit: int, check=None) -> tuple[dict, list[QTensor]]:
+    """Decompress and decode a payload, never inflating more than the header declares (at most `limit`).
+
+    Plain codecs stream: the header first, then exactly the declared data, then a check that the
+    stream ends. "+shuffle" interleaves the whole body, so its length is counted first without
+    keeping the output (refused over `limit`), then it is inflated.
+    """
+    base, _, shuffled = name.partition("+")
     try:
-        (hlen,) = struct.unpack_from("<I", body, 0)
-        header = json.loads(body[4: 4 + hlen].decode("utf-8"))
-        data = memoryview(body)[4 + hlen:]
-        tensors = []
-        for e in header["tensors"]:
-            parts = {}
-            for p in e["parts"]:
-                if p["dtype"] not in _NP_DTYPES or p["offset"] + p["nbytes"] > len(data):
-                    raise ValueError(f"bad part {p['key']} of {e['name']}")
-                arr = np.frombuffer(data[p["offset"]: p["offset"] + p["nbytes"]], dtype=_NP_DTYPES[p["dtype"]])
-                parts[p["key"]] = arr.reshape(p["shape"])
-            meta = dict(e.get("meta", {}))
-            meta["part_dtypes"] = {p["key"]: p["dtype"] for p in e["parts"]}
-            tensors.append(QTensor(e["name"], e["format"], tuple(e["shape"]), e["dtype"], parts, meta))
-    except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError) as exc:
-        raise GolfkitError(f"artifact {where} is corrupt: malformed tensor table ({exc})") from None
-    return header, tensors
+        if shuffled:
+            n = Inflater(base, payload).skip(limit + 1)
+            if n > limit:
+                raise GolfkitError(f"artifact {where} inflates to over {limit:,} bytes, more than a model under the "
+                                   f"--max-params ceiling can have (a decompression bomb?)")
+            from golfkit.compress import unshuffle
+
+            src: Any = _BytesReader(unshuffle(Inflater(base, payload).read(n)))
+        else:
+            src = Inflater(base, payload)
+        head = src.read(4)
+        if len(head) < 4:
+            raise GolfkitError(f"artifact {where} is corrupt: its body ends before the header length")
+        (hlen,) = struct.unpack("<I", head)
+        if hlen > MAX_HEADER_BYTES:
+            raise GolfkitError(f"artifact {where} is malformed: its JSON header is {hlen:,} bytes, over the "
+                               f"{MAX_HEADER_BYTES:,}-byte limit")
+        raw = src.read(hlen)
+        if len(raw) < hlen:
+            raise GolfkitError(f"artifact {where} is corrupt: its body ends inside the header")
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise GolfkitError(f"artifact {where} is malformed: its header is not UTF-8 ({e.reason} at byte {e.start})") from None
+        header = safeio.loads(raw, f"artifact {where} header")
+        dlen = check_header(header, where, limit - 4 - hlen)
+        if check is not None:
+            check(header)  # e.g. the model the config declares must match the table (golfkit/limits.py)
+        data = src.read(dlen)
+        if len(data) < dlen:
+            raise GolfkitError(f"artifact {where} is corrupt: its body holds {len(data):,} bytes of tensor data, "
+                               f"the header declares {dlen:,}")
+        if not src.at_end():
+            raise GolfkitError(f"artifact {where} is corrupt: its payload inflates past the {dlen:,} bytes of tensor "
+                               f"data its header declares (refused without inflating the rest)")
+    except CorruptStream as exc:
+        raise GolfkitError(f"artifact {where} is corrupt: {name} decompression failed ({exc})") from None
+    return header, decode_table(header, memoryview(data))
+
+
+def decode_body(body: bytes, where: str, max_params: int = DEFAULT_MAX_PARAMS) -> tuple[dict, list[QTensor]]:
+    """Header and tensors of an uncompressed body (validated as `inflate` does)."""
+    if len(body) < 4:
+        raise GolfkitError(f"artifact {where} is corrupt: its body ends before the header length")
+    (hlen,) = struct.unpack_from("<I", body, 0)
+    if hlen > min(MAX_HEADER_BYTES, len(body) - 4):
+        raise GolfkitError(f"artifact {where} is malformed: header length {hlen:,} does not fit")
+    try:
+        body[4: 4 + hlen].decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise GolfkitError(f"artifact {where} is malformed: its header is not UTF-8 ({e.reason})") from None
+    header = safeio.loads(body[4: 4 + hlen], f"artifact {where} header")
+    dlen = check_header(header, where, body_limit(max_params))
+    if dlen != len(body) - 4 - hlen:
+        raise GolfkitError(f"artifact {where} is corrupt: {len(body) - 4 - hlen:,} bytes of tensor data, header declares {dlen:,}")
+    return header, decode_table(header, memoryview(body)[4 + hlen:])
 
 
 def pack(art: Artifact) -> bytes:
@@ -139,7 +326,8 @@ def pack(art: Artifact) -> bytes:
             + struct.pack("<Q", len(payload)) + hashlib.sha256(payload).digest() + payload)
 
 
-def unpack(blob: bytes, where: str = "<bytes>") -> Artifact:
+def _prefix(blob: bytes, where: str) -> tuple[str, int, int]:
+    """Codec name, payload length and payload start from the container prefix."""
     if len(blob) < 8 or blob[:8] != MAGIC:
         raise GolfkitError(f"{where} is not a golfkit artifact (bad magic)")
     try:
@@ -151,19 +339,29 @@ def unpack(blob: bytes, where: str = "<bytes>") -> Artifact:
         raise GolfkitError(f"artifact {where} is truncated (header incomplete)") from None
     if version != FORMAT_VERSION:
         raise GolfkitError(f"artifact {where} has format version {version}; this golfkit reads {FORMAT_VERSION}")
-    start = 13 + nlen + 8 + 32
+    get_codec(name)  # an unknown codec is refused before anything is read
+    return name, plen, 13 + nlen + 8 + 32
+
+
+def payload_limit(max_params: int) -> int:
+    # incompressible data grows by well under 1/64 in every codec here
+    return body_limit(max_params) + body_limit(max_params) // 64 + (1 << 20)
+
+
+def unpack(blob: bytes, where: str = "<bytes>", max_params: int = DEFAULT_MAX_PARAMS, check=None) -> Artifact:
+    """Decode a container; `check(header)` runs after the header is validated, before tensor data is inflated."""
+    name, plen, start = _prefix(blob, where)
     digest, payload = blob[start - 32: start], blob[start:]
     if len(payload) != plen:
         raise GolfkitError(f"artifact {where} is truncated or padded: payload is {len(payload)} bytes, header says {plen}")
+    if plen > payload_limit(max_params):
+        raise GolfkitError(f"artifact {where} has a {plen:,}-byte payload, more than a model under the --max-params "
+                           f"ceiling ({max_params:,}) can need")
     if hashlib.sha256(payload).digest() != digest:
-        raise GolfkitError(f"artifact {where} is corrupt: checksum mismatch (the file was altered)")
-    _, decompress = get_codec(name)
-    try:
-        body = decompress(payload)
-    except Exception as exc:  # each codec raises its own error type
-        raise GolfkitError(f"artifact {where} is corrupt: {name} decompression failed ({exc})") from None
-    header, tensors = decode_body(body, where)
-    return Artifact(tensors, header.get("config", {}), header.get("extra", {}), name)
+        raise GolfkitError(f"artifact {where} is corrupt: checksum mismatch (the payload was damaged; the checksum "
+                           f"detects corruption, not deliberate edits)")
+    header, tensors = inflate(name, payload, where, body_limit(max_params), check)
+    return Artifact(tensors, header["config"], header["extra"], name)
 
 
 # ----------------------------------------------------------------------------------
@@ -173,17 +371,53 @@ def save(art: Artifact, path: str | Path) -> int:
     """Write atomically, verify the round trip, return the file size in bytes."""
     path = Path(path)
     blob = pack(art)
-    back = unpack(blob, str(path))  # decompress and check before anything is reported
+    # decompress and check before anything is reported (a ceiling that fits what is being written)
+    back = unpack(blob, str(path), max(DEFAULT_MAX_PARAMS, sum(qt.nbytes() for qt in art.tensors)))
     if [t.name for t in back.tensors] != [t.name for t in art.tensors]:
         raise AssertionError("artifact round trip lost tensors")
     atomic_write(path, blob)
     return len(blob)
 
 
-def load(path: str | Path) -> Artifact:
+def load(path: str | Path, max_params: int = DEFAULT_MAX_PARAMS, check=None) -> Artifact:
+    """Read and validate an artifact file (see the module docstring); `check(header)` as in `unpack`."""
     path = Path(path)
+    head = safeio.read_head(path, "artifact", PREFIX_MAX)  # refuses FIFOs, devices, directories
+    name, plen, start = _prefix(head, str(path))
+    size = safeio.regular_file(path, "artifact")
+    if size != start + plen:
+        kind = "truncated" if size < start + plen else "padded (longer than its header says)"
+        raise GolfkitError(f"artifact {path} is {kind}: the file is {size:,} bytes, its header says {start + plen:,}")
+    if plen > payload_limit(max_params):
+        raise GolfkitError(f"artifact {path} has a {plen:,}-byte payload, more than a model under the --max-params "
+                           f"ceiling ({max_params:,}) can need")
+    blob = safeio.read_bytes(path, "artifact", start + plen, size=start + plen)
+    return unpack(blob, str(path), max_params, check)
+
+
+class _HeaderRead(Exception):
+    pass
+
+
+def read_header(path: str | Path, max_params: int = DEFAULT_MAX_PARAMS) -> dict:
+    """The validated JSON header (config, extra, tensor table) without inflating the tensor data."""
+    box: dict[str, dict] = {}
+
+    def grab(header: dict) -> None:
+        box["header"] = header
+        raise _HeaderRead
+
     try:
-        blob = path.read_bytes()
-    except OSError as e:
-        raise GolfkitError(f"cannot read artifact {path}: {e.strerror}") from None
-    return unpack(blob, str(path))
+        load(path, max_params, grab)
+    except _HeaderRead:
+        pass
+    return box["header"]
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 of the whole file, as `sha256sum` prints it (what a run records in metrics.json)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

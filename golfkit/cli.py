@@ -38,6 +38,15 @@ def _add_train(sub) -> None:
     p.add_argument("--data", help="data folder in the challenge layout (datasets/, tokenizers/); sets data.dir")
     p.add_argument("--run-dir", help="output folder (default runs/<utc-time>_<preset>_s<seed>)")
     p.add_argument("--print-config", action="store_true", help="print the resolved config as JSON and exit")
+    _add_max_params(p)
+
+
+def _add_max_params(p) -> None:
+    from golfkit.config import DEFAULT_MAX_PARAMS
+
+    p.add_argument("--max-params", type=int, default=DEFAULT_MAX_PARAMS, metavar="N",
+                   help=f"refuse a model (from the config or an artifact) estimated over N parameters before building "
+                        f"it (default {DEFAULT_MAX_PARAMS:,})")
 
 
 def _add_eval(sub) -> None:
@@ -52,6 +61,7 @@ def _add_eval(sub) -> None:
                    help="sets eval.method: flat (default), sliding windows, document-isolated, or score-first "
                         "TTT (hyperparameters: --set eval.stride=64, eval.sgd.lr=..., eval.lora.rank=...)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_max_params(p)
 
 
 def _add_data(sub) -> None:
@@ -142,10 +152,10 @@ def resolve_train_config(args):
     from golfkit.presets import get_preset
 
     if args.config:
-        try:
-            cfg = RunConfig.from_json(Path(args.config).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as e:
-            raise GolfkitError(f"cannot read config {args.config}: {e}") from None
+        from golfkit import safeio
+
+        raw = safeio.read_bytes(args.config, "config", safeio.CONFIG_MAX_BYTES)  # no FIFO, device or huge file
+        cfg = RunConfig.from_json(raw, f"config {args.config}")
     else:
         cfg = get_preset(args.preset)
     overrides = parse_set_args(args.sets)
@@ -154,14 +164,25 @@ def resolve_train_config(args):
     return cfg.override(overrides)
 
 
+def check_output_dir(path: Path, what: str) -> None:
+    """A folder golfkit will create or write into: refused when it, or the nearest existing parent, is not a folder."""
+    for p in (path, *path.parents):
+        if p.exists() or p.is_symlink():
+            if not p.is_dir():
+                raise GolfkitError(f"{what} {path}: {p} exists and is not a folder")
+            return
+
+
 def cmd_train(args) -> int:
     cfg = resolve_train_config(args)
     if args.print_config:
         print(cfg.to_json())
         return 0
+    if args.run_dir:
+        check_output_dir(Path(args.run_dir), "--run-dir")
     from golfkit.train import train
 
-    metrics = train(cfg, args.run_dir)
+    metrics = train(cfg, args.run_dir, max_params=args.max_params)
     return 0 if metrics else 1
 
 
@@ -171,27 +192,36 @@ def cmd_eval(args) -> int:
     from golfkit.data import find_dataset, load_tokenizer, load_val_tokens, val_byte_counts
     from golfkit.reload import evaluate_artifact
 
-    art = artifact.load(args.artifact)  # checks integrity before anything else
+    # the header alone first (validated; tensor data not inflated): the config the model is built from
+    header = artifact.read_header(args.artifact, args.max_params)
     overrides = parse_set_args(args.sets)
     if args.data:
         overrides["data.dir"] = args.data
     if args.method:
         overrides["eval.method"] = args.method
-    cfg = RunConfig.from_dict(art.config).override(overrides)
+    try:
+        stored = RunConfig.from_dict(header["config"])
+    except GolfkitError as e:
+        raise GolfkitError(f"artifact {args.artifact}: its stored config is invalid: {e}") from None
+    cfg = stored.override(overrides)
+    notes = stored_score_settings(stored, overrides, args.artifact) + run_record_check(Path(args.artifact))
     ctx = dist.init(cfg.device)
     try:
         ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False,
                           byte_source=cfg.data.byte_source)
-        val = load_val_tokens(ds)
+        val = load_val_tokens(ds, cfg.model.vocab_size)
         luts = val_byte_counts(ds, load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size, val)
+        if ctx.is_main:
+            for note in notes:
+                print(note, file=sys.stderr if args.json else sys.stdout)
         e = cfg.eval
         if e.method == "flat" and e.temperature == 1.0 and e.rope_scaling == "none":  # as `golfkit train` scores
-            res = evaluate_artifact(Path(args.artifact), cfg, ctx, val, luts)
+            res = evaluate_artifact(Path(args.artifact), cfg, ctx, val, luts, args.max_params)
         else:  # sliding / doc / TTT (golfkit/eval/windows.py, golfkit/eval/ttt.py) on the reloaded artifact
             from golfkit.eval import evaluate
             from golfkit.reload import model_from_artifact
 
-            _, model = model_from_artifact(args.artifact, cfg, ctx.device)
+            _, model = model_from_artifact(args.artifact, cfg, ctx.device, args.max_params)
             res = evaluate(model, val, luts, cfg, ctx)
     finally:
         dist.shutdown()
@@ -207,6 +237,49 @@ def cmd_eval(args) -> int:
             print(f"final_int8_zlib_roundtrip_exact val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f}")
             print(f"val_tokens:{res.val_tokens} val_bytes:{res.val_bytes}")
     return 0
+
+
+# eval settings that change the score; `golfkit train` scores the artifact flat at temperature 1
+SCORE_SETTINGS = ("method", "temperature", "rope_scaling", "seq_len", "stride")
+
+
+def stored_score_settings(stored, overrides: dict, where: str) -> list[str]:
+    """One line per score-changing eval setting the artifact stores (and the command line does not override)."""
+    from golfkit.config import EvalConfig
+
+    default = EvalConfig()
+    changed = [f"eval.{k}={getattr(stored.eval, k)}" for k in SCORE_SETTINGS
+               if getattr(stored.eval, k) != getattr(default, k) and f"eval.{k}" not in overrides]
+    if not changed:
+        return []
+    return [f"note: artifact {where} stores {', '.join(changed)}, which changes the score (defaults: "
+            f"{', '.join(f'eval.{k}={getattr(default, k)}' for k in SCORE_SETTINGS)}); override with --set to score "
+            f"without it"]
+
+
+def run_record_check(path: Path) -> list[str]:
+    """Compare the artifact with its run's record (metrics.json beside it), when there is one.
+
+    The container's checksum detects corruption only; the run's record is what tells an edited
+    artifact from the one the run wrote.
+    """
+    from golfkit import artifact, safeio
+
+    record = path.parent / "metrics.json"
+    if not record.exists():
+        return []
+    try:
+        metrics = safeio.loads(safeio.read_bytes(record, "run record", safeio.CONFIG_MAX_BYTES), f"run record {record}")
+    except GolfkitError as e:
+        return [f"note: cannot compare with the run record: {e}"]
+    want = metrics.get("artifact_sha256") if isinstance(metrics, dict) else None
+    if not isinstance(want, str) or Path(str(metrics.get("artifact", ""))).name != path.name:
+        return [f"note: the run record {record} has no sha256 for {path.name}"]
+    have = artifact.file_sha256(path)
+    if have == want:
+        return [f"artifact_sha256:{have} matches the run record {record}"]
+    return [f"WARNING: artifact_sha256:{have} does not match the run record {record} ({want}): "
+            f"{path.name} changed after the run wrote it"]
 
 
 def cmd_data(args) -> int:

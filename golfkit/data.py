@@ -1,8 +1,7 @@
 """Challenge shards, the data folder layout, the training loader and the byte tables.
 
-Shard format (openai/parameter-golf `data/`): 256 little-endian int32 header words
-(magic 20240520, version 1, token count, zeros), then the tokens as little-endian
-uint16. Every document starts with BOS (id 1); there is no EOS.
+Shards are in the challenge's format (golfkit/shards.py, re-exported here). Every document starts
+with BOS (id 1); there is no EOS.
 
 Folder layout (the challenge's `data/`):
     DIR/datasets/fineweb10B_<variant>/fineweb_{train,val}_NNNNNN.bin
@@ -33,53 +32,16 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from golfkit.atomic import atomic_write
 from golfkit.errors import GolfkitError
+from golfkit.shards import (BOS_ID, HEADER_BYTES, HEADER_WORDS, MAGIC, VERSION, read_shard,  # noqa: F401 (re-exported)
+                             shard_token_count, write_shard)
 
-MAGIC, VERSION, HEADER_WORDS = 20240520, 1, 256
-HEADER_BYTES = HEADER_WORDS * 4
-BOS_ID = 1
 VAL_SHARD = re.compile(r"fineweb_val_\d+\.bin")
 VAL_BYTES_SHARD = re.compile(r"fineweb_val_bytes_\d+\.bin")  # the CaseOps byte sidecar (PR #1855, #2135)
 VARIANT = re.compile(r"sp(\d+)(_[A-Za-z0-9_]+)?")  # sp<vocab>[<suffix>]
 # The CaseOps operators TITLE, ALLCAPS, CAPNEXT, ESC (PR #1729 -> #1855 -> #2135; golfkit/caseops.py
 # defines the transform, kept out of this module so that training code does not import it).
 CASE_OPERATORS = ("\ue001", "\ue002", "\ue003", "\ue004")
-
-
-# ----------------------------------------------------------------------------------
-# shard format
-# ----------------------------------------------------------------------------------
-def read_shard(path: str | Path) -> np.ndarray:
-    """Tokens of one shard as uint16, after checking magic, version and file size."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise GolfkitError(f"cannot read shard {path}: {e.strerror}") from None
-    if size < HEADER_BYTES:
-        raise GolfkitError(f"shard {path} is truncated: {size} bytes, shorter than the {HEADER_BYTES}-byte header")
-    header = np.fromfile(path, dtype="<i4", count=HEADER_WORDS)
-    if int(header[0]) != MAGIC:
-        raise GolfkitError(f"shard {path} has wrong magic {int(header[0])} (expected {MAGIC}): not a challenge shard")
-    if int(header[1]) != VERSION:
-        raise GolfkitError(f"shard {path} has unsupported version {int(header[1])} (expected {VERSION})")
-    n = int(header[2])
-    expected = HEADER_BYTES + 2 * n
-    if size != expected:
-        kind = "truncated" if size < expected else "longer than its header says"
-        raise GolfkitError(f"shard {path} is {kind}: {size} bytes, header promises {n} tokens = {expected} bytes")
-    return np.fromfile(path, dtype="<u2", count=n, offset=HEADER_BYTES)
-
-
-def write_shard(path: str | Path, tokens: np.ndarray) -> None:
-    """Write a shard atomically (temp file, then rename)."""
-    tokens = np.asarray(tokens)
-    if tokens.size and (tokens.min() < 0 or tokens.max() > 65535):
-        raise GolfkitError(f"token ids must fit uint16 to be written to {path}")
-    header = np.zeros(HEADER_WORDS, dtype="<i4")
-    header[:3] = (MAGIC, VERSION, tokens.size)
-    atomic_write(path, header.tobytes() + tokens.astype("<u2").tobytes())
 
 
 # ----------------------------------------------------------------------------------
@@ -154,14 +116,27 @@ def find_dataset(data_dir: str | Path, variant: str, tokenizer: str = "", need_t
     return Dataset(root, variant, train, val, tok, side, source)
 
 
-def load_tokens(files: list[Path]) -> Tensor:
+def load_tokens(files: list[Path], vocab_size: int | None = None) -> Tensor:
     """Concatenate shards in sorted order (the canonical order of the split)."""
-    return torch.from_numpy(np.concatenate([read_shard(f) for f in files]).astype(np.int32))
+    return torch.from_numpy(np.concatenate([read_shard(f, vocab_size) for f in files]).astype(np.int32))
 
 
-def load_val_tokens(ds: Dataset) -> Tensor:
-    """The whole validation split. Used by evaluation only, never by a training path."""
-    return load_tokens(ds.val_files)
+def load_val_tokens(ds: Dataset, vocab_size: int | None = None) -> Tensor:
+    """The whole validation split (at least one target). Used by evaluation only, never by a training path."""
+    tokens = load_tokens(ds.val_files, vocab_size)
+    if tokens.numel() < 2:  # otherwise val_bpb prints as 0.0 from 0 nats over 0 bytes
+        raise GolfkitError(f"the validation split in {ds.val_files[0].parent} has {tokens.numel()} token(s): nothing to "
+                           f"score (it needs a context token and at least one target)")
+    return tokens
+
+
+def check_train_stream(files: list[Path], vocab_size: int) -> None:
+    """Before a run writes anything: the train shards hold tokens (an empty stream would loop forever)
+    and the first one the stream reads has ids below the vocab (later shards are checked as they load)."""
+    counts = [shard_token_count(f) for f in files]
+    if not sum(counts):
+        raise GolfkitError(f"the training shards in {Path(files[0]).parent} hold no tokens ({len(files)} shard(s))")
+    read_shard(files[next(i for i, c in enumerate(counts) if c)], vocab_size)
 
 
 def load_val_bytes(ds: Dataset, val_tokens: Tensor) -> Tensor:
@@ -217,14 +192,22 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None, wha
     """
     for f in files:
         f = Path(f)
-        if not (TRAIN_SHARD.fullmatch(f.name) and TRAIN_SHARD.fullmatch(f.resolve().name)):
+        try:
+            target = f.resolve()
+        except (OSError, RuntimeError) as e:  # 3.11 raises RuntimeError for a symlink loop
+            raise GolfkitError(f"cannot read shard {f}: {e}") from None
+        if not (TRAIN_SHARD.fullmatch(f.name) and TRAIN_SHARD.fullmatch(target.name)):
             raise GolfkitError(
-                f"training refuses {f}{' -> ' + str(f.resolve()) if f.resolve().name != f.name else ''}: only "
+                f"training refuses {f}{' -> ' + str(target) if target.name != f.name else ''}: only "
                 f"fineweb_train_*.bin shards are training data. The challenge rules forbid training on validation "
                 f"data (README: \"You CANNOT access validation data during training\"; PR #675 did it and its "
                 f"score is not valid). Validation shards are read by evaluation only.")
         for v in val_files or []:
-            if _same_bytes(f, Path(v)):
+            try:
+                same = _same_bytes(f, Path(v))
+            except OSError as e:
+                raise GolfkitError(f"cannot read shard {f} or {v}: {e.strerror}") from None
+            if same:
                 raise GolfkitError(f"training refuses {f}: it has the same bytes as validation shard {v}. The challenge "
                                    f"rules forbid training on validation data (PR #675 did it; its score is not valid).")
     import golfkit
@@ -240,21 +223,25 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None, wha
 class TokenStream:
     """One contiguous stream over the sorted train shards, wrapping around forever."""
 
-    def __init__(self, files: list[Path]):
+    def __init__(self, files: list[Path], vocab_size: int | None = None):
         if not files:
             raise GolfkitError("no training shards to stream")
         refuse_non_train(files)  # structural guard: the training stream only ever opens train shards
-        self.files, self.idx = files, 0
-        self.tokens, self.pos = read_shard(files[0]), 0
+        self.files, self.idx, self.vocab_size = files, 0, vocab_size
+        self.tokens, self.pos = read_shard(files[0], vocab_size), 0
 
     def take(self, n: int) -> np.ndarray:
-        chunks, remaining = [], n
+        chunks, remaining, empty = [], n, 0
         while remaining > 0:
             avail = self.tokens.size - self.pos
             if avail <= 0:
+                empty += 1
+                if empty > len(self.files):  # a whole cycle without a token: never loop forever
+                    raise GolfkitError(f"the training shards in {Path(self.files[0]).parent} hold no tokens")
                 self.idx = (self.idx + 1) % len(self.files)
-                self.tokens, self.pos = read_shard(self.files[self.idx]), 0
+                self.tokens, self.pos = read_shard(self.files[self.idx], self.vocab_size), 0
                 continue
+            empty = 0
             k = min(remaining, avail)
             chunks.append(self.tokens[self.pos: self.pos + k])
             self.pos += k
@@ -270,9 +257,10 @@ class DistributedTokenLoader:
     the same micro-batches (the DDP-equivalence test relies on it).
     """
 
-    def __init__(self, files: list[Path], rank: int, world_size: int, device: torch.device):
+    def __init__(self, files: list[Path], rank: int, world_size: int, device: torch.device,
+                 vocab_size: int | None = None):
         self.rank, self.world_size, self.device = rank, world_size, device
-        self.stream = TokenStream(files)
+        self.stream = TokenStream(files, vocab_size)
 
     def next_batch(self, local_tokens: int, seq_len: int) -> tuple[Tensor, Tensor]:
         span = local_tokens + 1

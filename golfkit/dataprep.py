@@ -97,9 +97,12 @@ def _utf8_or_refuse(doc: str, where: str) -> str:
 
 def read_documents(path: str | Path) -> list[str]:
     """Documents of a .jsonl ("text" field, a string) or .txt (blank-line-separated) file, all checked first."""
+    from golfkit import safeio
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise GolfkitError(f"text file {path} not found")
+    safeio.regular_file(path, "text file")
     text = _read_text(path)
     if path.suffix == ".jsonl":
         docs = []
@@ -107,8 +110,8 @@ def read_documents(path: str | Path) -> list[str]:
             if not line.strip():
                 continue
             try:
-                doc = json.loads(line)["text"]
-            except (json.JSONDecodeError, KeyError, TypeError):
+                doc = safeio.loads(line, f"{path}:{i}")["text"]
+            except (GolfkitError, KeyError, TypeError):
                 raise GolfkitError(f"{path}:{i}: expected a JSON object with a 'text' field") from None
             if not isinstance(doc, str):
                 raise GolfkitError(f"{path}:{i}: 'text' must be a string, got {type(doc).__name__}")

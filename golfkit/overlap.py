@@ -63,8 +63,8 @@ from pathlib import Path
 import numpy as np
 
 from golfkit.atomic import atomic_write
-from golfkit.data import BOS_ID, read_shard
 from golfkit.errors import GolfkitError
+from golfkit.shards import BOS_ID, read_shard
 
 WINDOW = 32  # tokens per window (a power of two: hashes are built by doubling)
 SAMPLE_BITS = 4  # a window is sampled when the top SAMPLE_BITS bits of its hash are zero (1 in 16)

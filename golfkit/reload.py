@@ -14,8 +14,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from golfkit import artifact, dist
-from golfkit.config import RunConfig
+from golfkit import dist, limits
+from golfkit.config import DEFAULT_MAX_PARAMS, RunConfig
 from golfkit.data import ByteLUTs
 from golfkit.errors import GolfkitError
 from golfkit.eval.flat import evaluate_flat
@@ -44,11 +44,14 @@ def compile_model(model: nn.Module, on: bool) -> nn.Module:
     return torch.compile(model, dynamic=False, fullgraph=True) if on else model
 
 
-def model_from_artifact(path: str | Path, cfg: RunConfig | None = None, device: torch.device | None = None) -> tuple[RunConfig, GPT]:
-    """A fresh model holding an artifact's (or checkpoint's) dequantized weights, and its config."""
-    art = artifact.load(path)
-    cfg = cfg or RunConfig.from_dict(art.config)
-    model = prepare_model(cfg, device or torch.device("cpu"))
+def model_from_artifact(path: str | Path, cfg: RunConfig | None = None, device: torch.device | None = None,
+                        max_params: int = DEFAULT_MAX_PARAMS) -> tuple[RunConfig, GPT]:
+    """A fresh model holding an artifact's (or checkpoint's) dequantized weights, and its config.
+
+    Config, model size and tensor table are checked before the model is built (golfkit/limits.py).
+    """
+    art, cfg, model = limits.load_for_model(path, lambda c: prepare_model(c, device or torch.device("cpu")), cfg,
+                                            max_params)
     try:
         model.load_state_dict(dequantize(art.tensors), strict=True)
     except RuntimeError as e:
@@ -56,8 +59,9 @@ def model_from_artifact(path: str | Path, cfg: RunConfig | None = None, device: 
     return cfg, model
 
 
-def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tokens, luts: ByteLUTs) -> EvalResult:
+def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tokens, luts: ByteLUTs,
+                      max_params: int = DEFAULT_MAX_PARAMS) -> EvalResult:
     """Rebuild a fresh model from the artifact on disk and score it (`golfkit eval` uses this too)."""
-    _, model = model_from_artifact(path, cfg, ctx.device)
+    _, model = model_from_artifact(path, cfg, ctx.device, max_params)
     eval_model = compile_model(model, use_compile(cfg, ctx.device))
     return evaluate_flat(eval_model, val_tokens, luts, cfg.schedule.train_seq_len, cfg.eval.batch_tokens, ctx)

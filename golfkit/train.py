@@ -30,10 +30,11 @@ import torch
 import torch.distributed as tdist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from golfkit import artifact, dist, optim, quant
-from golfkit.config import RunConfig
-from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, find_dataset, load_tokenizer, load_val_tokens,
-                          refuse_non_train, val_byte_counts)
+from golfkit import artifact, dist, limits, optim, quant
+from golfkit.config import DEFAULT_MAX_PARAMS, RunConfig
+from golfkit.config import validate as validate_config
+from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, check_train_stream, find_dataset, load_tokenizer,
+                          load_val_tokens, refuse_non_train, val_byte_counts)
 from golfkit.errors import GolfkitError
 from golfkit.eval.flat import evaluate_flat
 from golfkit.eval.score import EvalResult, autocast_for
@@ -99,15 +100,19 @@ def enable_fast_cuda() -> None:
     bc.enable_math_sdp(False)
 
 
-def preflight(cfg: RunConfig, ctx: dist.DistContext) -> tuple[int, Dataset, ByteLUTs, torch.Tensor]:
-    """Every check a user can fail, before anything is written: batch shape, data, tokenizer vocab."""
+def preflight(cfg: RunConfig, ctx: dist.DistContext,
+              max_params: int = DEFAULT_MAX_PARAMS) -> tuple[int, Dataset, ByteLUTs, torch.Tensor]:
+    """Every check a user can fail, before anything is written: values, model size, batch shape, data, vocab."""
+    validate_config(cfg)  # ranges (a RunConfig built in Python skipped from_dict)
+    limits.check_model_size(cfg, max_params)
     accum = check_batch_geometry(cfg, ctx.world_size)
     optim.check_config(cfg)
     quant.check_config(cfg)  # quant policy / calibration mistakes (no-op for the baseline export)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, byte_source=cfg.data.byte_source)
     refuse_non_train(ds.train_files, ds.val_files, guard=cfg.data)  # training on validation data is against the rules (PR #675 did it)
     sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
-    val_tokens = load_val_tokens(ds)
+    check_train_stream(ds.train_files, cfg.model.vocab_size)  # no empty stream, ids < vocab
+    val_tokens = load_val_tokens(ds, cfg.model.vocab_size)
     return accum, ds, val_byte_counts(ds, sp, cfg.model.vocab_size, val_tokens), val_tokens
 
 
@@ -198,7 +203,8 @@ def prime_compile(sess: Session) -> None:
         return
     init_model = {k: v.detach().clone() for k, v in sess.base.state_dict().items()}
     init_opts = [copy.deepcopy(opt.state_dict()) for opt in sess.optimizers]
-    loader = DistributedTokenLoader(sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device)
+    loader = DistributedTokenLoader(sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device,
+                                    sess.cfg.model.vocab_size)
     for i in range(n):
         for hook in sess.prime_hooks:  # e.g. compile the looped graph too, outside the timed run
             hook(sess, i, n)
@@ -241,7 +247,7 @@ def validate(sess: Session, step: int, train_ms: float) -> EvalResult:
 def run_loop(sess: Session) -> dict[str, Any]:
     """Train until `iterations` or the wall-clock cap; return the loop's numbers."""
     cfg, ctx, s = sess.cfg, sess.ctx, sess.cfg.schedule
-    loader = DistributedTokenLoader(sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device)
+    loader = DistributedTokenLoader(sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device, cfg.model.vocab_size)
     cap_ms = optim.budget_ms(s)  # the cap minus schedule.wallclock_reserve_seconds; None = no cap
     train_ms, stop_after, step, last_val = 0.0, None, 0, None
     sess.base.train()
@@ -314,7 +320,9 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     over = total > cfg.quant.budget_bytes
     if over:
         log.line(f"WARNING over_budget: {total} bytes > {cfg.quant.budget_bytes} (decimal) by {total - cfg.quant.budget_bytes}")
-    rt = evaluate_artifact(path, cfg, ctx, sess.val_tokens, sess.luts)
+    # the run's own model passed preflight under the caller's ceiling: its artifact may reload at its size
+    rt = evaluate_artifact(path, cfg, ctx, sess.val_tokens, sess.luts,
+                           max(DEFAULT_MAX_PARAMS, limits.estimate_params(cfg.model)))
     log.line(f"final_int8_zlib_roundtrip val_loss:{rt.val_loss:.4f} val_bpb:{rt.val_bpb:.4f} eval_time:{1000 * rt.eval_seconds:.0f}ms")
     if sizes.get("label", "int8") != "int8":  # the records' own label, beside the canonical line
         log.line(f"final_{sizes['label']}_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
@@ -336,6 +344,9 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         "peak_memory_mib": peak, "seed": cfg.seed, "preset": cfg.preset,
         "model_params": count_params(sess.base), "world_size": ctx.world_size,
         "artifact": str(path), "wall_seconds": time.perf_counter() - started,
+        # the run's record of its artifact: `golfkit eval` compares it (the container's own checksum detects
+        # corruption, not edits)
+        "artifact_sha256": artifact.file_sha256(path),
     }
 
 
@@ -351,12 +362,13 @@ def agree_on_run_dir(run_dir: Path, ctx: dist.DistContext) -> Path:
     return Path(box[0])
 
 
-def train(cfg: RunConfig, run_dir: str | Path | None = None, echo: bool = True) -> dict[str, Any]:
+def train(cfg: RunConfig, run_dir: str | Path | None = None, echo: bool = True,
+          max_params: int = DEFAULT_MAX_PARAMS) -> dict[str, Any]:
     """Train, export, reload and score; write the run folder; return metrics.json's content."""
     started = time.perf_counter()
     ctx = dist.init(cfg.device)
     try:
-        checked = preflight(cfg, ctx)
+        checked = preflight(cfg, ctx, max_params)
         run_dir = agree_on_run_dir(Path(run_dir) if run_dir else default_run_dir(cfg), ctx)
         log = RunLog(run_dir, ctx.is_main, echo)
         log.line(f"run_dir:{run_dir}")

@@ -160,6 +160,58 @@ def dequantize_int(qt: QTensor) -> Tensor:
 
 
 DEQUANTIZERS = {"int_row": dequantize_int, "int_group": dequantize_int}
+LQER_PARTS = ("lqer_a", "lqer_sa", "lqer_b", "lqer_sb")
+
+
+def check_int_spec(name: str, fmt: str, shape: tuple, dtype: str, meta: dict, parts: dict[str, tuple]) -> None:
+    """int_row / int_group (+ LQER) parts against the tensor shape, before anything is allocated.
+
+    q (rows, cols) int8; scale (rows, g) with g >= 1 dividing cols (1 for int_row); LQER: A (rows, r),
+    its scale (1,), B (r, cols), B's scales (r, gb) with gb >= 1 dividing cols, 1 <= r <= min(rows, cols).
+    """
+    def bad(msg: str) -> GolfkitError:
+        return GolfkitError(f"artifact tensor '{name}' ({fmt}) {msg}")
+
+    lqer = "lqer" in meta
+    keys = {"q", "scale", *(LQER_PARTS if lqer else ())}
+    if set(parts) != keys:
+        missing, extra = sorted(keys - set(parts)), sorted(set(parts) - keys)
+        raise bad(f"{'lacks part ' + repr(missing[0]) if missing else 'has unexpected part ' + repr(extra[0])}"
+                  f"{' (LQER needs ' + ', '.join(LQER_PARTS) + ')' if lqer or set(LQER_PARTS) & set(parts) else ''}")
+    if len(shape) != 2:
+        raise bad(f"must be 2-D, has shape {list(shape)}")
+    rows, cols = shape
+    bits = meta.get("bits")
+    if not (isinstance(bits, int) and not isinstance(bits, bool) and 2 <= bits <= 8):
+        raise bad(f"has bits={bits!r:.20}; integer formats have 2 to 8")
+
+    def part(key: str, tags: tuple, want: tuple) -> None:
+        tag, got = parts[key]
+        if tag not in tags or got != want:
+            raise bad(f"part '{key}' is {tag} {list(got)}, expected {tags[0]} {list(want)}")
+
+    def groups(key: str, lead: int) -> None:
+        tag, got = parts[key]
+        if len(got) != 2 or got[0] != lead or got[1] < 1 or cols % got[1] or (fmt == "int_row" and key == "scale" and got[1] != 1):
+            raise bad(f"part '{key}' has shape {list(got)}: expected ({lead}, groups) with groups >= 1 dividing {cols} columns"
+                      f"{' (1 for int_row)' if key == 'scale' else ''}")
+        if tag not in ("float16", "float32"):
+            raise bad(f"part '{key}' is {tag}, expected float16")
+
+    part("q", ("int8",), (rows, cols))
+    groups("scale", rows)
+    if lqer:
+        a_shape = parts["lqer_a"][1]
+        r = a_shape[1] if len(a_shape) == 2 else 0
+        if not 1 <= r <= min(rows, cols):
+            raise bad(f"part 'lqer_a' has shape {list(a_shape)}: expected ({rows}, r) with 1 <= r <= {min(rows, cols)}")
+        part("lqer_a", ("int8",), (rows, r))
+        part("lqer_sa", ("float16", "float32"), (1,))
+        part("lqer_b", ("int8",), (r, cols))
+        groups("lqer_sb", r)
+
+
+CHECKERS = {"int_row": check_int_spec, "int_group": check_int_spec}
 
 
 # ----------------------------------------------------------------------------------

@@ -118,8 +118,65 @@ def _dequantizer(fmt: str):
     return importlib.import_module("golfkit.quant.formats").DEQUANTIZERS.get(fmt)
 
 
+_FLOAT_PARTS = {"fp16": ("float16",), "fp32": ("float32",)}
+_SCALE_DTYPES = ("float16", "float32")
+
+
+def check_spec(name: str, fmt: str, shape: tuple, dtype: str, meta: dict, parts: dict[str, tuple]) -> None:
+    """Refuse a stored tensor whose parts do not fit its format, from shapes alone (before any dequantization).
+
+    `parts` maps each part key to (dtype tag, shape), as in the artifact's tensor table.
+    """
+    def bad(msg: str) -> GolfkitError:
+        return GolfkitError(f"artifact tensor '{name}' ({fmt}) {msg}")
+
+    def need(keys: set[str]) -> None:
+        if set(parts) != keys:
+            missing, extra = sorted(keys - set(parts)), sorted(set(parts) - keys)
+            raise bad(f"{'lacks part ' + repr(missing[0]) if missing else 'has unexpected part ' + repr(extra[0])} "
+                      f"(this format stores {sorted(keys)})")
+
+    if fmt in ("fp16", "fp32", "raw"):
+        need({"w"})
+        tag, wshape = parts["w"]
+        ok = _FLOAT_PARTS.get(fmt, (dtype,))
+        if tag not in ok or wshape != shape:
+            raise bad(f"part 'w' is {tag} {list(wshape)}, expected {ok[0]} {list(shape)}")
+    elif fmt in ("int8_row", "int8_tensor"):
+        need({"q", "scale"})
+        (qtag, qshape), (stag, sshape) = parts["q"], parts["scale"]
+        rows = shape[0] if shape else 0
+        want_s = (rows,) if fmt == "int8_row" else (1,)
+        if qtag != "int8" or qshape != shape or (fmt == "int8_row" and len(shape) < 1):
+            raise bad(f"part 'q' is {qtag} {list(qshape)}, expected int8 {list(shape)}")
+        if stag not in _SCALE_DTYPES or sshape != want_s:
+            raise bad(f"part 'scale' is {stag} {list(sshape)}, expected float16/float32 {list(want_s)}")
+    else:
+        fn = _checker(fmt)
+        if fn is None:
+            raise GolfkitError(f"artifact tensor {name} has unknown format '{fmt}' (newer golfkit?)")
+        fn(name, fmt, shape, dtype, meta, parts)
+
+
+def _checker(fmt: str):
+    """The policy formats' spec checkers, imported on first use as `_dequantizer` does."""
+    return importlib.import_module("golfkit.quant.formats").CHECKERS.get(fmt)
+
+
+def check_specs(specs: list[tuple]) -> None:
+    for spec in specs:
+        check_spec(*spec)
+
+
+def _spec_of(qt: QTensor) -> tuple:
+    tags = qt.meta.get("part_dtypes", {})
+    return (qt.name, qt.format, tuple(qt.shape), qt.dtype, qt.meta,
+            {k: (tags.get(k, a.dtype.name), tuple(a.shape)) for k, a in qt.parts.items()})
+
+
 def dequantize(tensors: list[QTensor]) -> dict[str, Tensor]:
-    """Rebuild a state dict (original dtypes and shapes) from stored tensors."""
+    """Rebuild a state dict (original dtypes and shapes) from stored tensors, all checked first."""
+    check_specs([_spec_of(qt) for qt in tensors])
     out = {}
     for qt in tensors:
         fn = _dequantizer(qt.format)
