@@ -84,7 +84,7 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise GolfkitError(f"{path}:{line}: not UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+        raise GolfkitError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
 
 
 def _utf8_or_refuse(doc: str, where: str) -> str:
@@ -162,7 +162,7 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
     if transform not in TRANSFORMS:
         raise GolfkitError(f"--transform must be one of {', '.join(TRANSFORMS)}, got {transform!r}")
     if not 0 <= val_docs:
-        raise GolfkitError(f"--val-docs must be >= 0, got {val_docs}")
+        raise GolfkitError(f"--val-docs must be >= 0 (the first N documents form the validation split), got {val_docs}")
     if shard_tokens < 1:
         raise GolfkitError(f"shard size must be >= 1 token, got {shard_tokens}")
     docs = read_documents(text)

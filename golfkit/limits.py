@@ -10,7 +10,7 @@
   the artifact's single validation pass (golfkit.artifact.load), after the header and table are
   checked and before tensor data is inflated: the config stored in the artifact is validated like
   any config, the model size is checked, every stored tensor's parts are checked against its
-  format (golfkit.quant.check_specs), the model is built, and the table must name exactly the
+  format (golfkit.quant.int8.check_specs), the model is built, and the table must name exactly the
   model's tensors with its shapes.
 
 A meta-device build would count exactly, but it imports torch._dynamo on first use (~1.3 s per
@@ -26,6 +26,7 @@ from typing import Any, Callable
 from golfkit import artifact
 from golfkit.config import DEFAULT_MAX_PARAMS, ModelConfig, RunConfig
 from golfkit.errors import GolfkitError
+from golfkit.quant.int8 import check_specs
 
 
 def estimate_params(m: ModelConfig) -> int:
@@ -71,8 +72,6 @@ def load_for_model(path: str | Path, build: Callable[[RunConfig], Any], cfg: Run
     `cfg` replaces the config stored in the artifact (e.g. with eval-side overrides); the stored one
     is validated either way.
     """
-    from golfkit import quant
-
     where = str(path)
     out: dict[str, Any] = {}
 
@@ -83,7 +82,7 @@ def load_for_model(path: str | Path, build: Callable[[RunConfig], Any], cfg: Run
             raise GolfkitError(f"artifact {where}: its stored config is invalid: {e}") from None
         use = cfg or stored
         check_model_size(use, max_params, f"artifact {where}")
-        quant.check_specs([_spec(e) for e in header["tensors"]])
+        check_specs([_spec(e) for e in header["tensors"]])
         model = build(use)
         want = {k: tuple(t.shape) for k, t in model.state_dict().items()}
         have = {e["name"]: tuple(e["shape"]) for e in header["tensors"]}

@@ -397,7 +397,7 @@ def test_hostile_sidecars_are_one_clear_error(caseops_dir, sp, tmp_path):
 
 
 @pytest.mark.parametrize("content,msg", [
-    (b'{"text": "ok"}\n{"text": "caf\xe9"}\n', r"bad.jsonl:2: not UTF-8 \(byte 0xe9"),
+    (b'{"text": "ok"}\n{"text": "caf\xe9"}\n', r"bad.jsonl:2: not UTF-8 text \(byte 0xe9"),
     (b'{"text": "ok"}\n{"text": 5}\n', "bad.jsonl:2: 'text' must be a string, got int"),
     (b'{"text": null}\n', "bad.jsonl:1: 'text' must be a string, got NoneType"),
     (b'{"text": ["a"]}\n', "'text' must be a string, got list"),

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from golfkit import artifact, compress, limits, qformats, quant, safeio
+from golfkit import artifact, compress, limits, quant, safeio
+from golfkit.quant import formats as qformats
 from golfkit.config import RANGES, RunConfig, validate
 from golfkit.data import TokenStream, read_shard, write_shard
 from golfkit.errors import GolfkitError
