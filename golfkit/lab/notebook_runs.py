@@ -521,7 +521,10 @@ def finish(run_dir: Path, notebook: Path, params: dict, status: str, error: str 
                 staged.unlink(missing_ok=True)
             except OSError as e:
                 io_error = e
-                os.replace(staged, out)  # complete, unannotated: a rename needs no space
+                try:
+                    os.replace(staged, out)  # complete, unannotated: a rename needs no space
+                except OSError:
+                    pass  # a read-only folder: the complete staged notebook stays where it is
     if out.is_file():
         try:
             render_run(run_dir, record)
