@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -99,7 +101,7 @@ def test_page_has_title_commit_command_and_reading_mode(tmp_path):
     assert "<title>07 · A page title</title>" in html
     commit = json.loads((root / "p1" / "env.json").read_text())["git_commit"]
     assert commit and commit in html
-    assert "golfkit run " + str(nb) + " -p steps 5 -p data_dir &#39;some dir&#39;" in html
+    assert "golfkit run " + str(nb) + " -p steps 5 -p data_dir 'some dir'" in html_lib.unescape(html)
     assert 'id="gk-show-code"' in html and "body:has(#gk-show-code:not(:checked))" in html
     assert "hello page" in html and 'href="../index.html"' in html
     # re-rendering an old page (no header) from its executed.ipynb, without running anything
@@ -197,8 +199,11 @@ def fake_run(root: Path, run_id: str, values: list[float], smoke: bool = False, 
         (d / "metrics.jsonl").write_text("".join(json.dumps({"step": s, "kind": "train", "train_loss": 5 - s / 10})
                                                  + "\n" for s in range(1, 6)))
         (d / "metrics.json").write_text(json.dumps({"val_tokens": val_tokens, "steps": 5}))
+    std = statistics.stdev(values) if len(values) > 1 else None
     (root / run_id / "metrics.json").write_text(json.dumps({
         "val_bpb": sum(values) / len(values), "seed_values": {"val_bpb": values}, "smoke": smoke,
+        "val_bpb_summary": {"n": len(values), "mean": sum(values) / len(values), "std": std},
+        "seeds": list(range(len(values))),
         "runs": [{"name": v, "seed": 1, "val_bpb": x + (0.5 if v == "b" else 0), "steps": 5}
                  for x in values for v in ("a", "b")]}))
     notebook_runs.append_index(root, {"run_id": run_id, "notebook": "nb.ipynb", "parameters": {"smoke": smoke},
