@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -83,6 +85,54 @@ def test_failing_cell_is_recorded_failed(tmp_path):
     assert index[-1]["parameters"]["steps"] == 5 and "duration_s" in index[-1]
     with pytest.raises(GolfkitError, match="already exists"):
         notebook_runs.run_notebook(nb, {}, run_id="f1", runs_root=tmp_path / "runs")
+    assert not (d / "executing.ipynb").exists()  # the staged notebook became executed.ipynb
+    assert (d / "kernel.log").is_file()  # the kernel's own stdout/stderr, not the runner's terminal
+
+
+def test_page_has_title_commit_command_and_reading_mode(tmp_path):
+    """executed.html: the notebook's title (not "Notebook"), the commit, the command, a show-code switch."""
+    nb = make_notebook(tmp_path / "nb.ipynb", "print('hello page')")
+    nbk = nbformat.read(nb, as_version=4)
+    nbk.cells.insert(0, nbformat.v4.new_markdown_cell("# 07 · A page title\n\nText."))
+    nbformat.write(nbk, nb)
+    root = tmp_path / "runs"
+    notebook_runs.run_notebook(nb, {"steps": 5, "data_dir": "some dir"}, run_id="p1", runs_root=root)
+    html = (root / "p1" / "executed.html").read_text()
+    assert "<title>07 · A page title</title>" in html
+    commit = json.loads((root / "p1" / "env.json").read_text())["git_commit"]
+    assert commit and commit in html
+    assert "golfkit run " + str(nb) + " -p steps 5 -p data_dir 'some dir'" in html_lib.unescape(html)
+    assert 'id="gk-show-code"' in html and "body:has(#gk-show-code:not(:checked))" in html
+    assert "hello page" in html and 'href="../index.html"' in html
+    # re-rendering an old page (no header) from its executed.ipynb, without running anything
+    (root / "p1" / "executed.html").write_text("<html><title>Notebook</title></html>")
+    r = subprocess.run([PY, "-m", "golfkit", "runs", "render", "p*", "--runs-dir", str(root)], cwd=REPO,
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "1 of 1 runs rendered" in r.stdout, r.stderr
+    assert "<title>07 · A page title</title>" in (root / "p1" / "executed.html").read_text()
+    assert len(notebook_runs.read_index(root)) == 1  # nothing ran
+
+
+def test_protocol_from_params_and_metrics(tmp_path):
+    from golfkit.lab import runinfo
+
+    d = tmp_path / "r"
+    (d / "train" / "a_s1").mkdir(parents=True)
+    assert runinfo.protocol(d, {"smoke": True}, {}) == "smoke"
+    assert runinfo.protocol(d, {}, {"smoke": False}) == "full"
+    assert runinfo.protocol(d, {}, {"protocol": "trained-cpu"}) == "trained-cpu"  # what the notebook recorded wins
+    reduced = {"overrides": {"schedule.iterations": 40}}
+    assert runinfo.protocol(d, reduced, {}) == "reduced"  # no training folder with a val curve
+    rows = [{"step": s, "kind": "val", "val_loss": 5.0 - 2.0 * min(s, 80) / 80} for s in range(10, 101, 10)]
+    (d / "train" / "a_s1" / "metrics.json").write_text("{}")
+    (d / "train" / "a_s1" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert runinfo.flattened(*runinfo.val_curve(d / "train" / "a_s1"))
+    assert runinfo.protocol(d, reduced, {}) == "trained"  # flat over the last 20% of steps
+    rows[-1]["val_loss"] = 2.5  # still falling 17% in the last 20%
+    (d / "train" / "a_s1" / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert runinfo.protocol(d, reduced, {}) == "reduced"
+    assert runinfo.reproduce_command("nb.ipynb", {"run_dir": "x", "seeds": [1, 2], "tag": "a b", "smoke": True}) \
+        == "golfkit run nb.ipynb -p seeds '[1, 2]' -p tag 'a b' -p smoke True"
 
 
 def test_launch_kills_the_whole_group_on_timeout(tmp_path):
@@ -142,15 +192,23 @@ def test_runner_sigterm_records_killed_and_leaves_no_child(tmp_path, data_dir):
     assert (root / "k2" / "executed.ipynb").is_file()
 
 
-def fake_run(root: Path, run_id: str, values: list[float]) -> None:
-    d = root / run_id / "train" / "a_s1"
-    d.mkdir(parents=True)
-    (d / "metrics.jsonl").write_text("".join(json.dumps({"step": s, "kind": "train", "train_loss": 5 - s / 10}) + "\n"
-                                             for s in range(1, 6)))
-    (root / run_id / "metrics.json").write_text(json.dumps({"val_bpb": sum(values) / len(values),
-                                                            "seed_values": {"val_bpb": values}}))
-    notebook_runs.append_index(root, {"run_id": run_id, "notebook": "nb.ipynb", "parameters": {}, "status": "ok",
-                             "val_bpb": sum(values) / len(values), "bytes_total": 123, "duration_s": 1.0})
+def fake_run(root: Path, run_id: str, values: list[float], smoke: bool = False, val_tokens: int = 1000) -> None:
+    for variant in ("a", "b"):
+        d = root / run_id / "train" / f"{variant}_s1"
+        d.mkdir(parents=True)
+        (d / "metrics.jsonl").write_text("".join(json.dumps({"step": s, "kind": "train", "train_loss": 5 - s / 10})
+                                                 + "\n" for s in range(1, 6)))
+        (d / "metrics.json").write_text(json.dumps({"val_tokens": val_tokens, "steps": 5}))
+    std = statistics.stdev(values) if len(values) > 1 else None
+    (root / run_id / "metrics.json").write_text(json.dumps({
+        "val_bpb": sum(values) / len(values), "seed_values": {"val_bpb": values}, "smoke": smoke,
+        "val_bpb_summary": {"n": len(values), "mean": sum(values) / len(values), "std": std},
+        "seeds": list(range(len(values))),
+        "runs": [{"name": v, "seed": 1, "val_bpb": x + (0.5 if v == "b" else 0), "steps": 5}
+                 for x in values for v in ("a", "b")]}))
+    notebook_runs.append_index(root, {"run_id": run_id, "notebook": "nb.ipynb", "parameters": {"smoke": smoke},
+                                      "status": "ok", "val_bpb": sum(values) / len(values), "bytes_total": 123,
+                                      "duration_s": 1.0, "started": f"2026-11-29T10:00:0{len(run_id) % 10}Z"})
 
 
 def test_list_and_compare(tmp_path):
@@ -160,8 +218,9 @@ def test_list_and_compare(tmp_path):
     fake_run(root, "sw_1_s1", [1.20])
     fake_run(root, "sw_1_s2", [1.21])
     fake_run(root, "multi", [1.25, 1.26, 1.24])
-    text = notebook_runs.format_list(notebook_runs.read_index(root))
+    text = notebook_runs.format_list(notebook_runs.read_index(root), root)
     assert "sw_0_s1" in text and "multi" in text
+    assert text.splitlines()[0].split()[2:4] == ["protocol", "val"] and "full" in text and "1,000" in text
     res = compare.compare(["sw_0_*", "sw_1_*", "multi"], root, plot=tmp_path / "c.png")
     g = res["groups"]
     assert g["sw_0_*"]["summary"]["n"] == 2 and g["multi"]["summary"]["n"] == 3
@@ -173,6 +232,43 @@ def test_list_and_compare(tmp_path):
     r = subprocess.run([PY, "-m", "golfkit", "runs", "compare", "sw_0_*", "sw_1_*", "--runs-dir", str(root)],
                        cwd=REPO, capture_output=True, text=True)
     assert r.returncode == 0 and "sw_1_*" in r.stdout, r.stderr
+    assert "sw_0_*: a" in r.stdout and "sw_0_*: b" in r.stdout  # each sub-run labelled
+
+
+def test_compare_refuses_runs_that_are_not_comparable(tmp_path):
+    root = tmp_path / "runs"
+    fake_run(root, "full1", [1.30, 1.31])
+    fake_run(root, "smoke1", [3.0], smoke=True)
+    fake_run(root, "short_val", [1.2], val_tokens=50)
+    with pytest.raises(GolfkitError, match=r"not comparable \(different protocols: full \(full1\), smoke \(smoke1\)"):
+        compare.compare(["full1", "smoke1"], root)
+    with pytest.raises(GolfkitError, match=r"different validation sizes: 1000 \(full1\), 50 \(short_val\)"):
+        compare.compare(["full1", "short_val"], root)
+    with pytest.raises(GolfkitError, match="different protocols"):
+        compare.compare(["*"], root)  # a glob that mixes them
+    res = compare.compare(["full1", "smoke1"], root, allow_mismatch=True, plot=tmp_path / "m.png")
+    assert res["warnings"] and "different protocols" in res["warnings"][0]
+    r = subprocess.run([PY, "-m", "golfkit", "runs", "compare", "full1", "smoke1", "--runs-dir", str(root)],
+                       cwd=REPO, capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.startswith("golfkit: error: runs are not comparable"), r.stderr
+    assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr
+
+
+def test_site_links_every_run(tmp_path):
+    from golfkit.lab import site
+
+    root = tmp_path / "runs"
+    fake_run(root, "r_one", [1.30, 1.31])
+    fake_run(root, "r_smoke", [3.0], smoke=True)
+    (root / "r_one" / "executed.html").write_text("<html></html>")
+    (root / "train_only").mkdir()
+    (root / "train_only" / "metrics.json").write_text("{}")
+    path, n = site.write_site(root)
+    page = path.read_text()
+    assert n == 2 and path == root / "index.html"
+    assert 'href="r_one/executed.html"' in page and "r_smoke" in page and "proto-smoke" in page
+    assert "1.3050 ± 0.0071" in page and "1,000" in page  # headline mean ± std over 2 seeds, val targets
+    assert 'href="train_only/metrics.json"' in page
 
 
 def test_sweep_checks_every_override_set_first(tmp_path):
