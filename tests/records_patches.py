@@ -160,9 +160,10 @@ def two_lane_records(ctx: Ctx):
         n1 = r[1] * l1 + post[1, 0] * a + post[1, 1] * m
         return torch.stack((n0, n1))
 
-    orig_merge = gl.merge_skip
+    gpt = ctx.g
+    orig_merge = type(gpt).merge_skip
 
-    def merge_skip(gpt, x, skip, i):
+    def merge_skip(x, skip, i):
         schedule = gpt.layer_schedule()
         layer = schedule[i + len(schedule) // 2]
         if layer < P:
@@ -176,11 +177,9 @@ def two_lane_records(ctx: Ctx):
             n0 = torch.lerp(w * skip, l0, torch.sigmoid(gates[i].to(dtype=l0.dtype))[None, None, :])
         return torch.stack((n0, l1))
 
-    def merge_lanes(x):
-        return 0.5 * (x[0] + x[1]) if x.dim() == 4 else x
-
-    return _many([_setattr(gl, "two_lane_forward", two_lane_forward), _setattr(gl, "merge_skip", merge_skip),
-                  _setattr(gl, "merge_lanes", merge_lanes)])
+    blocks = [b for b in gpt.blocks if isinstance(b, gl.TwoLaneBlock)]
+    return _many([_setattr(gpt, "merge_skip", merge_skip)]
+                  + [_setattr(b, "forward", (lambda b: lambda x, x0: two_lane_forward(b, x, x0))(b)) for b in blocks])
 
 
 # -- PR #1801: the frozen carry mixes first-pass outputs ----------------------------------------------
