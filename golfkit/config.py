@@ -142,6 +142,33 @@ class ModelConfig:
     mtp_loss_weight: float = 0.3  # NR 03-21: 4 heads, w = 0.3
     # orthogonal: rec 03-19_smeargate OrthoInit; orthogonal_scaled: + output projections orthogonal/sqrt(2L)
     init: Literal["baseline", "orthogonal", "orthogonal_scaled"] = "baseline"
+    # -- the records' own forms of these techniques, each off by default (tests/test_records.py compares
+    #    them with the records' train_gpt.py; sources in the model modules) --
+    # RoPE numerics of a run that cast its model with .bfloat16() (the Rotary buffer inv_freq goes bf16):
+    # fp32 = golfkit's fp32 tables; bf16_freq = bf16-rounded frequencies, fp32 positions and angles (PR #1787
+    # lineage: #1801, #1855, #2135); bf16 = bf16 frequencies, positions and angles (the challenge baseline as
+    # it ran on CUDA, swapp1990#2, PR #1290 up to rope_train_len).
+    rope_dtype: Literal["fp32", "bf16_freq", "bf16"] = "fp32"
+    rope_train_len: int = 0  # NTK-rescale the RoPE base above this many tokens, training included (PR #1290: 1024); 0 = off
+    # two_lane form: golfkit = resid_mix on lane 0 in place, the MLP reads lane 1 after attention writes it;
+    # pr1787 = PR #1787..#2135's `_parallel_block`: resid_mix on attention's input only, the MLP reads lane 1
+    # before attention writes it, the U-Net skip goes into lane 0 only, lane parameters for every layer
+    two_lane_form: Literal["golfkit", "pr1787"] = "golfkit"
+    recur_carry_source: Literal["latest", "first_pass"] = "latest"  # first_pass: PR #1801 (carry set on pass 0 only)
+    enable_looping_at_step: int = 0  # > 0: the loop turns on after this many steps (PR #1290 RECUR_START_STEP=3000)
+    skip_count: Literal["looped", "unlooped"] = "looped"  # unlooped: U-Net skips sized for the physical layers (PR #1290)
+    # SmearGate v1 (PR #65 lineage): x <- (1 - s) x + s x_prev after the norm, s = sigmoid(gate) per dim, gate 0
+    # (s = 0.5 at init); learned = trained by the scalar AdamW (PR #1290); frozen = in no optimizer (swapp1990#2)
+    smear_v1: Literal["off", "learned", "frozen"] = "off"
+    smear_before_norm: bool = False  # SmearGate v2 on the raw embedding, before the RMSNorm (PR #1855, #2135)
+    smear_bos_mask: bool = True  # SmearGate v2's BOS mask (PR #1851); PR #2135 ran with SMEAR_GATE_BOS_FIX=0
+    # asymmetric logit softcap (PR #1923 -> #2135): where(z >= 0, c+ tanh(z/c+), c- tanh(z/c-)), c+- init
+    # logit_softcap; learned = scalar AdamW; frozen = in no optimizer and no gradient, as PR #2135's code runs it
+    asym_softcap: Literal["off", "learned", "frozen"] = "off"
+    doc_mask: bool = False  # attention within documents only (BOS starts one), PR #1787 lineage "VarLen"
+    ve_proj_init: Literal["zero", "orthogonal"] = "zero"  # orthogonal: PR #1290 (its _init_weights overrides the zero)
+    frontend_proj_optim: Literal["muon", "adam"] = "muon"  # adam: BigramHash/VE projections -> scalar AdamW (PR #1290)
+    xsa_form: Literal["unit", "projection"] = "unit"  # projection: y - (y.v / max(v.v, 1e-8)) v (swapp1990#2)
 
 
 @dataclass
@@ -450,6 +477,7 @@ RANGES: dict[str, tuple] = {
     "model.bos_id": _r(0, (1 << 20) - 1), "model.bigram_buckets": _r(0, 1 << 24), "model.bigram_dim": _r(1, 65_536),
     "model.ve_dim": _r(0, 65_536), "model.rope_dims": _r(0, 65_536), "model.mlp_hidden": _r(0, 1 << 20),
     "model.dense_gate_init_std": _NONNEG, "model.mtp_heads": _r(0, 64), "model.mtp_loss_weight": _NONNEG,
+    "model.rope_train_len": _r(0, 1 << 20), "model.enable_looping_at_step": _r(0, 1 << 40),
     "optim.matrix_lr": _POS, "optim.scalar_lr": _POS, "optim.tied_embed_lr": _POS, "optim.embed_lr": _POS,
     "optim.head_lr": _POS, "optim.muon_momentum": _FRAC_OPEN, "optim.muon_momentum_warmup_start": _FRAC_OPEN,
     "optim.muon_momentum_warmup_steps": _NONNEG, "optim.muon_backend_steps": _r(1, 100),
@@ -539,6 +567,8 @@ def validate(cfg: RunConfig) -> None:
          f"got {m.deq_layer}")
     need(all(0 <= i < m.num_layers for i in m.mod_layers), "model.mod_layers",
          f"must be layers in [0, {m.num_layers}), got {m.mod_layers}")
+    need(m.rope_train_len == 0 or cfg.eval.rope_scaling == "none", "eval.rope_scaling",
+         f"must be none when model.rope_train_len={m.rope_train_len} already rescales RoPE above that length")
     per_micro = s.train_batch_tokens // s.micro_batches
     need(s.train_batch_tokens % s.micro_batches == 0 and per_micro % s.train_seq_len == 0, "schedule.train_batch_tokens",
          f"={s.train_batch_tokens} must split into {s.micro_batches} micro-batches of whole {s.train_seq_len}-token "

@@ -47,7 +47,8 @@ def estimate_params(m: ModelConfig) -> int:
     bigram = m.bigram_buckets * m.bigram_dim + m.bigram_dim * d + 1 if m.bigram_buckets else 0
     ve = v * m.ve_dim + m.ve_dim * kv + L if m.ve_dim else 0
     mtp = m.mtp_heads * v * d  # training-only heads: memory, though never in an artifact
-    return L * per_layer + embed + skips + bigram + ve + mtp + m.gate_window + 1024
+    smear = d if m.smear_v1 != "off" else 0  # SmearGate v1's per-dimension gate
+    return L * per_layer + embed + skips + bigram + ve + mtp + smear + m.gate_window + 1024
 
 
 def check_model_size(cfg: RunConfig, max_params: int = DEFAULT_MAX_PARAMS, what: str = "the config") -> int:

@@ -173,7 +173,11 @@ def _adamw(params: list, lr: float, wd: float, adam: dict) -> torch.optim.AdamW:
 
 
 def build_optimizers(groups: dict[str, list], cfg: OptimConfig, tied: bool, fused: bool) -> list[torch.optim.Optimizer]:
-    """The baseline's optimizer split. Each param group carries `base_lr` / `base_wd` for the schedules."""
+    """The baseline's optimizer split. Each param group carries `base_lr` / `base_wd` for the schedules.
+
+    "matrix_adam" (matrices a record trains with the scalar AdamW, PR #1290) joins the scalar AdamW;
+    "frozen" parameters get no optimizer (golfkit/model/base.py GROUPS).
+    """
     adam = dict(betas=(cfg.beta1, cfg.beta2), eps=cfg.adam_eps, fused=fused)
     token_lr = cfg.tied_embed_lr if tied else cfg.embed_lr
     opts: list[torch.optim.Optimizer] = [_adamw(groups["embed"], token_lr, cfg.embed_wd, adam)]
@@ -185,7 +189,7 @@ def build_optimizers(groups: dict[str, list], cfg: OptimConfig, tied: bool, fuse
     for g in muon.param_groups:
         g["base_lr"], g["base_wd"] = cfg.matrix_lr, cfg.muon_wd
     opts.append(muon)
-    opts.append(_adamw(groups["scalar"], cfg.scalar_lr, cfg.scalar_wd, adam))
+    opts.append(_adamw(groups["scalar"] + groups.get("matrix_adam", []), cfg.scalar_lr, cfg.scalar_wd, adam))
     return opts
 
 

@@ -1,7 +1,8 @@
 """Named starting points for a run: `golfkit train --preset NAME`.
 
-* `baseline`: the challenge's naive baseline, exactly (openai/parameter-golf
-  `train_gpt.py` defaults; record 2026-03-17_NaiveBaseline: 1.2244 bpb on 8xH100).
+* `baseline`: the challenge's naive baseline as it ran (openai/parameter-golf `train_gpt.py`
+  defaults, RoPE tables in bf16 as its `.bfloat16()` cast made them; record
+  2026-03-17_NaiveBaseline: 1.2244 bpb on 8xH100).
 * `cpu-small`: a model that learns usefully on 2 CPU cores in about 10 minutes on the
   offline data (measured in BENCHMARKS.md).
 * `smoke`: seconds; for tests and CI.
@@ -21,8 +22,14 @@ from golfkit.errors import GolfkitError
 
 
 def baseline() -> RunConfig:
-    # Every default of RunConfig *is* the baseline; nothing to change.
-    return RunConfig(preset="baseline")
+    """The challenge baseline as it ran: RunConfig's defaults, with the RoPE numerics of its run.
+
+    The reference `train_gpt.py` casts its model with `.bfloat16()`, which casts the Rotary buffer, and
+    builds positions in that dtype: bf16 frequencies, positions and angles (model.rope_dtype="bf16").
+    With fp32 tables (RunConfig's default) the logits differ from the run's by 0.70 at 1,024 tokens
+    (tests/test_records.py measures both).
+    """
+    return RunConfig(preset="baseline").override({"model.rope_dtype": "bf16"})
 
 
 def cpu_small() -> RunConfig:
@@ -73,7 +80,7 @@ def apply_quant_1290(cfg: RunConfig) -> RunConfig:
 
 def quant_1290() -> RunConfig:
     """The baseline model exported the PR #1290 way (its full record stack is another preset)."""
-    cfg = apply_quant_1290(RunConfig())
+    cfg = apply_quant_1290(baseline())
     cfg.preset = "quant-1290"
     return cfg
 
@@ -126,27 +133,23 @@ def mod() -> RunConfig:
 #    on purpose is listed in RECORD_DEVIATIONS with its reason; a record feature golfkit cannot express
 #    yet is a failing (xfail) check there. Built with override() so a misspelt field is an error. -----
 _PARALLEL_MUON = {"optim.muon_ns_order": "records", "optim.muon_numerics": "parallel"}
+# the SP8192 CaseOps data of PR #1855 / #2135 (and #1801's run): tokenizer, shards and the byte sidecar
+_CASEOPS = {"data.variant": "sp8192_lossless_caps_caseops_v1_reserved", "data.byte_source": "sidecar",
+            "model.vocab_size": 8192}
 
 RECORD_DEVIATIONS: dict[str, dict[str, str]] = {
     "record-1290": {
-        "model.enable_looping_at": "the record starts the loop at step 3000 (RECUR_START_STEP); golfkit starts "
-                                   "it at a wall-clock fraction: 0.44 is where step 3000 ran in the seed-42 log "
-                                   "(262,595 of 600,000 ms)",
         "quant.prune_target_bytes": "the record prunes to TARGET_MB=15.9 MiB (16,672,358 B, over the challenge's "
                                     "16,000,000 B cap); golfkit prunes to the decimal cap minus the code",
     },
-    "record-1801": {
-        "model.vocab_size": "the record trains on SP8192 CaseOps; golfkit's data reader does not yet skip the "
-                            "CaseOps byte sidecar that fineweb_val_*.bin also matches, so the preset stays on sp1024",
-    },
+    "record-1801": {},
     "record-1855": {
-        "model.vocab_size": "as record-1801: the CaseOps layout is not read yet",
-        "quant.compressor": "the record's per-group lrzip/ZPAQ + similarity-sort serializer does not exist in "
-                            "golfkit; brotli with the byte shuffle is its remainder path",
+        "quant.compressor": "the record's per-group lrzip/ZPAQ + similarity-sort serializer calls an external "
+                            "lrzip binary; golfkit compresses with brotli after the byte shuffle, the record's "
+                            "own path for everything outside those groups",
     },
     "record-2135": {
-        "model.vocab_size": "as record-1801: the CaseOps layout is not read yet",
-        "quant.compressor": "as record-1855: no per-group lrzip serializer",
+        "quant.compressor": "as record-1855: no per-group lrzip serializer (an external binary)",
     },
     "swapp-1xh100": {},
 }
@@ -162,15 +165,20 @@ def record_1290() -> RunConfig:
     (bf16 momentum, c*(A@A) Newton-Schulz) with MuonEq-R, lr 0.025, momentum 0.99 from 0.92 over 1500,
     WD 0.04; AdamW (WD 0.04) for the embeddings (lr 0.035) and scalars (lr 0.025); clip 0.3, EMA 0.997,
     seq 2048 x 786,432, warmdown 4000 iterations; sliding eval stride 64; PR #1290's export
-    (apply_quant_1290). Differences from the record: RECORD_DEVIATIONS["record-1290"], and the model,
-    optimizer-routing and export features tests/test_records.py marks as missing (SmearGate, RoPE
-    rescaling above 1,024 tokens, step-based loop start, late QAT, the record's GPTQ details).
+    (apply_quant_1290). The record's own forms: SmearGate v1 trained by the scalar AdamW, U-Net skips
+    sized for the 11 physical layers, RoPE with bf16 tables up to 1,024 tokens and the NTK base above,
+    the loop on from step 3000, the VE projection initialised orthogonally, BigramHash and VE
+    projections in the scalar AdamW. tests/test_records.py shows its logits (T = 1,024 and 2,048, looped
+    and not), parameter count, optimizer routing and Muon steps equal to the record's train_gpt.py;
+    the settings table lists the rest. Differences: RECORD_DEVIATIONS["record-1290"].
     """
     cfg = RunConfig(preset="record-1290", seed=42).override({
         "model.num_layers": 11, "model.mlp_mult": 3, "model.mlp_act": "leaky_relu2", "model.xsa_last_n": -1,
         "model.bigram_buckets": 3072, "model.bigram_dim": 112, "model.rope_dims": 16, "model.ln_scale": True,
         "model.ve_dim": 128, "model.ve_layers": [9, 10], "model.init": "orthogonal",
-        "model.num_loops": 1, "model.loop_start": 4, "model.loop_end": 5, "model.enable_looping_at": 0.44,
+        "model.num_loops": 1, "model.loop_start": 4, "model.loop_end": 5, "model.enable_looping_at_step": 3000,
+        "model.smear_v1": "learned", "model.skip_count": "unlooped", "model.rope_dtype": "bf16",
+        "model.rope_train_len": 1024, "model.ve_proj_init": "orthogonal", "model.frontend_proj_optim": "adam",
         "optim.matrix_lr": 0.025, "optim.scalar_lr": 0.025, "optim.tied_embed_lr": 0.035,
         "optim.muon_momentum": 0.99, "optim.muon_momentum_warmup_start": 0.92, "optim.muon_momentum_warmup_steps": 1500,
         "optim.muon_row_normalize": True, "optim.muon_wd": 0.04, "optim.embed_wd": 0.04, "optim.scalar_wd": 0.04,
@@ -189,6 +197,9 @@ def _stack_1787(cfg: RunConfig) -> RunConfig:
         "model.ln_scale": True, "model.qk_gain_init": 5.0, "model.xsa_last_n": -1, "model.skip_gates": True,
         "model.parallel_residual": "two_lane", "model.parallel_start": 8, "model.init": "orthogonal",
         "model.attn_gate": "sparse", "model.gate_window": 12,
+        # the records' forms: PR #1787's two-lane block, bf16-rounded RoPE frequencies (their .bfloat16()
+        # cast), attention within documents in training and in their diagnostic eval ("VarLen")
+        "model.two_lane_form": "pr1787", "model.rope_dtype": "bf16_freq", "model.doc_mask": True, **_CASEOPS,
         "model.num_loops": 2, "model.loop_start": 3, "model.loop_end": 5, "model.enable_looping_at": 0.35,
         "optim.matrix_lr": 0.026, "optim.scalar_lr": 0.02, "optim.tied_embed_lr": 0.03,
         "optim.muon_momentum": 0.97, "optim.muon_momentum_warmup_start": 0.92, "optim.muon_momentum_warmup_steps": 1500,
@@ -219,20 +230,23 @@ def _stack_1787(cfg: RunConfig) -> RunConfig:
 def record_1801() -> RunConfig:
     """PR #1801 (leon2k2k2k): PR #1787's stack + sparse attention gate + updated frozen carry, 1.06287 (3 seeds).
 
-    Settings as its seed-42 log prints them: 11L x 512, MLP 4x LeakyReLU^2, partial RoPE 16, LN scale,
-    QK-gain 5.0, XSA on all layers, sigmoid-gated skips, two-lane parallel residuals from layer 8, sparse
-    attention-output gate (scale 1.0), no SmearGate, orthogonal init; loop band 3-5 x 3 passes from 35%
-    with the frozen carry at the constants the run used (bf16-rounded: the record casts its buffers to
-    bf16); Parallel Muon with Polar Express + MuonEq-R (lr 0.026, momentum 0.97 from 0.92 over 1500,
+    Settings as its seed-42 log prints them: SP8192 CaseOps data, 11L x 512, MLP 4x LeakyReLU^2, partial
+    RoPE 16 (bf16-rounded frequencies), LN scale, QK-gain 5.0, XSA on all layers, sigmoid-gated skips,
+    PR #1787's two-lane parallel residuals from layer 8, sparse attention-output gate (scale 1.0), no
+    SmearGate, orthogonal init, attention within documents; loop band 3-5 x 3 passes from 35% with the
+    frozen carry of first-pass outputs at the constants the run used (bf16-rounded: the record casts
+    its buffers to bf16); Parallel Muon with Polar Express + MuonEq-R (lr 0.026, momentum 0.97 from 0.92 over 1500,
     WD 0.095), AdamW embedding (lr 0.03, WD 0.085) and scalars (lr 0.02, WD 0.02), clip 0.3, EMA 0.9965,
     seq 2048 x 786,432, warmdown fraction 0.75 to MIN_LR 0.10, GPTQ reserve 0.5 s; int6 GPTQ + SDClip
     (MLP 12, attn 13 sigma), int7 embedding (15 sigma), 16 training calibration batches, byte shuffle +
-    brotli; score = phased LoRA TTT (rank 96, alpha 144, 3 phases over 2,000 documents). Differences
-    from the record: RECORD_DEVIATIONS["record-1801"], and what tests/test_records.py marks as missing.
+    brotli; score = phased LoRA TTT (rank 96, alpha 144, 3 phases over 2,000 documents).
+    tests/test_records.py shows its logits (plain and document-masked, T = 1,024 and 2,048, looped and
+    not), parameter count, optimizer routing and Muon steps equal to the record's train_gpt.py.
+    Differences: RECORD_DEVIATIONS["record-1801"].
     """
     cfg = _stack_1787(RunConfig(preset="record-1801", seed=42)).override({
         "model.attn_gate_scale": 1.0, "model.smear_gate": False,
-        "model.recur_carry": True, "model.recur_beta": [1.5625, 1.8515625, 2.125],
+        "model.recur_carry": True, "model.recur_carry_source": "first_pass", "model.recur_beta": [1.5625, 1.8515625, 2.125],
         "model.recur_alpha": [[0.23046875, 0.0400390625, 0.030029296875],
                               [0.1298828125, -0.33984375, 0.010009765625],
                               [0.06005859375, 0.1904296875, -0.02001953125]],
@@ -248,15 +262,15 @@ def record_1855() -> RunConfig:
     and 9 retuned settings, 1.06108 (3 seeds); merged leaderboard record before PR #2135.
 
     Settings as its seed-42 log prints them: the PR #1787 stack of record-1801 without the frozen carry,
-    sparse gate scale 0.5, SmearGate with the BOS mask, warmdown fraction 0.85, Adam beta2 0.99, int6 GPTQ
-    (MLP 11.5, attn 13 sigma), int7 embedding (14 sigma), LQER asymmetric rank 4 on the top 3 tensors
-    (int2 A, int4 B in groups of 64); score = phased LoRA TTT (rank 80, beta2 0.99, WD 0.5, 3 phases over
-    2,500 documents). Differences from the record: RECORD_DEVIATIONS["record-1855"], and what
-    tests/test_records.py marks as missing (the SmearGate before the embedding norm, the int8 per-row gate
-    format, the per-group serializer, CaseOps data).
+    sparse gate scale 0.5, SmearGate with the BOS mask on the raw embedding (before the norm), warmdown
+    fraction 0.85, Adam beta2 0.99, int6 GPTQ (MLP 11.5, attn 13 sigma), int7 embedding (14 sigma), LQER
+    asymmetric rank 4 on the top 3 tensors (int2 A, int4 B in groups of 64); score = phased LoRA TTT
+    (rank 80, beta2 0.99, WD 0.5, 3 phases over 2,500 documents). tests/test_records.py shows its logits
+    (plain and document-masked), parameter count, optimizer routing and Muon steps equal to the record's
+    train_gpt.py. Differences: RECORD_DEVIATIONS["record-1855"].
     """
     return _stack_1787(RunConfig(preset="record-1855", seed=42)).override({
-        "model.attn_gate_scale": 0.5, "model.smear_gate": True,
+        "model.attn_gate_scale": 0.5, "model.smear_gate": True, "model.smear_before_norm": True,
         "optim.beta2": 0.99,
         "schedule.warmdown_frac": 0.85, "schedule.train_log_every": 500,
         "quant.mlp.clip_sigmas": 11.5, "quant.embedding.clip_sigmas": 14.0,
@@ -271,14 +285,17 @@ def record_2135() -> RunConfig:
     token-only n-gram tilt + asymmetric logit softcap + PR #2060's settings) with 32 GPTQ calibration batches.
 
     Settings as its seed-42 log prints them (its README command agrees): record-1855's with Muon lr 0.028,
-    SmearGate *without* the BOS mask (the command sets SMEAR_GATE_BOS_FIX=0), LQER groups of 32, 32
-    calibration batches, attention gate kept fp16; eval context 2,560; score = phased LoRA TTT (rank 80,
-    no K adapter, lr 8e-5, beta2 0.99, WD 2.0, 1 phase over 2,500 documents). Differences from the record:
-    RECORD_DEVIATIONS["record-2135"], and what tests/test_records.py marks as missing (asymmetric softcap,
-    the n-gram tilt, the unmasked SmearGate, the per-group serializer, CaseOps data).
+    SmearGate *without* the BOS mask (the command sets SMEAR_GATE_BOS_FIX=0), the asymmetric logit
+    softcap as its code runs it (softcap_pos/neg in no optimizer and outside the training loss, so they
+    stay at 30: "frozen"), LQER groups of 32, 32 calibration batches, attention gate kept fp16; eval
+    context 2,560; score = phased LoRA TTT (rank 80, no K adapter, lr 8e-5, beta2 0.99, WD 2.0, 1 phase
+    over 2,500 documents). tests/test_records.py shows its logits (plain and document-masked), parameter
+    count, optimizer routing and Muon steps equal to the record's train_gpt.py. Differences:
+    RECORD_DEVIATIONS["record-2135"].
     """
     return _stack_1787(RunConfig(preset="record-2135", seed=42)).override({
-        "model.attn_gate_scale": 0.5, "model.smear_gate": True,
+        "model.attn_gate_scale": 0.5, "model.smear_gate": True, "model.smear_before_norm": True,
+        "model.smear_bos_mask": False, "model.asym_softcap": "frozen",
         "optim.matrix_lr": 0.028, "optim.beta2": 0.99,
         "schedule.warmdown_frac": 0.85, "schedule.val_loss_every": 4000, "schedule.train_log_every": 500,
         "quant.mlp.clip_sigmas": 11.5, "quant.embedding.clip_sigmas": 14.0, "quant.calib_batches": 32,
@@ -294,19 +311,22 @@ def record_2135() -> RunConfig:
 def swapp_1xh100() -> RunConfig:
     """Fork PR swapp1990#2: 11L XSA + SwiGLU + LoRA TTT, 1.1573 on 1xH100 PCIe (~80 min, non-record).
 
-    Its README command over its train_gpt.py's defaults: 11 layers, XSA (y - (y.v/v.v) v) on the last
-    4, SwiGLU with hidden 1,024 (int(2*3*512/3) rounded up to 64), orthogonal init with zero output
+    Its README command over its train_gpt.py's defaults: 11 layers, XSA in its own form (y - (y.v /
+    max(v.v, 1e-8)) v) on the last 4, SwiGLU with hidden 1,024 (int(2*3*512/3) rounded up to 64), SmearGate
+    v1 in no optimizer (a fixed 0.5 blend), bf16 RoPE tables, orthogonal init with zero output
     projections; the baseline's Muon (lr 0.04, momentum 0.95 from 0.85 over 500, no weight decay: the
     command's MUON_WD is read by nothing) and Adam (embedding 0.05, scalars 0.04), no clipping; seq 2048 x
     524,288 in 8 micro-batches on one GPU, a 4,850 s cap with the baseline's 3,000-iteration warmdown;
     SWA of snapshots every 200 steps once the warmdown starts; int5 MLP / int6 attention / int8
     embedding, per-row max scales, zstd-22; score = LoRA TTT rank 8 on Q and V, lr 0.05, 256-token
-    chunks. Differences from the record: RECORD_DEVIATIONS["swapp-1xh100"], and what tests/test_records.py
-    marks as missing (the fixed 0.5 SmearGate, its XSA formula, its TTT's A/B init and context).
+    chunks. tests/test_records.py shows its logits, parameter count (of its train_gpt.py: its train.log
+    is from other code), optimizer routing and Muon steps equal to the record's train_gpt.py.
+    Differences: RECORD_DEVIATIONS["swapp-1xh100"].
     """
     return RunConfig(preset="swapp-1xh100").override({
         "model.num_layers": 11, "model.xsa_last_n": 4, "model.mlp_act": "swiglu", "model.mlp_mult": 3,
         "model.mlp_hidden": 1024, "model.init": "orthogonal",
+        "model.smear_v1": "frozen", "model.xsa_form": "projection", "model.rope_dtype": "bf16",
         "optim.weight_averaging": "swa", "optim.swa_every": 200, "optim.swa_lr_scale_below": 1.0,
         "schedule.train_seq_len": 2048, "schedule.train_batch_tokens": 524_288, "schedule.max_wallclock_seconds": 4850.0,
         "schedule.warmdown_iters": 3000,

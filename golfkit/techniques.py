@@ -52,11 +52,30 @@ SWITCHES: dict[str, Callable[[ModelConfig], dict[str, Any]]] = {
     "mtp4": lambda m: {"model.mtp_heads": 4, "model.mtp_loss_weight": 0.3},  # NR 03-21
     "ortho_init": lambda m: {"model.init": "orthogonal"},
     "ortho_init_scaled": lambda m: {"model.init": "orthogonal_scaled"},
+    # the records' own forms (tests/test_records.py compares them with the records' code)
+    "smear_v1": lambda m: {"model.smear_v1": "learned"},  # PR #1290: per-dim sigmoid blend, scalar AdamW
+    "smear_v1_frozen": lambda m: {"model.smear_v1": "frozen"},  # swapp1990#2: the same gate in no optimizer
+    "smear_before_norm": lambda m: {"model.smear_gate": True, "model.smear_before_norm": True},  # PR #1855
+    "smear_unmasked": lambda m: {"model.smear_gate": True, "model.smear_bos_mask": False},  # PR #2135 as run
+    "two_lane_pr1787": lambda m: {"model.parallel_residual": "two_lane", "model.two_lane_form": "pr1787",
+                                  "model.parallel_start": max(m.num_layers - 3, m.num_layers // 2)},  # 8 of 11
+    "rope_bf16": lambda m: {"model.rope_dtype": "bf16"},  # baseline/swapp1990#2 as run: bf16 RoPE tables
+    "rope_bf16_freq": lambda m: {"model.rope_dtype": "bf16_freq"},  # PR #1787 lineage: bf16 frequencies
+    "asym_softcap": lambda m: {"model.asym_softcap": "learned"},  # PR #1923: learned c+ / c-
+    "asym_softcap_frozen": lambda m: {"model.asym_softcap": "frozen"},  # PR #2135 as its code runs it
+    "doc_mask": lambda m: {"model.doc_mask": True},  # PR #1787 lineage "VarLen": attention within documents
+    "xsa_projection": lambda m: {"model.xsa_last_n": min(4, m.num_layers), "model.xsa_form": "projection"},  # swapp
+    "ve_proj_ortho": lambda m: {"model.ve_dim": 128, "model.ve_layers": _last(m, 2),
+                                "model.ve_proj_init": "orthogonal"},  # PR #1290
+    "frontend_proj_adam": lambda m: {"model.bigram_buckets": 3072, "model.bigram_dim": 112,
+                                     "model.frontend_proj_optim": "adam"},  # PR #1290's routing
 }
 
 # identity at init by design (smear/bigram/VE: zero-init paths; narrow gate: 2*sigmoid(0) = 1;
-# MTP: touches only the training loss; two-lane: identity when parallel_resid_init = 1, tested apart)
-IDENTITY_AT_INIT = ("smear_gate", "bigram_hash", "value_embed", "attn_gate_narrow", "mtp4")
+# MTP: touches only the training loss; two-lane: identity when parallel_resid_init = 1, tested apart;
+# asymmetric softcap: c+ = c- = logit_softcap; frontend_proj_adam: routing only)
+IDENTITY_AT_INIT = ("smear_gate", "bigram_hash", "value_embed", "attn_gate_narrow", "mtp4", "smear_before_norm",
+                    "smear_unmasked", "asym_softcap", "asym_softcap_frozen", "frontend_proj_adam")
 
 
 def _loop(c: RunConfig) -> dict[str, Any]:
@@ -108,6 +127,11 @@ RUN_SWITCHES: dict[str, Callable[[RunConfig], dict[str, Any]]] = {
     "swa": lambda c: {"optim.weight_averaging": "swa", "optim.swa_every": _steps(c, 50)},  # rec 03-20
     "lawa": lambda c: {"optim.weight_averaging": "lawa", "optim.lawa_every": _steps(c, 100)},  # PR #675
     "seq_len_2x": lambda c: {"schedule.train_seq_len": 2 * c.schedule.train_seq_len},
+    # the records' own forms of the depth and RoPE techniques
+    "rope_ntk_train_len": lambda c: {"model.rope_train_len": max(c.schedule.train_seq_len // 2, 1)},  # PR #1290
+    "skips_unlooped": lambda c: {**_loop(c), "model.skip_count": "unlooped"},  # PR #1290
+    "carry_first_pass": lambda c: {**_carry(c), "model.recur_carry_source": "first_pass"},  # PR #1801's code
+    "loop_at_step": lambda c: {**_loop(c), "model.enable_looping_at_step": _steps(c, 3000)},  # PR #1290 step 3000
     "batch_2x": lambda c: {"schedule.train_batch_tokens": 2 * c.schedule.train_batch_tokens},
 }
 ALL_SWITCHES = [*SWITCHES, *RUN_SWITCHES]

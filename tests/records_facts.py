@@ -170,7 +170,7 @@ def rows(rec) -> list[tuple]:
         add(("Muon Newton-Schulz order (line 107: c * A @ A)", "baseline", "optim.muon_ns_order", None, ""))
         add(("warmdown kind (lr_mul, lines 762-771: iterations)", "iters", "schedule.warmdown_kind", None, ""))
         add(("RoPE tables from bf16 inv_freq and bf16 positions (.bfloat16() line 838 casts Rotary's buffer; "
-             "line 537 arange in its dtype)", True, "", None, "no golfkit counterpart"))
+             "line 541 arange in its dtype)", "bf16", "model.rope_dtype", None, ""))
         return out
     if name == "pr1290":
         layers = [int(x) for x in h.recur_layers.split(",") if x.strip()]
@@ -180,8 +180,7 @@ def rows(rec) -> list[tuple]:
         add(("recur_layers -> loop_start", h.recur_layers, "model.loop_start", lambda v: layers[0], ""))
         add(("recur_layers -> loop_end", h.recur_layers, "model.loop_end", lambda v: layers[-1], ""))
         add(("recur_layers -> extra passes", h.recur_layers, "model.num_loops", lambda v: 1, ""))
-        add(("recur_start_step (a step, line 2040)", h.recur_start_step, "model.enable_looping_at", None,
-             "step-based loop start"))
+        add(("recur_start_step (a step, line 2040)", h.recur_start_step, "model.enable_looping_at_step", None, ""))
         add(("MLP activation (MLP.forward line 752: leaky_relu 0.5, squared)", "leaky_relu2", "model.mlp_act", None, ""))
         add(("init (_init_weights 901-923: orthogonal q/k/v/up, zero out/down)", "orthogonal", "model.init", None, ""))
         add(("adam_wd -> embedding AdamW (line 1894)", h.adam_wd, "optim.embed_wd", None, ""))
@@ -215,18 +214,18 @@ def rows(rec) -> list[tuple]:
         add(("(same): length = train_seq_len (0)", h.train_seq_len, "quant.selfgen_len",
              lambda v: 0 if v == h.train_seq_len else v, ""))
         add(("selective +-1 pruning (lines 2192-2239)", True, "quant.prune", None, ""))
-        add(("SmearGate v1 (always built, line 837; sigmoid(0)=0.5 blend at init)", True, "", None,
-             "no golfkit counterpart"))
-        add(("U-Net skips sized unlooped (line 840: 5, golfkit: 6 when looped)", 5, "", None,
-             "no golfkit counterpart"))
-        add(("RoPE NTK rescale above 1,024 tokens in training and eval (lines 638, 873, 590-593)", True, "", None,
-             "no golfkit counterpart"))
-        add(("RoPE tables from bf16 inv_freq (+ bf16 positions at <= 1,024 tokens) (.bfloat16(), line 1839)", True,
-             "", None, "no golfkit counterpart"))
-        add(("BigramHash/VE projections -> scalar AdamW (lines 1882, 1886)", True, "", None,
-             "no golfkit counterpart"))
-        add(("VE projection init: orthogonal (line 922 overrides its zero init)", True, "", None,
-             "no golfkit counterpart"))
+        add(("SmearGate v1 (always built, line 837; in the scalar AdamW, line 1874)", "learned", "model.smear_v1",
+             None, ""))
+        add(("U-Net skips sized unlooped (line 840: 5 of the 6 looped encoder outputs)", "unlooped",
+             "model.skip_count", None, ""))
+        add(("RoPE NTK rescale above 1,024 tokens in training and eval (lines 638, 873, 590-593)", 1024,
+             "model.rope_train_len", None, ""))
+        add(("RoPE tables from bf16 inv_freq (+ bf16 positions at <= 1,024 tokens) (.bfloat16(), line 1839)", "bf16",
+             "model.rope_dtype", None, ""))
+        add(("BigramHash/VE projections -> scalar AdamW (lines 1882, 1886)", "adam", "model.frontend_proj_optim",
+             None, ""))
+        add(("VE projection init: orthogonal (line 922 overrides its zero init)", "orthogonal", "model.ve_proj_init",
+             None, ""))
         add(("late QAT: int6 STE on CastedLinear (bigram/VE projections) once lr scale < 0.15 (lines 2036-2038)",
              h.late_qat_threshold, "", None, "no golfkit counterpart"))
         add(("GPTQ Hessians from a non-looped copy (_HessianGPT, line 2157)", True, "", None, "no golfkit counterpart"))
@@ -271,12 +270,12 @@ def rows(rec) -> list[tuple]:
         add(("TTT scale 1/rank (line 1323) = alpha 1", 1.0, "eval.lora.alpha", None, ""))
         add(("TTT Adam defaults (line 1406): beta2", 0.999, "eval.lora.beta2", None, ""))
         add(("TTT Adam defaults (line 1406): eps", 1e-8, "eval.lora.eps", None, ""))
-        add(("SmearGate v1, fixed 0.5 blend (line 782; its gate is in no optimizer, lines 971-986)", True, "", None,
-             "no golfkit counterpart"))
-        add(("XSA formula y - (y.v / max(v.v, 1e-8)) v on repeat-interleaved V (lines 688-699)", True, "", None,
-             "no golfkit counterpart"))
-        add(("RoPE tables from bf16 inv_freq and bf16 positions (.bfloat16() line 961; line 633)", True, "", None,
-             "no golfkit counterpart"))
+        add(("SmearGate v1, fixed 0.5 blend (line 782; its gate is in no optimizer, lines 971-986)", "frozen",
+             "model.smear_v1", None, ""))
+        add(("XSA formula y - (y.v / max(v.v, 1e-8)) v on repeat-interleaved V (lines 688-699)", "projection",
+             "model.xsa_form", None, ""))
+        add(("RoPE tables from bf16 inv_freq and bf16 positions (.bfloat16() line 961; line 633)", "bf16",
+             "model.rope_dtype", None, ""))
         add(("quant code range -16..15 / -32..31 / -128..127 (lines 355, 367, 390)", True, "", None,
              "no golfkit counterpart"))
         add(("control tensors and smear.gate stored fp16 (lines 383-385)", True, "", None, "no golfkit counterpart"))
@@ -325,15 +324,18 @@ def rows(rec) -> list[tuple]:
     add(("parallel_final_lane = mean (golfkit merges lanes by their mean)", h.parallel_final_lane, "", None,
          "off: same as golfkit" if h.parallel_final_lane == "mean" else "no golfkit counterpart"))
     add(("two-lane block: resid_mix on attention input only, MLP reads lane 1 before attention writes, "
-         "skip into lane 0 only (_parallel_block; _forward_hidden)", True, "", None, "no golfkit counterpart"))
-    add(("lane parameters for every layer (parallel_post/resid_lambdas: num_layers rows)", True, "", None,
+         "skip into lane 0 only (_parallel_block; _forward_hidden)", "pr1787", "model.two_lane_form", None, ""))
+    add(("lane parameters for every layer (parallel_post/resid_lambdas: num_layers rows)", "pr1787",
+         "model.two_lane_form", None, ""))
+    add(("RoPE inv_freq in bf16 (GPT(h).bfloat16() casts Rotary's buffer; Rotary.forward upcasts it)", "bf16_freq",
+         "model.rope_dtype", None, ""))
+    add(("attention masked per document in training and eval_val (cu_seqlens from BOS)", True, "model.doc_mask",
+         None, ""))
+    add(("training rows: one packed 98,304-token row per rank and micro-batch, documents cut into "
+         "train_seq_len pieces from their start (DocumentPackingLoader)", True, "", None,
          "no golfkit counterpart"))
-    add(("RoPE inv_freq in bf16 (GPT(h).bfloat16() casts Rotary's buffer; Rotary.forward upcasts it)", True, "",
-         None, "no golfkit counterpart"))
-    add(("attention masked per document in training (cu_seqlens from BOS, DocumentPackingLoader)", True, "", None,
+    add(("diagnostic eval_val: one packed row per batch, remainder dropped (its TODO)", True, "", None,
          "no golfkit counterpart"))
-    add(("diagnostic eval masked per document, windows of eval_seq_len, remainder dropped (eval_val)", True, "",
-         None, "no golfkit counterpart"))
     add(("tok_emb stored bf16 in training (restore_fp32_params skips 2-D embeddings)", True, "", None,
          "same: golfkit keeps tok_emb bf16 on CUDA (train.prepare_model)"))
     if h.recur_alpha_enabled if hasattr(h, "recur_alpha_enabled") else False:
@@ -342,24 +344,27 @@ def rows(rec) -> list[tuple]:
         add(("frozen carry alpha (bf16)", [[0.23046875, 0.0400390625, 0.030029296875],
                                            [0.1298828125, -0.33984375, 0.010009765625],
                                            [0.06005859375, 0.1904296875, -0.02001953125]], "model.recur_alpha", None, ""))
-        add(("frozen carry mixes each band layer's FIRST-pass output (carry[i] set once)", True, "", None,
-             "no golfkit counterpart"))
+        add(("frozen carry mixes each band layer's FIRST-pass output (carry[i] set once)", "first_pass",
+             "model.recur_carry_source", None, ""))
     if getattr(h, "smear_gate_enabled", False):
-        add(("SmearGate on the raw embedding, before the RMSNorm", True, "", None, "no golfkit counterpart"))
-        if name == "pr2135":
-            add(("SmearGate without the BOS mask (SMEAR_GATE_BOS_FIX=0)", True, "", None, "no golfkit counterpart"))
+        add(("SmearGate on the raw embedding, before the RMSNorm", True, "model.smear_before_norm", None, ""))
+        add(("SmearGate BOS mask (SMEAR_GATE_BOS_FIX, read at forward time)", name != "pr2135",
+             "model.smear_bos_mask", None, ""))
     if h.gated_attn_quant_gate and name != "pr1801":
         add(("attn_gate_w stored int8 per row (gated_attn_quant_gate)", True, "", None, "no golfkit counterpart"))
     elif h.gated_attn_quant_gate:  # PR #1801's int8 gate route needs 1024 <= numel; the sparse gate has 96
         add(("gated_attn_quant_gate (its 1024 <= numel bound skips the 96-element sparse gate: fp16)", True, "",
              None, "off: the gate is stored fp16 in this run"))
     if getattr(h, "asym_logit_rescale", False):
-        add(("asymmetric logit softcap (softcap_pos / softcap_neg parameters)", True, "", None,
-             "no golfkit counterpart"))
+        add(("asymmetric logit softcap: softcap_pos/neg in no optimizer (Optimizers, lines 2117-2145), the training "
+             "loss and global TTT use the scalar cap (forward, lines 1579-1598): they stay at their init", "frozen",
+             "model.asym_softcap", None, ""))
     if getattr(h, "ngram_tilt_enabled", False):
         add(("token-only causal n-gram tilt at eval (token_order / threshold / boost)",
              (h.token_order, h.token_threshold, h.token_boost), "", None, "no golfkit counterpart"))
-    add(("CaseOps tokenizer + byte sidecar for val_bpb", True, "", None, "no golfkit counterpart"))
+    add(("CaseOps tokenizer and shards (CASEOPS_ENABLED, DATA_PATH)", "sp8192_lossless_caps_caseops_v1_reserved",
+         "data.variant", None, ""))
+    add(("val_bpb bytes from the sidecar fineweb_val_bytes_*.bin", "sidecar", "data.byte_source", None, ""))
     add(("GPTQ scales fp16 of k*std(row) with Bessel's correction (W.std(dim=1))", True, "", None,
          "no golfkit counterpart"))
     add(("small tensors (<= 65,536) fp16 incl. control tensors", True, "", None, "no golfkit counterpart"))

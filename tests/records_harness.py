@@ -502,9 +502,11 @@ class Mapping:
     names: dict[str, list[str]] = field(default_factory=dict)  # record name -> golfkit names it fills
 
 
-def to_golfkit(rec: Record, m, g) -> Mapping:
-    """The record model's tensors under golfkit's state-dict names (shapes adapted, nothing invented)."""
-    src = {k: v.detach().clone().float() for k, v in m.state_dict().items()}
+def to_golfkit(rec: Record, m, g, src: dict[str, torch.Tensor] | None = None) -> Mapping:
+    """The record model's tensors under golfkit's state-dict names (shapes adapted, nothing invented).
+
+    `src`: other tensors under the record's names (e.g. its gradients) mapped the same way."""
+    src = {k: v.detach().clone().float() for k, v in (m.state_dict() if src is None else src).items()}
     gsd = g.state_dict()
     out: dict[str, torch.Tensor] = {}
     notes: list[str] = []
@@ -563,21 +565,27 @@ def to_golfkit(rec: Record, m, g) -> Mapping:
         elif m_ := re.fullmatch(r"ve_layer_scales\.(\d+)", rname):
             layer = [int(x) for x in rec.h.ve_layers.split(",") if x.strip()][int(m_.group(1))]
             put(f"blocks.{layer}.attn.switches.ve_scale", rname)
+        elif rname == "smear.gate":  # SmearGate v1 (PR #1290, swapp1990#2)
+            put("frontend.smear.gate", rname)
         elif rname == "smear_gate.weight":
             put("frontend.smear.weight", rname)
         elif rname == "smear_lambda":
             put("frontend.smear.lam", rname)
-        elif rname == "parallel_post_lambdas":  # record [i, source, lane]; golfkit lane_post[lane, source]
+        elif rname == "parallel_post_lambdas":  # record [i, source, lane]; golfkit lane_post[i, lane, source]
+            if "lane_post" in gsd:  # model.two_lane_form="pr1787": every layer, as the record
+                put("lane_post", rname, t.transpose(1, 2).contiguous())
             for i in range(n):
                 put(f"blocks.{i}.lane_post", rname, t[i].t().contiguous())
         elif rname == "parallel_resid_lambdas":
+            if "lane_resid" in gsd:
+                put("lane_resid", rname)
             for i in range(n):
                 put(f"blocks.{i}.lane_resid", rname, t[i])
         elif rname in gsd:
             put(rname, rname)
     record_only = sorted(k for k in src if k not in used)
     for k in ("parallel_post_lambdas", "parallel_resid_lambdas"):
-        if k in src and k in used:
+        if k in src and k in used and "lane_post" not in gsd:
             p = getattr(rec.h, "parallel_start_layer", 0)
             notes.append(f"{k}: rows 0..{p - 1} exist in the record but are never read (golfkit has no "
                          f"lane parameters below parallel_start)")
@@ -596,6 +604,41 @@ def _route_table(opts) -> dict[int, tuple[str, float, float]]:
             for p in grp["params"]:
                 out[id(p)] = (kind, float(grp.get("base_lr", grp["lr"])), float(grp.get("weight_decay", 0.0)))
     return out
+
+
+def record_optimizers(rec: Record, m) -> list:
+    """The record's optimizers over model m, as its training builds them: new-style records' own
+    `Optimizers`; PR #1290 and swapp1990#2 as their main() does (lines cited in record_routing)."""
+    h, mod = rec.h, rec.mod
+    with rec.active():
+        if rec.new_style:
+            return mod.Optimizers(h, m).optimizers
+        pats = mod.CONTROL_TENSOR_NAME_PATTERNS
+        blk = list(m.blocks.named_parameters())
+        scalar = [p for n, p in blk if p.ndim < 2 or any(q in n for q in pats)]
+        if m.skip_weights.numel() > 0:
+            scalar.append(m.skip_weights)
+        token_lr = h.tied_embed_lr if h.tie_embeddings else h.embed_lr
+        adam = dict(betas=(h.beta1, h.beta2), eps=h.adam_eps, fused=True)
+        if rec.name == "pr1290":  # main(), lines 1862-1905
+            scalar.append(m.smear.gate)
+            tok = [{"params": [m.tok_emb.weight], "lr": token_lr}]
+            if m.bigram is not None:
+                scalar.append(m.bigram.scale)
+                tok.append({"params": [m.bigram.embed.weight], "lr": token_lr})
+                scalar.append(m.bigram.proj.weight)
+            if m.ve_shared is not None:
+                tok.append({"params": [m.ve_shared.embed.weight], "lr": token_lr})
+                scalar += [m.ve_shared.proj.weight, m.ve_shared.scale, *m.ve_layer_scales]
+            return [torch.optim.AdamW(tok, weight_decay=h.adam_wd, **adam),
+                    mod.Muon([m.qo_bank, m.kv_bank, m.mlp_up_bank, m.mlp_down_bank], lr=h.matrix_lr,
+                             momentum=h.muon_momentum, backend_steps=h.muon_backend_steps, weight_decay=h.muon_wd),
+                    torch.optim.AdamW([{"params": scalar, "lr": h.scalar_lr}], weight_decay=h.adam_wd, **adam)]
+        # baseline and swapp1990#2 main(): Adam (no weight decay), their Muon without weight decay
+        matrix = [p for n, p in blk if p.ndim == 2 and not any(q in n for q in pats)]
+        return [torch.optim.Adam([{"params": [m.tok_emb.weight], "lr": token_lr}], **adam),
+                mod.Muon(matrix, lr=h.matrix_lr, momentum=h.muon_momentum, backend_steps=h.muon_backend_steps),
+                torch.optim.Adam([{"params": scalar, "lr": h.scalar_lr}], **adam)]
 
 
 def record_routing(rec: Record, m) -> dict[str, tuple[str, float, float] | None]:

@@ -14,11 +14,13 @@ from golfkit.techniques import SWITCHES, switched
 # Groups of switches that are often combined; each group is traced once.
 GROUPS = [
     [],
-    ["xsa_all", "partial_rope", "ln_scale", "leaky_relu2", "skip_gates", "smear_gate", "bigram_hash"],
-    ["value_embed", "value_residual", "attn_gate_sparse", "parallel_two_lane"],
-    ["swiglu", "attn_gate_dense", "diff_attn", "mtp4", "parallel_gptj"],
-    ["attn_gate_narrow", "ortho_init_scaled", "qk_gain5", "mlp3x", "xsa_last4"],
-    ["ortho_init"],
+    ["xsa_all", "partial_rope", "ln_scale", "leaky_relu2", "skip_gates", "smear_gate", "bigram_hash",
+     "smear_before_norm", "smear_unmasked", "frontend_proj_adam", "rope_bf16"],
+    ["value_embed", "value_residual", "attn_gate_sparse", "parallel_two_lane", "ve_proj_ortho"],
+    ["swiglu", "attn_gate_dense", "diff_attn", "mtp4", "parallel_gptj", "doc_mask", "smear_v1_frozen"],
+    ["attn_gate_narrow", "ortho_init_scaled", "qk_gain5", "mlp3x", "xsa_last4", "two_lane_pr1787", "asym_softcap",
+     "xsa_projection", "rope_bf16_freq"],
+    ["ortho_init", "smear_v1", "asym_softcap_frozen"],
 ]
 
 

@@ -35,16 +35,17 @@ def test_record_optimizer_stacks():
     assert (r1290.model.loop_start, r1290.model.loop_end, r1290.model.num_loops) == (4, 5, 1)
     assert (r1290.model.xsa_last_n, r1290.model.bigram_buckets, r1290.model.bigram_dim) == (-1, 3072, 112)
     assert r1290.model.mlp_act == "leaky_relu2" and r1290.quant.compressor == "lzma"
-    # PR #1801: Polar Express, MIN_LR 0.10, fraction warmdown, loop band + frozen carry, sparse gate, sp1024
+    # PR #1801: Polar Express, MIN_LR 0.10, fraction warmdown, loop band + frozen carry, sparse gate, CaseOps
     assert r1801.optim.muon_ns == "polar_express" and r1801.optim.muon_row_normalize
     assert (r1801.schedule.warmdown_kind, r1801.schedule.min_lr) == ("fraction", 0.10)
     assert r1801.model.recur_carry and r1801.model.num_loops == 2 and r1801.model.attn_gate == "sparse"
-    assert r1801.model.vocab_size == 1024 and r1801.data.variant == "sp1024"
+    assert r1801.model.vocab_size == 8192 and r1801.data.variant == "sp8192_lossless_caps_caseops_v1_reserved"
+    assert r1801.model.two_lane_form == "pr1787" and r1801.model.recur_carry_source == "first_pass"
     assert (r1801.optim.muon_momentum, r1801.optim.muon_wd, r1801.optim.ema_decay) == (0.97, 0.095, 0.9965)
     # swapp1990#2: 11L, XSA last 4, SwiGLU hidden 1024, OrthoInit, SWA; its Muon applies no weight decay
-    # and its SmearGate (a fixed 0.5 blend) is not golfkit's (tests/test_records.py has the full comparison)
+    # and its SmearGate v1 is in no optimizer (tests/test_records.py has the full comparison)
     assert (swapp.model.num_layers, swapp.model.xsa_last_n, swapp.model.mlp_act) == (11, 4, "swiglu")
-    assert swapp.model.mlp_hidden == 1024 and not swapp.model.smear_gate and swapp.model.init == "orthogonal"
+    assert swapp.model.mlp_hidden == 1024 and swapp.model.smear_v1 == "frozen" and swapp.model.init == "orthogonal"
     assert swapp.optim.muon_wd == 0.0 and swapp.optim.weight_averaging == "swa"
     assert swapp.quant.mlp.bits == 5 and swapp.quant.attention.bits == 6
 

@@ -1,15 +1,15 @@
 """Record presets against the records' own train_gpt.py (tests/records_harness.py loads them on CPU).
 
-For each record preset: the record's parameter count against its log; its settings against the
-preset's, one by one (a printed table; deviations must be declared in presets.RECORD_DEVIATIONS);
-its weights under golfkit's names; logits on real validation tokens, looped and unlooped; the
-optimizer routing; one Muon step on the same gradients; Newton-Schulz bit for bit. Checks that
-need a model change golfkit does not have yet are xfail(strict) naming the difference, and
-test_listed_differences_explain_logits proves those named differences are all of them: with each
-one emulated (tests/records_patches.py), golfkit's logits equal the record's exactly.
+For each record preset: the record's parameter count against its log and golfkit's against the
+record's; its settings against the preset's, one by one (a printed table; deviations must be
+declared in presets.RECORD_DEVIATIONS); its weights under golfkit's names; logits on real validation
+tokens, looped and unlooped, plain and (PR #1787 lineage) masked per document as in their training,
+max |difference| = 0 in fp32; the optimizer routing; one whole-model optimizer step on the same
+gradients; two Muon steps on banks and Newton-Schulz bit for bit.
 
 Short sequences by default; the record lengths (1,024 and 2,048 tokens) are marked slow.
-The baseline is included as the harness's own check (its fp32 logits must match exactly).
+The baseline is included: the preset as the reference ran (bf16 RoPE tables), and the harness's own
+check (golfkit with fp32 tables = the reference with fp32 buffers).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import functools
 import pytest
 import torch
 
-import records_patches as rp
 from records_harness import (PRESET_OF, Record, format_table, golfkit_logits, golfkit_model, golfkit_routing,
-                             hparam_table, have_record, record_routing, records_root, to_golfkit, val_tokens)
+                             hparam_table, have_record, record_optimizers, record_routing, records_root, to_golfkit,
+                             val_tokens)
 
 from golfkit.config import OptimConfig
 from golfkit.optim import NS_SETS, build_optimizers, muon_momentum_at, newton_schulz
@@ -32,39 +32,19 @@ pytestmark = pytest.mark.skipif(not records_root().is_dir(),
 
 RECORDS = ["pr1290", "pr1801", "pr1855", "pr2135", "swapp2"]
 ALL = ["baseline", *RECORDS]
+DOC_MASKED = ["pr1801", "pr1855", "pr2135"]  # train (and eval_val) with cu_seqlens from BOS
 SHORT = 128  # tokens per sequence in the default (fast) logit checks
 
-# What golfkit's model lacks, per record (each is a patch in records_patches.PATCHES; the follow-up
-# adds the switch, then the xfail below flips).
-LOGIT_GAPS = {
-    "baseline": "RoPE from the bf16-cast inv_freq buffer with bf16 positions (the run's .bfloat16() cast)",
-    "pr1290": "SmearGate v1 (always on); 5 U-Net skips when looped (golfkit sizes 6); RoPE NTK rescale above "
-              "1,024 tokens and bf16 inv_freq/positions",
-    "pr1801": "two-lane block (resid_mix on attention only, MLP reads lane 1 before attention, skip into lane 0); "
-              "frozen carry of first-pass outputs; bf16-rounded RoPE inv_freq",
-    "pr1855": "two-lane block semantics; SmearGate on the raw embedding before the norm; bf16-rounded RoPE inv_freq",
-    "pr2135": "two-lane block semantics; SmearGate before the norm without the BOS mask; asymmetric logit softcap; "
-              "bf16-rounded RoPE inv_freq",
-    "swapp2": "SmearGate v1 (fixed 0.5 blend); bf16 RoPE inv_freq/positions; XSA formula (2.9e-6 alone)",
-}
-PARAM_GAPS = {
-    "pr1801": "lane parameters exist for all 11 layers in the record (48 more than golfkit's 3 two-lane layers)",
-    "pr1855": "lane parameters for all 11 layers (+48)",
-    "pr2135": "lane parameters for all 11 layers (+48) and softcap_pos/softcap_neg (+2)",
-    "swapp2": "SmearGate v1's 512-element gate",
-}
-MAPPING_GAPS = {
-    "pr1290": "smear.gate has no golfkit tensor; golfkit has a 6th skip_weights row",
-    "pr1801": "lane parameter rows 0-7 have no golfkit tensor",
-    "pr1855": "lane parameter rows 0-7 have no golfkit tensor",
-    "pr2135": "lane parameter rows 0-7, softcap_pos, softcap_neg have no golfkit tensor",
-    "swapp2": "smear.gate has no golfkit tensor",
-}
-ROUTING_GAPS = {
-    "pr1290": "BigramHash and VE projections go to the scalar AdamW in the record, to Muon in golfkit; "
-              "smear.gate (scalar AdamW) does not exist in golfkit",
-    "pr2135": "softcap_pos/softcap_neg (scalar AdamW) do not exist in golfkit",
-    "swapp2": "smear.gate is in no optimizer in the record; golfkit has no such tensor",
+# What the records run that golfkit cannot express yet (the MISSING rows of the printed settings table).
+_1787 = ("packed 98,304-token training rows (DocumentPackingLoader) and eval_val rows; GPTQ SDClip with Bessel's "
+         "std; fp16 control tensors; tok_emb's Hessian from the final norm")
+NOT_EXPRESSIBLE = {
+    "pr1290": "late QAT on the BigramHash/VE projections; GPTQ Hessians from a non-looped copy, damping twice, "
+              "1/qmax scale floor, per-matrix clip search; fp16 control tensors",
+    "pr1801": _1787,
+    "pr1855": _1787 + "; attn_gate_w int8 per row",
+    "pr2135": _1787 + "; the token-only n-gram tilt at eval",
+    "swapp2": "its quant code ranges, fp16 control tensors, TTT A/B init and short-document rules",
 }
 
 
@@ -85,22 +65,18 @@ def _record(name: str) -> Record:
 @functools.lru_cache(maxsize=2)  # two ~35M-parameter models per record: keep the memory bounded
 def _pair(name: str):
     """The record's model (randomised weights, the run's buffer dtypes) and golfkit's preset model
-    (at the record's vocabulary) holding the same weights."""
+    holding the same weights."""
     rec = _record(name)
     m = rec.build_model(seed=0)
     rec.randomize(m, seed=1)
-    cfg = golfkit_config(name)
-    g = golfkit_model(cfg, looped=False)
+    g = golfkit_model(golfkit_config(name), looped=False)
     mp = to_golfkit(rec, m, g)
     g.load_state_dict(mp.state, strict=False)
     return rec, m, g, mp
 
 
 def golfkit_config(name: str):
-    cfg = get_preset(PRESET_OF[name])
-    rec = _record(name)
-    # the record's vocabulary (a declared deviation of the CaseOps presets) so its weights fit
-    return cfg.override({"model.vocab_size": rec.h.vocab_size}) if rec.h.vocab_size != cfg.model.vocab_size else cfg
+    return get_preset(PRESET_OF[name])
 
 
 def _tokens(vocab: int, T: int) -> torch.Tensor:
@@ -127,7 +103,7 @@ def test_record_parameter_count_is_its_logs(name):
     assert n == rec.logged_param_count()
 
 
-@pytest.mark.parametrize("name", _xfail_if(ALL, PARAM_GAPS))
+@pytest.mark.parametrize("name", ALL)
 def test_golfkit_parameter_count_is_the_records(name):
     _needs(name)
     rec, m, g, _ = _pair(name)
@@ -155,8 +131,7 @@ def test_preset_settings_are_the_records(name, capsys):
     assert declared <= used, f"declared deviations that are not deviations: {sorted(declared - used)}"
 
 
-@pytest.mark.parametrize("name", _xfail_if(RECORDS, {n: "model/export features golfkit lacks: see the MISSING rows "
-                                                       "of the printed table" for n in RECORDS}))
+@pytest.mark.parametrize("name", _xfail_if(RECORDS, NOT_EXPRESSIBLE))
 def test_every_record_feature_is_expressible(name):
     _needs(name)
     rec = _record(name)
@@ -169,7 +144,7 @@ def test_every_record_feature_is_expressible(name):
 # ----------------------------------------------------------------------------------
 # weights and logits
 # ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", _xfail_if(ALL, MAPPING_GAPS))
+@pytest.mark.parametrize("name", ALL)
 def test_every_record_tensor_has_a_golfkit_name(name):
     _needs(name)
     rec, m, g, mp = _pair(name)
@@ -182,77 +157,74 @@ def test_every_record_tensor_has_a_golfkit_name(name):
         (lost, mp.golfkit_only, mp.notes)
 
 
+def _cu_seqlens(rec: Record, ids: torch.Tensor):
+    """The record's own cu_seqlens for one row (its _build_cu_seqlens, BOS = 1, pieces of train_seq_len)."""
+    bos = (ids[0] == 1).nonzero().flatten().tolist()
+    with rec.active():
+        cu, _ = rec.mod._build_cu_seqlens(bos, ids.size(1), ids.device, rec.h.train_seq_len, 64)
+    return cu
+
+
 @functools.lru_cache(maxsize=None)
-def _logit_diffs(name: str, T: int, looped: bool) -> tuple[float, float]:
-    """max |logit diff| (golfkit as is, golfkit with every listed difference patched in); one record forward."""
+def _logit_diff(name: str, T: int, looped: bool, docs: bool) -> float:
+    """max |logit diff|, golfkit's preset against the record (one forward each). docs: both masked per
+    document (the record with its cu_seqlens, golfkit with model.doc_mask); else both plain causal
+    (the record's forward_logits(x), as in its GPTQ calibration; golfkit with the mask switched off)."""
     rec, m, g, _ = _pair(name)
     ids = _tokens(rec.h.vocab_size, T)
-    zr = rec.logits(m, ids, looped)
-    ctx = rp.Ctx(rec, m, g, T, looped)
-    out = []
-    for names in ([], None):
-        with rp.applied(ctx, names):
-            out.append((zr - golfkit_logits(g, ids, looped)).abs().max().item())
-    return out[0], out[1]
+    zr = rec.logits(m, ids, looped, cu_seqlens=_cu_seqlens(rec, ids) if docs else None)
+    g.doc_masking = docs
+    try:
+        zg = golfkit_logits(g, ids, looped)
+    finally:
+        g.doc_masking = g.cfg.doc_mask
+    return (zr - zg).abs().max().item()
 
 
-def _logit_diff(name: str, T: int, looped: bool, patched: bool) -> float:
-    if looped and not _record(name).loops():
-        pytest.skip("the record has no loop")
-    return _logit_diffs(name, T, looped)[1 if patched else 0]
-
-
-def _cases(lengths, gaps):
+def _cases(lengths):
     out = []
     for name in ALL:
         for T, slow in lengths:
             for looped in (False, True):
-                marks = [pytest.mark.slow] if slow else []
-                if gaps is not None and name in gaps:
-                    marks.append(pytest.mark.xfail(strict=True, reason=gaps[name]))
-                out.append(pytest.param(name, T, looped, marks=marks, id=f"{name}-T{T}-{'looped' if looped else 'flat'}"))
+                for docs in ((False, True) if name in DOC_MASKED else (False,)):
+                    marks = [pytest.mark.slow] if slow else []
+                    out.append(pytest.param(name, T, looped, docs, marks=marks,
+                                            id=f"{name}-T{T}-{'looped' if looped else 'flat'}{'-docs' if docs else ''}"))
     return out
 
 
 LENGTHS = [(SHORT, False), (1024, True), (2048, True)]
 
 
-@pytest.mark.parametrize("name,T,looped", _cases(LENGTHS, LOGIT_GAPS))
-def test_logits_equal_the_records(name, T, looped):
+@pytest.mark.parametrize("name,T,looped,docs", _cases(LENGTHS))
+def test_logits_equal_the_records(name, T, looped, docs):
     """Record weights in golfkit's preset model: max |logit diff| = 0 in fp32, against the record as its run
-    computed it (buffers in the precision the run cast them to)."""
+    computed it (buffers in the precision the run cast them to), on real validation tokens."""
     _needs(name)
-    d = _logit_diff(name, T, looped, patched=False)
+    if looped and not _record(name).loops():
+        pytest.skip("the record has no loop")
+    d = _logit_diff(name, T, looped, docs)
     assert d == 0.0, f"max |logit diff| = {d:.4g}"
 
 
-@pytest.mark.parametrize("name,T,looped", _cases(LENGTHS, None))
-def test_listed_differences_explain_logits(name, T, looped):
-    """With every difference of LOGIT_GAPS emulated (records_patches), the logits are equal bit for bit:
-    the list is complete."""
-    _needs(name)
-    d = _logit_diff(name, T, looped, patched=True)
-    assert d == 0.0, f"max |logit diff| = {d:.4g} with every listed difference patched in"
-
-
-def test_baseline_preset_matches_the_baseline_in_fp32():
-    """The harness itself: with fp32 buffers golfkit's baseline equals the reference train_gpt.py exactly."""
+def test_baseline_fp32_tables_match_the_reference_with_fp32_buffers():
+    """The harness itself: golfkit's baseline with fp32 RoPE tables (model.rope_dtype=fp32, RunConfig's
+    default) equals the reference train_gpt.py with fp32 buffers exactly; the preset's bf16 tables are what
+    the run had (test_logits_equal_the_records[baseline-*])."""
     _needs("baseline")
     rec = _record("baseline")
     m = rec.build_model(seed=0, dtypes="fp32")
     rec.randomize(m, seed=1)
-    g = golfkit_model(get_preset("baseline"), looped=False)
+    g = golfkit_model(get_preset("baseline").override({"model.rope_dtype": "fp32"}), looped=False)
     g.load_state_dict(to_golfkit(rec, m, g).state, strict=True)
     ids = _tokens(1024, SHORT)
     assert torch.equal(rec.logits(m, ids), golfkit_logits(g, ids, False))
 
 
-@pytest.mark.parametrize("name", _xfail_if(["pr1801", "pr1855", "pr2135"], {
-    n: "the record masks attention per document in training (cu_seqlens from BOS); golfkit attends across "
-       "documents" for n in ("pr1801", "pr1855", "pr2135")}))
-def test_document_masked_training_forward(name):
-    """The records' training forward (and eval_val) attends within documents only; logits after the first BOS
-    differ from a plain causal forward. Here with every model difference patched, so only the masking is left."""
+@pytest.mark.parametrize("name", DOC_MASKED)
+def test_document_masking_is_the_records(name):
+    """A window with a document start in its middle: the record's doc-masked forward (its cu_seqlens) equals
+    golfkit's preset, and differs from the plain causal forward after the BOS (so the masking is exercised)."""
     _needs(name)
     rec, m, g, _ = _pair(name)
     toks = _tokens(rec.h.vocab_size, 8192)[0]
@@ -261,19 +233,18 @@ def test_document_masked_training_forward(name):
     if b is None or b + SHORT // 2 > toks.numel():
         pytest.skip("no document boundary in the first validation tokens")
     ids = toks[b - SHORT // 2: b + SHORT // 2][None]  # a window with a document start in its middle
-    bos = (ids[0] == 1).nonzero().flatten().tolist()
-    with rec.active():
-        cu, _ = rec.mod._build_cu_seqlens(bos, ids.size(1), ids.device, rec.h.train_seq_len, 64)
-    zr = rec.logits(m, ids, looped=True, cu_seqlens=cu)
-    with rp.applied(rp.Ctx(rec, m, g, SHORT, True)):
-        zg = golfkit_logits(g, ids, True)
+    zr = rec.logits(m, ids, looped=True, cu_seqlens=_cu_seqlens(rec, ids))
+    zg = golfkit_logits(g, ids, True)
     assert (zr - zg).abs().max().item() == 0.0
+    plain = rec.logits(m, ids, looped=True)
+    assert torch.equal(plain[:, : SHORT // 2], zr[:, : SHORT // 2])  # before the BOS: nothing to mask
+    assert not torch.allclose(plain[:, SHORT // 2:], zr[:, SHORT // 2:])
 
 
 # ----------------------------------------------------------------------------------
 # optimizer
 # ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", _xfail_if(ALL, ROUTING_GAPS))
+@pytest.mark.parametrize("name", ALL)
 def test_optimizer_routing_is_the_records(name):
     """Each tensor goes to the same optimizer (Muon / Adam) with the same learning rate and weight decay."""
     _needs(name)
@@ -289,6 +260,52 @@ def test_optimizer_routing_is_the_records(name):
             if gr.get(gname) != route:
                 bad.append((rname, route, gname, gr.get(gname)))
     assert not bad, "\n".join(map(str, bad[:20]))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_one_optimizer_step_equals_the_records(name):
+    """The whole model, one step at the first step's learning rates and momentum, on the same random
+    gradients: the record's optimizers (its own classes, as its training builds them) against golfkit's
+    build_optimizers. Equal to fp32 rounding: the records' AdamW is torch's fused kernel, golfkit's on
+    CPU the foreach one (the same formula); the Muon banks are bit-equal (test_muon_steps_equal_the_records)."""
+    _needs(name)
+    rec = _record(name)
+    m = rec.build_model(seed=0)
+    rec.randomize(m, seed=1)
+    cfg = golfkit_config(name)
+    g = golfkit_model(cfg, looped=False)
+    g.load_state_dict(to_golfkit(rec, m, g).state, strict=False)
+    gen = torch.Generator().manual_seed(3)
+    grads = {n: torch.randn(p.shape, generator=gen) * 0.01 for n, p in m.named_parameters()}
+    ggrads = to_golfkit(rec, m, g, src=grads).state
+    for n, p in m.named_parameters():
+        p.grad = grads[n].to(p.dtype)
+    for n, p in g.named_parameters():
+        p.grad = ggrads[n].clone() if p.requires_grad else None
+    ropts = record_optimizers(rec, m)
+    gopts = build_optimizers(g.param_groups(), cfg.optim, cfg.model.tie_embeddings, fused=False)
+    h = rec.h
+    for o in ropts:
+        if type(o).__name__ == "Muon":
+            for grp in o.param_groups:
+                grp["momentum"] = h.muon_momentum_warmup_start if h.muon_momentum_warmup_steps else h.muon_momentum
+    for o in gopts:
+        for grp in o.param_groups:
+            grp["lr"] = grp["base_lr"]
+            if hasattr(o, "ns"):
+                grp["momentum"] = muon_momentum_at(0, cfg.optim)
+    with rec.active():
+        for o in ropts:
+            o.step()
+    for o in gopts:
+        o.step()
+    after = to_golfkit(rec, m, g).state
+    gsd = g.state_dict()
+    worst = {k: (after[k] - gsd[k].float()).abs().max().item() / max(after[k].abs().max().item(), 1e-30)
+             for k in after}
+    print(f"\n{name}: worst relative |param diff| after one step {max(worst.values()):.3g}")
+    bad = {k: v for k, v in worst.items() if v > 2e-7}
+    assert not bad, sorted(bad.items(), key=lambda kv: -kv[1])[:10]
 
 
 def _record_muon(rec: Record, params):

@@ -74,7 +74,8 @@ def test_two_lane_is_sequential_when_resid_is_one():
 
 NOT_IDENTITY = ["parallel_two_lane", "parallel_gptj", "xsa_all", "partial_rope", "ln_scale", "leaky_relu2",
                 "swiglu", "skip_gates", "attn_gate_dense", "attn_gate_sparse", "value_residual", "diff_attn",
-                "ortho_init", "ortho_init_scaled"]
+                "ortho_init", "ortho_init_scaled", "smear_v1", "smear_v1_frozen", "two_lane_pr1787", "rope_bf16",
+                "rope_bf16_freq", "xsa_projection", "ve_proj_ortho"]
 
 
 @pytest.mark.parametrize("name", NOT_IDENTITY)

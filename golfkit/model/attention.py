@@ -3,6 +3,9 @@
 As openai/parameter-golf `train_gpt.py`: q and k are unit-RMS per head, so the per-head
 `q_gain` sets the attention temperature; the output projection is zero-initialised.
 Partial RoPE (`model.rope_dims`, PR #315) only changes the rotary tables' width.
+Document masking (`model.doc_mask`, PR #1787 lineage "VarLen": cu_seqlens from BOS) restricts the
+causal attention to the query's own document; every attention call goes through `attend`, the one
+place an attention backend is chosen.
 
 The attention switches (XSA, output gates, value embeddings, value residual, differential
 attention) are a subclass, `golfkit.model.attention_variants.SwitchedAttention`, which the
@@ -25,6 +28,30 @@ def xsa_on(cfg: ModelConfig, layer_idx: int) -> bool:
     return layer_idx >= cfg.num_layers - n
 
 
+def document_mask(ids: Tensor, bos: int) -> Tensor:
+    """(B, 1, T, T) bool: key k is visible to query q iff k <= q and both lie in one document.
+
+    A document starts at every BOS and at position 0 (the records' `_build_cu_seqlens` adds 0), so
+    whether q sees k depends on the tokens k..q only: causal. Used by `attend` on every path.
+    """
+    doc = torch.cumsum((ids == bos).to(torch.int32), dim=-1)  # document index of each position
+    T = ids.size(-1)
+    causal = torch.ones(T, T, dtype=torch.bool, device=ids.device).tril()
+    return ((doc[:, :, None] == doc[:, None, :]) & causal).unsqueeze(1)
+
+
+def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None, scale: float | None = None) -> Tensor:
+    """Causal GQA attention on (B, heads, T, hd); with `mask` (document_mask), causal within documents.
+
+    SDPA with a boolean mask on CPU (bit-equal to the records' varlen attention there); a faster varlen
+    backend (FlashAttention's varlen, flex attention) can replace the masked branch on GPU.
+    """
+    gqa = k.size(1) != q.size(1)
+    if mask is None:
+        return F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scale, enable_gqa=gqa)
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale, enable_gqa=gqa)
+
+
 def needs_switches(cfg: ModelConfig, layer_idx: int) -> bool:
     """Whether layer `layer_idx` runs any attention switch (then it is a SwitchedAttention)."""
     return bool(xsa_on(cfg, layer_idx) or cfg.attn_gate != "none" or cfg.value_residual
@@ -40,6 +67,7 @@ class CausalSelfAttention(nn.Module):
         if nh % nkv != 0:
             raise ValueError("num_heads must be divisible by num_kv_heads")
         self.num_heads, self.num_kv_heads, self.head_dim = nh, nkv, dim // nh
+        self.fctx = fctx  # GPT's per-forward values: the document mask when model.doc_mask is on
         if self.head_dim % 2 != 0:
             raise ValueError("head_dim must be even for RoPE")
         kv_dim = nkv * self.head_dim
@@ -49,7 +77,8 @@ class CausalSelfAttention(nn.Module):
         self.proj = CastedLinear(dim, dim, zero_init=True)
         self.q_gain = nn.Parameter(torch.full((nh,), cfg.qk_gain_init, dtype=torch.float32))
         claim(self, q_gain="scalar")
-        self.rotary = Rotary(cfg.rope_dims or self.head_dim, cfg.rope_base)  # partial RoPE: the first rope_dims
+        # partial RoPE: the first rope_dims; the runs' RoPE numerics (rope_dtype, rope_train_len)
+        self.rotary = Rotary(cfg.rope_dims or self.head_dim, cfg.rope_base, cfg.rope_dtype, cfg.rope_train_len)
 
     def qkv(self, x: Tensor, values=None) -> tuple[Tensor, Tensor, Tensor]:
         """q, k, v as (B, heads, T, head_dim): q and k normed and rotated, q times q_gain.
@@ -68,10 +97,11 @@ class CausalSelfAttention(nn.Module):
         q = q * self.q_gain.to(q.dtype)[None, :, None, None]
         return q, k, v
 
+    def doc_mask(self) -> Tensor | None:
+        return None if self.fctx is None else self.fctx.attn_mask
+
     def forward(self, x: Tensor) -> Tensor:
         B, T, D = x.shape  # (batch, time, model_dim)
         q, k, v = self.qkv(x)
-        y = F.scaled_dot_product_attention(
-            q, k, v, is_causal=True, enable_gqa=self.num_kv_heads != self.num_heads
-        )  # (B, H, T, head_dim)
+        y = attend(q, k, v, self.doc_mask())  # (B, H, T, head_dim)
         return self.proj(y.transpose(1, 2).reshape(B, T, D))

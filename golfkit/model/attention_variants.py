@@ -3,6 +3,7 @@
 Sources, one line each:
 
 * XSA, exclusive self-attention: arXiv 2603.09078; PR #265/#287 -> rec 03-20 (last 3/4), PR #478 (all);
+  `xsa_form="projection"`: swapp1990#2's y - (y.v / max(v.v, 1e-8)) v (the same map, other rounding);
 * attention output gates: dense = Qwen G1 (arXiv 2505.06708, PR #1736); narrow 2*sigmoid = PR #1667;
   sparse sigmoid(s*W x[:12]) = PR #1787 (SOTA s = 0.5);
 * value embeddings (VE128): PR #374 -> rec 03-22 (the shared table lives in golfkit.model.embeddings);
@@ -24,7 +25,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from golfkit.config import ModelConfig
-from golfkit.model.attention import CausalSelfAttention, xsa_on
+from golfkit.model.attention import CausalSelfAttention, attend, xsa_on
 from golfkit.model.base import ForwardContext, claim, own_rng
 
 
@@ -46,6 +47,15 @@ def xsa(y: Tensor, v: Tensor) -> Tensor:
     return (yg - (yg * vn).sum(-1, keepdim=True) * vn).view(B, H, T, hd)
 
 
+def xsa_projection(y: Tensor, v: Tensor) -> Tensor:
+    """swapp1990#2's XSA: y - (y.v / max(v.v, 1e-8)) v, with v repeated to every query head of its group
+    (`repeat_interleave`, SDPA's enable_gqa grouping). Equal to `xsa` up to floating-point rounding."""
+    v = v.repeat_interleave(y.size(1) // v.size(1), dim=1)
+    dot_yv = (y * v).sum(dim=-1, keepdim=True)
+    dot_vv = (v * v).sum(dim=-1, keepdim=True).clamp_min(1e-8)
+    return y - (dot_yv / dot_vv) * v
+
+
 # ----------------------------------------------------------------------------------
 # differential attention
 # ----------------------------------------------------------------------------------
@@ -64,16 +74,17 @@ def diff_lambda_init(layer_idx: int) -> float:
     return 0.8 - 0.6 * math.exp(-0.3 * layer_idx)
 
 
-def diff_attention(q: Tensor, k: Tensor, v: Tensor, lam: Tensor, lam_init: float) -> Tensor:
+def diff_attention(q: Tensor, k: Tensor, v: Tensor, lam: Tensor, lam_init: float,
+                   mask: Tensor | None = None) -> Tensor:
     """softmax(q1 k1) v - lambda * softmax(q2 k2) v, per-head RMS-normed, times (1 - lambda_init)."""
-    gqa, hd = k.size(1) != q.size(1), q.size(-1)
+    hd = q.size(-1)
     # Flash SDPA needs q, k and v of one head size (with only flash enabled on CUDA, hd/2-wide
     # q, k beside hd-wide v raised "Invalid backend" on an H100): zero-pad the sub-heads back to
     # hd, which leaves every dot product unchanged, and keep the sub-head's 1/sqrt(hd/2) scale.
     sub = lambda x, j: F.pad(_subhead(x, j), (0, hd - hd // 2))  # noqa: E731
     scale = (hd // 2) ** -0.5
-    a1 = F.scaled_dot_product_attention(sub(q, 0), sub(k, 0), v, is_causal=True, enable_gqa=gqa, scale=scale)
-    a2 = F.scaled_dot_product_attention(sub(q, 1), sub(k, 1), v, is_causal=True, enable_gqa=gqa, scale=scale)
+    a1 = attend(sub(q, 0), sub(k, 0), v, mask, scale=scale)
+    a2 = attend(sub(q, 1), sub(k, 1), v, mask, scale=scale)
     y = a1 - lam.to(a1.dtype)[None, :, None, None] * a2
     return F.rms_norm(y, (y.size(-1),)) * (1.0 - lam_init)
 
@@ -93,6 +104,7 @@ class AttentionSwitches(nn.Module):
         super().__init__()
         self.layer_idx, self.fctx = layer_idx, fctx
         self.xsa, self.gate_kind, self.window = xsa_on(cfg, layer_idx), cfg.attn_gate, cfg.gate_window
+        self.xsa_fn = xsa_projection if cfg.xsa_form == "projection" else xsa
         self.gate_scale = cfg.attn_gate_scale
         if cfg.attn_gate == "dense":  # W_g in R^{H x d}, init N(0, 0.005) (Qwen G1)
             with own_rng(4100 + layer_idx):
@@ -128,15 +140,15 @@ class AttentionSwitches(nn.Module):
             v = v + torch.sigmoid(self.vr_alpha).to(v.dtype) * self.fctx.v0
         return v
 
-    def attend(self, q: Tensor, k: Tensor, v: Tensor) -> Tensor:
+    def attend(self, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> Tensor:
         if self.diff:
-            return diff_attention(q, k, v, self.diff_lambda, self.lam_init)
-        return F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=k.size(1) != q.size(1))
+            return diff_attention(q, k, v, self.diff_lambda, self.lam_init, mask)
+        return attend(q, k, v, mask)
 
     def post(self, y: Tensor, v: Tensor, x: Tensor) -> Tensor:
         """XSA, then the output gate; y (B, H, T, hd), x = the attention's (normed) input."""
         if self.xsa:
-            y = xsa(y, v)
+            y = self.xsa_fn(y, v)
         if self.gate_kind == "none":
             return y
         w = self.gate_w.to(x.dtype)
@@ -159,5 +171,5 @@ class SwitchedAttention(CausalSelfAttention):
     def forward(self, x: Tensor) -> Tensor:
         B, T, D = x.shape
         q, k, v = self.qkv(x, self.switches.values)  # value embeddings / value residual
-        y = self.switches.post(self.switches.attend(q, k, v), v, x)  # diff attn; XSA, output gate
+        y = self.switches.post(self.switches.attend(q, k, v, self.doc_mask()), v, x)  # diff attn; XSA, output gate
         return self.proj(y.transpose(1, 2).reshape(B, T, D))

@@ -21,8 +21,12 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-# Optimizer groups. matrix -> Muon; the rest -> Adam with their own learning rates.
-GROUPS = ("matrix", "scalar", "embed", "head")
+# Optimizer groups. matrix -> Muon; the rest -> Adam with their own learning rates. "scalar" holds the
+# control tensors (the quantizer keeps them as floats); "matrix_adam" = matrices trained by the scalar AdamW
+# instead of Muon and quantized as matrices (PR #1290's BigramHash/VE projections); "frozen" = parameters no
+# optimizer updates and no gradient reaches (swapp1990#2's SmearGate, PR #2135's softcaps): their modules set
+# requires_grad False and read them detached.
+GROUPS = ("matrix", "scalar", "embed", "head", "matrix_adam", "frozen")
 
 
 def claim(module: nn.Module, **groups: str) -> None:
@@ -62,6 +66,7 @@ class ForwardContext:
         self.input_ids: Tensor | None = None
         self.ve: Tensor | None = None  # (B, T, kv_dim) value embedding, before per-layer scale
         self.v0: Tensor | None = None  # (B, Hkv, T, hd) layer 0's values, for value residual
+        self.attn_mask: Tensor | None = None  # (B, 1, T, T) document mask (model.doc_mask); None = plain causal
 
 
 class RMSNorm(nn.Module):
@@ -95,11 +100,19 @@ class CastedLinear(nn.Linear):
 
 
 class Rotary(nn.Module):
-    """RoPE cos/sin tables (half-split layout, as the baseline)."""
+    """RoPE cos/sin tables (half-split layout, as the baseline).
 
-    def __init__(self, dim: int, base: float):
+    `dtype` (model.rope_dtype) reproduces a run that cast its model with `.bfloat16()`, which casts this
+    buffer: "bf16_freq" rounds the frequencies to bf16 and computes fp32 angles (PR #1787..#2135 upcast the
+    buffer); "bf16" also takes the positions and angles in bf16 (the challenge baseline's `arange(T,
+    dtype=inv_freq.dtype)`, swapp1990#2, PR #1290): above 256 tokens the positions round to even numbers.
+    `train_len` > 0 (model.rope_train_len): longer sequences use the NTK base base*(T/train_len)^(d/(d-2)),
+    fresh in fp32, in training and eval alike (PR #1290's Rotary(train_seq_len=1024)).
+    """
+
+    def __init__(self, dim: int, base: float, dtype: str = "fp32", train_len: int = 0):
         super().__init__()
-        self.dim, self.base = dim, base
+        self.dim, self.base, self.rope_dtype, self.train_len = dim, base, dtype, train_len
         inv_freq = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
         self.register_buffer("inv_freq", inv_freq, persistent=False)
 
@@ -116,8 +129,16 @@ class Rotary(nn.Module):
         # Recomputed on every call (a (T, d/2) outer product: negligible, and fused under compile).
         # A cached table would leak inference-mode tensors from validation into training and
         # Python-side cache checks break torch.compile's fullgraph capture.
-        t = torch.arange(seq_len, device=device, dtype=self.inv_freq.dtype)
-        freqs = torch.outer(t, self.inv_freq.to(device))
+        inv = self.inv_freq.to(device)
+        if self.train_len and seq_len > self.train_len:
+            base = self.base * (seq_len / self.train_len) ** (self.dim / (self.dim - 2))
+            inv = 1.0 / (base ** (torch.arange(0, self.dim, 2, dtype=torch.float32, device=device) / self.dim))
+        elif self.rope_dtype == "bf16":
+            inv = inv.bfloat16()
+        elif self.rope_dtype == "bf16_freq":
+            inv = inv.bfloat16().float()
+        t = torch.arange(seq_len, device=device, dtype=inv.dtype)
+        freqs = torch.outer(t, inv)
         return freqs.cos()[None, None].to(dtype), freqs.sin()[None, None].to(dtype)
 
 

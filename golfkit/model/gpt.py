@@ -33,7 +33,7 @@ from torch import Tensor, nn
 
 from golfkit.config import ModelConfig
 from golfkit.errors import GolfkitError
-from golfkit.model.attention import CausalSelfAttention, needs_switches
+from golfkit.model.attention import CausalSelfAttention, document_mask, needs_switches
 from golfkit.model.base import GROUPS, CastedLinear, ForwardContext, RMSNorm, claim, own_rng
 from golfkit.model.blocks import MLP, Block
 
@@ -42,7 +42,7 @@ from golfkit.model.blocks import MLP, Block
 TECHNIQUES: dict[str, Callable[[ModelConfig], bool]] = {
     "golfkit.model.attention_variants": lambda m: any(needs_switches(m, i) for i in range(m.num_layers)),
     "golfkit.model.parallel_blocks": lambda m: m.parallel_residual != "none",
-    "golfkit.model.embeddings": lambda m: m.bigram_buckets > 0 or m.smear_gate or m.ve_dim > 0,
+    "golfkit.model.embeddings": lambda m: m.bigram_buckets > 0 or m.smear_gate or m.smear_v1 != "off" or m.ve_dim > 0,
     "golfkit.model.mtp": lambda m: m.mtp_heads > 0,
     "golfkit.model.recurrence": lambda m: m.num_loops > 0,
     "golfkit.model.deq": lambda m: m.deq_layer >= 0,
@@ -94,6 +94,25 @@ def validate_switches(cfg: ModelConfig) -> None:
             bad("parallel_start", f"the loop band / DEQ / MoD layers must lie below the two-lane layers (P={P})")
     if cfg.mlp_hidden < 0 or cfg.mtp_heads < 0:
         bad("mlp_hidden" if cfg.mlp_hidden < 0 else "mtp_heads", "must be >= 0")
+    # the records' forms of a technique need the technique
+    if cfg.smear_v1 != "off" and cfg.smear_gate:
+        bad("smear_v1", "SmearGate v1 and v2 (model.smear_gate) are alternatives: switch one off")
+    if (cfg.smear_before_norm or not cfg.smear_bos_mask) and not cfg.smear_gate:
+        bad("smear_before_norm" if cfg.smear_before_norm else "smear_bos_mask", "applies to model.smear_gate (v2)")
+    if cfg.two_lane_form != "golfkit" and cfg.parallel_residual != "two_lane":
+        bad("two_lane_form", "needs model.parallel_residual=two_lane")
+    if cfg.two_lane_form == "pr1787" and cfg.parallel_start < L // 2:  # the records run lanes in the decoder only
+        bad("parallel_start", f"must be >= num_layers // 2 = {L // 2} with two_lane_form=pr1787 (decoder layers)")
+    if cfg.recur_carry_source != "latest" and not (cfg.recur_carry and cfg.num_loops > 0):
+        bad("recur_carry_source", "needs the frozen carry (model.recur_carry with model.num_loops > 0)")
+    if cfg.xsa_form != "unit" and cfg.xsa_last_n == 0:
+        bad("xsa_form", "needs XSA on (model.xsa_last_n)")
+    if cfg.ve_proj_init != "zero" and cfg.ve_dim == 0:
+        bad("ve_proj_init", "needs value embeddings (model.ve_dim > 0)")
+    if cfg.frontend_proj_optim != "muon" and not (cfg.bigram_buckets or cfg.ve_dim):
+        bad("frontend_proj_optim", "needs BigramHash or value embeddings")
+    if cfg.doc_mask and cfg.mod_layers:  # a MoD block attends over a gathered subset of positions
+        bad("doc_mask", "is not supported with Mixture of Depths (model.mod_layers)")
 
 
 # ----------------------------------------------------------------------------------
@@ -127,10 +146,27 @@ class GPT(nn.Module):
                                      for i in range(cfg.num_layers)])
         self.install_depth_systems(cfg)
         n_virtual = len(self.layer_schedule(active=True))  # skips sized for the longest (looped) schedule
+        if cfg.skip_count == "unlooped":  # PR #1290: sized for the physical layers; looped, the last
+            n_virtual = cfg.num_layers  # decoder positions go without a skip
         self.num_encoder = n_virtual // 2
         self.num_decoder = n_virtual - self.num_encoder
         self.skip_weights = nn.Parameter(torch.ones(min(self.num_encoder, self.num_decoder), cfg.model_dim))
         claim(self, skip_weights="scalar")
+        self.doc_masking = cfg.doc_mask  # runtime flag (as looping_active): the records' plain-causal passes
+        self.lane_post = self.lane_resid = None
+        if cfg.parallel_residual == "two_lane" and cfg.two_lane_form == "pr1787":
+            # PR #1787..#2135: lane parameters for every layer (rows below parallel_start are never read)
+            L = cfg.num_layers
+            self.lane_post = nn.Parameter(torch.ones(L, 2, 2, dtype=torch.float32))  # [layer, lane, source]
+            self.lane_resid = nn.Parameter(torch.full((L, 2), cfg.parallel_resid_init, dtype=torch.float32))
+            claim(self, lane_post="scalar", lane_resid="scalar")
+        self.softcap_pos = self.softcap_neg = None
+        if cfg.asym_softcap != "off":  # PR #1923 -> #2135, init = the symmetric cap: identity at init
+            frozen = cfg.asym_softcap == "frozen"
+            self.softcap_pos = nn.Parameter(torch.tensor(cfg.logit_softcap), requires_grad=not frozen)
+            self.softcap_neg = nn.Parameter(torch.tensor(cfg.logit_softcap), requires_grad=not frozen)
+            group = "frozen" if frozen else "scalar"
+            claim(self, softcap_pos=group, softcap_neg=group)
         self.final_norm = RMSNorm()
         self.lm_head = None if cfg.tie_embeddings else CastedLinear(cfg.model_dim, cfg.vocab_size, "head", zero_init=True)
         self.head_adapter: nn.Module | None = None  # LoRA on the LM head at test time (logits += B A h)
@@ -154,6 +190,9 @@ class GPT(nn.Module):
                 nn.init.zeros_(m.weight)
         if self.cfg.init != "baseline":
             self.orthogonal_init()
+        if self.cfg.ve_proj_init == "orthogonal":  # PR #1290's init overrides the VE projection's zero
+            with own_rng(4002), torch.no_grad():
+                nn.init.orthogonal_(self.frontend.ve.proj.weight)
 
     @torch.no_grad()
     def orthogonal_init(self) -> None:
@@ -242,16 +281,19 @@ class GPT(nn.Module):
         """Hidden states and the summed auxiliary training losses (None when no switch makes one)."""
         x = self.embed(input_ids)  # BigramHash / SmearGate / VE when on
         x0 = x
+        # attention within documents (model.doc_mask); set on every forward, so no stale mask survives
+        self.fctx.attn_mask = document_mask(input_ids, self.cfg.bos_id) if self.doc_masking else None
         schedule = self.layer_schedule()
         visits = self.loop.visits(schedule) if self.loop is not None else [(0, -1)] * len(schedule)
         n_enc = len(schedule) // 2  # the U-Net halves of the *virtual* schedule
         skips: list[Tensor] = []
         carry: dict[int, Tensor] = {}
         aux: list[Tensor] = []
+        n_skip = self.skip_weights.shape[0]
         for pos, layer in enumerate(schedule):
-            if pos >= n_enc and skips:
+            if pos >= n_enc and skips and pos - n_enc < n_skip:
                 # decoder position i pairs with encoder position n_enc - 1 - i
-                x = self.merge_skip(x, skips.pop(), pos - n_enc)  # gated if skip_gates
+                x = self.merge_skip(x, skips.pop(), pos - n_enc, layer)  # gated if skip_gates
             x = self.run_block(layer, visits[pos], x, x0, carry, aux)
             if pos < n_enc:
                 skips.append(x)
@@ -260,11 +302,15 @@ class GPT(nn.Module):
         x = x.mean(0) if x.dim() == 4 else x  # two-lane parallel residuals: the mean of the lanes
         return self.final_norm(x), (sum(aux) if aux else None)
 
-    def merge_skip(self, x: Tensor, skip: Tensor, i: int) -> Tensor:
+    def merge_skip(self, x: Tensor, skip: Tensor, i: int, layer: int = -1) -> Tensor:
         """Decoder position i takes its skip: x + w*skip (baseline), or lerp(w*skip, x, sigmoid(g)) (PR #1089).
 
         The gate g (init 0) is per skip and per dimension; x <- (1-s)*w*skip + s*x, s = sigmoid(g).
+        Before a two-lane layer `layer` of the PR #1787 form only lane 0 takes it (lane 1 keeps x).
         """
+        if self.lane_post is not None and layer >= self.cfg.parallel_start:
+            l0, l1 = (x, x) if x.dim() == 3 else x.unbind(0)
+            return torch.stack((self.merge_skip(l0, skip, i), l1))
         w = self.skip_weights[i].to(x.dtype) * skip
         gates = getattr(self, "skip_gates", None)
         if gates is None:
@@ -288,6 +334,8 @@ class GPT(nn.Module):
             aux.append(a)
         elif self.deq is not None and layer == self.cfg.deq_layer:
             out = self.deq(block, x, x0)
+        elif self.lane_post is not None and layer >= self.cfg.parallel_start:  # PR #1787 two lanes: this row
+            out = block(x, x0, self.lane_post[layer], self.lane_resid[layer])
         else:
             out = block(x, x0)
         if self.loop is not None and local >= 0:
@@ -300,6 +348,11 @@ class GPT(nn.Module):
         z = F.linear(h, self.tok_emb.weight.to(h.dtype)) if self.lm_head is None else self.lm_head(h)
         if self.head_adapter is not None:
             z = z + self.head_adapter(h)
+        if self.softcap_pos is not None:  # asymmetric softcap (PR #1923 -> #2135); frozen: no gradient
+            sp, sn = (self.softcap_pos, self.softcap_neg) if self.cfg.asym_softcap == "learned" else \
+                (self.softcap_pos.detach(), self.softcap_neg.detach())
+            sp, sn = sp.to(z.dtype), sn.to(z.dtype)
+            return torch.where(z >= 0, sp * torch.tanh(z / sp), sn * torch.tanh(z / sn))
         c = self.cfg.logit_softcap
         return c * torch.tanh(z / c)
 

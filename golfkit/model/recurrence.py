@@ -16,7 +16,11 @@ Sources:
   (the previous pass for j >= k, this pass for j < k: the records' `loop_cache`). The PR's
   exact definition of f is not public in our notes; we take f = the whole block output, so
   beta = 1, alpha = 0 is the plain loop (tested). The constants are Python floats, so
-  torch.compile folds them, as PR #1801 intended.
+  torch.compile folds them, as PR #1801 intended. `recur_carry_source="first_pass"` is PR #1801's own
+  code: c_j is band layer j's output on the *first* pass (`carry[i] = x_new.detach()` only then), every
+  alpha term is added, in its order beta*f + alpha_k0 c_0 + alpha_k1 c_1 + ... .
+* step-based loop start (`enable_looping_at_step`): PR #1290 turns the loop on once `step >=
+  RECUR_START_STEP` (3000), before that step runs; golfkit's fraction switch is the wall-clock form.
 
 torch.compile: the schedule is read from `GPT.looping_active`, a plain bool attribute that
 Dynamo guards on, so flipping it makes the compiled model retrace once (two cached
@@ -142,6 +146,7 @@ class LoopBand:
         # Python floats: compile-time constants (PR #1801 froze them for exactly this reason)
         self.beta = [float(b) for b in cfg.recur_beta] if cfg.recur_carry else None
         self.alpha = [[float(a) for a in row] for row in cfg.recur_alpha] if cfg.recur_carry else None
+        self.first_pass = cfg.recur_carry_source == "first_pass"
 
     def schedule(self, active: bool) -> list[int]:
         c = self.cfg
@@ -159,7 +164,16 @@ class LoopBand:
         self.adapters[k + 1].pass_idx = p
 
     def carry(self, local: int, p: int, out: Tensor, cache: dict[int, Tensor]) -> Tensor:
-        """Apply the frozen carry on a repeat visit, then record this layer's latest output."""
+        """Apply the frozen carry on a repeat visit, then record this layer's latest output
+        (first_pass: record it on pass 0 only, and mix every band layer's first-pass output)."""
+        if self.beta is not None and self.first_pass:
+            if p == 0:
+                cache[local] = out.detach()
+                return out
+            mixed = self.beta[local] * out
+            for j, a in enumerate(self.alpha[local]):
+                mixed = mixed + a * cache[j]
+            return mixed
         if self.beta is not None and p > 0:
             mixed = self.beta[local] * out
             for j, a in enumerate(self.alpha[local]):
@@ -182,11 +196,12 @@ class LoopBand:
 # training-loop integration
 # ----------------------------------------------------------------------------------
 def needs_activation(cfg: ModelConfig) -> bool:
-    return cfg.num_loops > 0 and cfg.enable_looping_at > 0.0
+    return cfg.num_loops > 0 and (cfg.enable_looping_at > 0.0 or cfg.enable_looping_at_step > 0)
 
 
 def install_hooks(sess: "Session") -> None:
-    """Start training unlooped and switch the loop on at `enable_looping_at` (a step hook).
+    """Start training unlooped and switch the loop on at `enable_looping_at` (a step hook), or after
+    `enable_looping_at_step` steps when that is set.
 
     A freshly built GPT (e.g. reloaded from the artifact) is looped, as the trained model is;
     the final hook makes sure a run that stopped before the switch is scored the same way, and
@@ -201,8 +216,11 @@ def install_hooks(sess: "Session") -> None:
         s.base.looping_active = True
         s.log.line(f"looping:enabled {why} schedule:{s.base.layer_schedule()}")
 
+    at_step = cfg.enable_looping_at_step
+
     def step_hook(s: "Session", step: int, frac: float) -> None:
-        if not s.base.looping_active and frac >= cfg.enable_looping_at:
+        # `step` steps are done; the next one runs looped (PR #1290: `step >= RECUR_START_STEP` before the step)
+        if not s.base.looping_active and (step >= at_step if at_step > 0 else frac >= cfg.enable_looping_at):
             activate(s, f"step:{step} frac:{frac:.3f}")
 
     def final_hook(s: "Session") -> None:
