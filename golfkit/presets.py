@@ -126,6 +126,10 @@ def mod() -> RunConfig:
 #    on purpose is listed in RECORD_DEVIATIONS with its reason; a record feature golfkit cannot express
 #    yet is a failing (xfail) check there. Built with override() so a misspelt field is an error. -----
 _PARALLEL_MUON = {"optim.muon_ns_order": "records", "optim.muon_numerics": "parallel"}
+# the records' export rules (golfkit/quant; tests/test_records_quant.py compares them with the records' functions)
+_RECORD_QUANT_1290 = {"quant.scale_floor": "inv_qmax", "quant.gptq_damp_twice": True, "quant.calib_looped": False,
+                      "quant.control_format": "fp16", "quant.int8_rows": "baseline"}
+_RECORD_QUANT_1787 = {"quant.control_format": "fp16", "quant.sdclip_std": "unbiased", "quant.lqer_select": "records"}
 
 RECORD_DEVIATIONS: dict[str, dict[str, str]] = {
     "record-1290": {
@@ -179,7 +183,7 @@ def record_1290() -> RunConfig:
         "schedule.val_loss_every": 4000, "schedule.train_log_every": 500,
         "eval.method": "sliding", "eval.stride": 64,
     })
-    return apply_quant_1290(cfg)
+    return apply_quant_1290(cfg).override(_RECORD_QUANT_1290)
 
 
 def _stack_1787(cfg: RunConfig) -> RunConfig:
@@ -199,7 +203,7 @@ def _stack_1787(cfg: RunConfig) -> RunConfig:
         "schedule.warmdown_kind": "fraction", "schedule.min_lr": 0.10,
         "schedule.wallclock_reserve_seconds": 0.5, "schedule.val_loss_every": 0,
         "quant.scheme": "policy", "quant.compressor": "brotli", "quant.byte_shuffle": True,
-        "quant.calib": "train", "quant.calib_batches": 16,
+        "quant.calib": "train", "quant.calib_batches": 16, **_RECORD_QUANT_1787,
         "quant.attention.bits": 6, "quant.attention.method": "gptq", "quant.attention.clip": "sdclip",
         "quant.attention.clip_sigmas": 13.0,
         "quant.mlp.bits": 6, "quant.mlp.method": "gptq", "quant.mlp.clip": "sdclip",
@@ -261,7 +265,7 @@ def record_1855() -> RunConfig:
         "schedule.warmdown_frac": 0.85, "schedule.train_log_every": 500,
         "quant.mlp.clip_sigmas": 11.5, "quant.embedding.clip_sigmas": 14.0,
         "quant.lqer_rank": 4, "quant.lqer_top_k": 3, "quant.lqer_a_bits": 2, "quant.lqer_b_bits": 4,
-        "quant.lqer_group": 64,
+        "quant.lqer_group": 64, "quant.gate_int8": True,
         "eval.lora.rank": 80, "eval.lora.beta2": 0.99, "eval.lora.weight_decay": 0.5, "eval.phased.docs": 2500,
     })
 
@@ -311,6 +315,7 @@ def swapp_1xh100() -> RunConfig:
         "schedule.train_seq_len": 2048, "schedule.train_batch_tokens": 524_288, "schedule.max_wallclock_seconds": 4850.0,
         "schedule.warmdown_iters": 3000,
         "quant.scheme": "policy", "quant.compressor": "zstd", "quant.passthrough_max_numel": 896,
+        "quant.control_format": "fp16",
         "quant.mlp.bits": 5, "quant.attention.bits": 6, "quant.embedding.bits": 8, "quant.other.bits": 6,
         "quant.mlp.clip_percentile": 1.0, "quant.attention.clip_percentile": 1.0,
         "quant.embedding.clip_percentile": 1.0, "quant.other.clip_percentile": 1.0,
