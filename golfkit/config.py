@@ -362,6 +362,16 @@ class PhasedTTTConfig:
 
 
 @dataclass
+class NgramTiltConfig:
+    """Token-only causal n-gram tilt of the scored distribution (PR #2135; golfkit/eval/tilt.py)."""
+
+    enabled: bool = False
+    order: int = 16  # context of order - 1 previous tokens (PR #2135: 16)
+    threshold: float = 0.8  # tilt where the expert's top follower has at least this frequency
+    boost: float = 2.625  # beta: log-odds added to the hinted token, renormalised in closed form
+
+
+@dataclass
 class EvalConfig:
     """Validation: the whole split, every target scored once, by one method (golfkit/eval/)."""
 
@@ -382,6 +392,7 @@ class EvalConfig:
     sgd: SGDTTTConfig = field(default_factory=SGDTTTConfig)
     lora: LoRATTTConfig = field(default_factory=LoRATTTConfig)
     phased: PhasedTTTConfig = field(default_factory=PhasedTTTConfig)
+    tilt: NgramTiltConfig = field(default_factory=NgramTiltConfig)
 
 
 @dataclass
@@ -501,6 +512,7 @@ RANGES: dict[str, tuple] = {
     "eval.lora.steps_per_chunk": _NONNEG,
     "eval.phased.docs": _NONNEG, "eval.phased.phases": _ONE_UP, "eval.phased.lr": _NONNEG,
     "eval.phased.momentum": _FRAC_OPEN, "eval.phased.epochs": _NONNEG, "eval.phased.chunk_tokens": _ONE_UP,
+    "eval.tilt.order": _r(2, 33), "eval.tilt.threshold": _FRAC, "eval.tilt.boost": _NONNEG,
     "eval.phased.seq_len": _NONNEG, "eval.phased.batch_seqs": _ONE_UP, "eval.phased.grad_clip_norm": _NONNEG,
 }
 
