@@ -252,7 +252,9 @@ class QuantConfig:
     """How the trained weights become the artifact. Defaults = the baseline's int8 + zlib export."""
 
     scheme: Literal["int8", "policy"] = "int8"  # int8: the baseline's export; policy: per-family TensorPolicy
-    compressor: Literal["zlib", "lzma", "zstd", "brotli", "auto"] = "zlib"  # levels 9/9/22/11; auto = smallest
+    # levels 9/9/22/11; auto = the smallest of those; pergroup = PR #2135's serializer: int8 codes row-sorted
+    # and transposed through lrzip's ZPAQ (the lrzip program), the rest brotli (golfkit/compress.py)
+    compressor: Literal["zlib", "lzma", "zstd", "brotli", "auto", "pergroup"] = "zlib"
     byte_shuffle: bool = False  # stride-2 byte de-interleave before compressing (PR #1089); auto tries both
     budget_bytes: int = 16_000_000  # decimal bytes: the challenge's cap on model + code
     # -- policy per tensor family (GPT.tensor_family); control tensors are always fp32 --

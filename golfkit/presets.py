@@ -145,12 +145,9 @@ RECORD_DEVIATIONS: dict[str, dict[str, str]] = {
     },
     "record-1855": {
         "model.vocab_size": "as record-1801: the CaseOps layout is not read yet",
-        "quant.compressor": "the record's per-group lrzip/ZPAQ + similarity-sort serializer does not exist in "
-                            "golfkit; brotli with the byte shuffle is its remainder path",
     },
     "record-2135": {
         "model.vocab_size": "as record-1801: the CaseOps layout is not read yet",
-        "quant.compressor": "as record-1855: no per-group lrzip serializer",
     },
     "swapp-1xh100": {},
 }
@@ -254,10 +251,11 @@ def record_1855() -> RunConfig:
     Settings as its seed-42 log prints them: the PR #1787 stack of record-1801 without the frozen carry,
     sparse gate scale 0.5, SmearGate with the BOS mask, warmdown fraction 0.85, Adam beta2 0.99, int6 GPTQ
     (MLP 11.5, attn 13 sigma), int7 embedding (14 sigma), LQER asymmetric rank 4 on the top 3 tensors
-    (int2 A, int4 B in groups of 64); score = phased LoRA TTT (rank 80, beta2 0.99, WD 0.5, 3 phases over
-    2,500 documents). Differences from the record: RECORD_DEVIATIONS["record-1855"], and what
-    tests/test_records.py marks as missing (the SmearGate before the embedding norm, the int8 per-row gate
-    format, the per-group serializer, CaseOps data).
+    (int2 A, int4 B in groups of 64), the attention gate int8 per row, the per-group lrzip serializer (the
+    `lrzip` program; golfkit writes PR #2135's single-stream layout of it); score = phased LoRA TTT (rank 80,
+    beta2 0.99, WD 0.5, 3 phases over 2,500 documents). Differences from the record:
+    RECORD_DEVIATIONS["record-1855"], and what tests/test_records.py marks as missing (the SmearGate before
+    the embedding norm, CaseOps data).
     """
     return _stack_1787(RunConfig(preset="record-1855", seed=42)).override({
         "model.attn_gate_scale": 0.5, "model.smear_gate": True,
@@ -266,6 +264,8 @@ def record_1855() -> RunConfig:
         "quant.mlp.clip_sigmas": 11.5, "quant.embedding.clip_sigmas": 14.0,
         "quant.lqer_rank": 4, "quant.lqer_top_k": 3, "quant.lqer_a_bits": 2, "quant.lqer_b_bits": 4,
         "quant.lqer_group": 64, "quant.gate_int8": True,
+        # PR #1855's COMPRESSOR=pergroup; golfkit's serializer has PR #2135's layout (one lrzip stream)
+        "quant.compressor": "pergroup", "quant.byte_shuffle": False,
         "eval.lora.rank": 80, "eval.lora.beta2": 0.99, "eval.lora.weight_decay": 0.5, "eval.phased.docs": 2500,
     })
 
@@ -276,10 +276,11 @@ def record_2135() -> RunConfig:
 
     Settings as its seed-42 log prints them (its README command agrees): record-1855's with Muon lr 0.028,
     SmearGate *without* the BOS mask (the command sets SMEAR_GATE_BOS_FIX=0), LQER groups of 32, 32
-    calibration batches, attention gate kept fp16; eval context 2,560; score = phased LoRA TTT (rank 80,
-    no K adapter, lr 8e-5, beta2 0.99, WD 2.0, 1 phase over 2,500 documents). Differences from the record:
-    RECORD_DEVIATIONS["record-2135"], and what tests/test_records.py marks as missing (asymmetric softcap,
-    the n-gram tilt, the unmasked SmearGate, the per-group serializer, CaseOps data).
+    calibration batches, attention gate kept fp16, the per-group lrzip serializer (the `lrzip` program);
+    eval context 2,560 with the token-only n-gram tilt (order 16, threshold 0.8, boost 2.625); score = phased
+    LoRA TTT (rank 80, no K adapter, lr 8e-5, beta2 0.99, WD 2.0, 1 phase over 2,500 documents). Differences
+    from the record: RECORD_DEVIATIONS["record-2135"], and what tests/test_records.py marks as missing
+    (asymmetric softcap, the unmasked SmearGate, CaseOps data).
     """
     return _stack_1787(RunConfig(preset="record-2135", seed=42)).override({
         "model.attn_gate_scale": 0.5, "model.smear_gate": True,
@@ -287,8 +288,8 @@ def record_2135() -> RunConfig:
         "schedule.warmdown_frac": 0.85, "schedule.val_loss_every": 4000, "schedule.train_log_every": 500,
         "quant.mlp.clip_sigmas": 11.5, "quant.embedding.clip_sigmas": 14.0, "quant.calib_batches": 32,
         "quant.lqer_rank": 4, "quant.lqer_top_k": 3, "quant.lqer_a_bits": 2, "quant.lqer_b_bits": 4,
-        "quant.lqer_group": 32,
-        "eval.seq_len": 2560,
+        "quant.lqer_group": 32, "quant.compressor": "pergroup", "quant.byte_shuffle": False,
+        "eval.seq_len": 2560, "eval.tilt.enabled": True,
         "eval.lora.targets": ["q", "v", "o", "mlp", "head"], "eval.lora.rank": 80, "eval.lora.lr": 8e-5,
         "eval.lora.beta2": 0.99, "eval.lora.weight_decay": 2.0, "eval.lora.context": 2560,
         "eval.phased.docs": 2500, "eval.phased.phases": 1,

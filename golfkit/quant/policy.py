@@ -40,6 +40,8 @@ def check_config(cfg) -> None:
     if q.calib == "train" and s.max_wallclock_seconds > 0 and s.wallclock_reserve_seconds <= 0:
         raise GolfkitError("quant.calib=train reads training data after the loop: it must happen inside "
                            "schedule.wallclock_reserve_seconds (set it > 0, e.g. 4), or use quant.calib=selfgen")
+    if q.compressor == "pergroup":
+        compress._lrzip_exe()  # refuse before training, not at export: the lrzip program is missing
     bad = sorted(set(q.prune_families) - set(families(q)))
     if bad:
         raise GolfkitError(f"quant.prune_families has unknown family '{bad[0]}' (known: {', '.join(families(q))})")
