@@ -6,7 +6,9 @@
 * the tilted NLL against its apply_tilt_to_ptl_torch_fast, and the whole tilted distribution sums to 1;
 * causality: hints (and tilted scores) at positions <= p do not change when tokens after p do;
 * TTT shared logic (PR #1855 / #2135): chunk windows (_compute_chunk_window), documents (_find_docs),
-  the longest-first queue (_build_ttt_global_batches), phase boundaries.
+  the longest-first queue (_build_ttt_global_batches), phase boundaries;
+* CaseOps val_bpb: the record's TTT accounting (its chunks, tilt, sidecar bytes, _accumulate_bpb) on a
+  model whose logits depend only on the input token equals golfkit's tilted sliding eval.
 """
 
 from __future__ import annotations
@@ -206,3 +208,94 @@ def test_phase_boundaries_are_the_records(name, docs):
     want = [docs * (pi + 1) // P for pi in range(P)]
     got = Phases(PhasedTTTConfig(docs=docs, phases=P), 10 ** 6, 64, DistContext()).bounds
     assert got == sorted(set(want) - {0})
+
+
+# ----------------------------------------------------------------------------------
+# CaseOps val_bpb through the records' TTT accounting, with the tilt
+# ----------------------------------------------------------------------------------
+class _TokenLM(torch.nn.Module):
+    """Logits that depend only on the input token, so that any window plan scores a target the same:
+    the comparison is then about which targets are scored, the tilt and the bytes charged."""
+
+    head_adapter = None
+
+    def __init__(self, vocab: int = 8192, dim: int = 16):
+        super().__init__()
+        g = torch.Generator().manual_seed(0)
+        self.emb = torch.nn.Parameter(torch.randn(vocab, dim, generator=g))
+        self.out = torch.nn.Parameter(torch.randn(vocab, dim, generator=g) * 1.5)
+
+    def hidden(self, x):
+        return self.emb[x]
+
+    def logits(self, h):
+        return h @ self.out.T
+
+    def forward(self, x):
+        return self.logits(self.hidden(x))
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:CUDA is not available")
+def test_caseops_tilted_bpb_equals_the_records_ttt_accounting(tilt_mod):
+    """PR #2135's scoring path (documents by _find_docs, chunks by _compute_chunk_window, tilt by
+    apply_tilt_to_ptl_torch_fast, bytes from the sidecar by position, sums by _accumulate_bpb) against
+    golfkit's sliding eval with eval.tilt on the CaseOps head: same val_loss and val_bpb."""
+    from golfkit.config import RunConfig
+    from golfkit.data import find_dataset, load_tokenizer, load_val_tokens, val_byte_counts
+    from golfkit.dist import DistContext
+    from golfkit.eval import evaluate
+
+    rec = _record("pr2135")
+    mod, h = rec.mod, rec.h
+    try:
+        d = find_dataset(data_root(), "sp8192_lossless_caps_caseops_v1_reserved", need_train=False)
+    except Exception:
+        pytest.skip("CaseOps data not found (set GOLFKIT_TEST_DATA)")
+    full = load_val_tokens(d)
+    side = val_byte_counts(d, load_tokenizer(d.tokenizer, 8192), 8192, full)
+    bos = (full == 1).nonzero().flatten()
+    n = int(bos[bos > 20_000][0])  # whole documents: cut the stream at a BOS
+    val = full[:n]
+    luts = side.__class__(side.counts[:n])
+    model = _TokenLM()
+    cfg = RunConfig(device="cpu").override({
+        "model.vocab_size": 8192, "schedule.train_seq_len": 64, "eval.method": "sliding", "eval.seq_len": 64,
+        "eval.stride": 32, "eval.batch_tokens": 4096, "eval.tilt.enabled": True,
+        "eval.tilt.order": h.token_order, "eval.tilt.threshold": h.token_threshold, "eval.tilt.boost": h.token_boost})
+    with torch.no_grad():
+        mine = evaluate(model, val, luts, cfg, DistContext())
+
+    hints = _record_hints(tilt_mod, val)
+    hint_g = torch.from_numpy(hints["hint_ids"])
+    gate_g = torch.from_numpy(hints["gate_mask"])
+    boost_g = torch.from_numpy(hints["boost"])
+    sums = [torch.zeros((), dtype=torch.float64) for _ in range(3)]
+    zeros = torch.zeros(8192, dtype=torch.int16)
+    with rec.active(), torch.no_grad():
+        mod.BOS_ID = 1
+        for start, L in mod._find_docs(val):
+            pred_len = L - 1
+            nc = -(-pred_len // h.ttt_chunk_size)
+            for ci in range(nc):
+                ws, wl, off, cl = mod._compute_chunk_window(ci, pred_len, nc, h.ttt_chunk_size, h.ttt_eval_seq_len)
+                a = start + ws
+                x, y = val[a: a + wl][None].long(), val[a + 1: a + wl + 1][None].long()
+                if y.size(1) < x.size(1):  # the stream's last target: the record pads y with 0 (masked)
+                    x = x[:, : y.size(1)]
+                logp = torch.log_softmax(model(x).float(), -1)
+                ptl = -logp.gather(-1, y[..., None]).squeeze(-1)
+                idx = torch.arange(a, a + x.size(1))  # hint index i predicts val[i + 1]
+                hint = hint_g[idx][None]
+                tilted = tilt_mod.apply_tilt_to_ptl_torch_fast(
+                    ptl=ptl, log_q_hint=logp.gather(-1, hint[..., None]).squeeze(-1), target_ids=y, hint_ids=hint,
+                    gate_mask=gate_g[idx][None], boost=boost_g[idx][None])
+                y_bytes = side.counts[idx + 1][None]
+                mod._accumulate_bpb(tilted, x, y, torch.tensor([off]), torch.tensor([cl]), torch.arange(x.size(1)),
+                                    zeros, zeros.bool(), zeros.bool(), sums[0], sums[1], sums[2], y_bytes=y_bytes)
+        rec_loss, rec_bpb = mod._loss_bpb_from_sums(sums[0], sums[2], sums[1])
+    assert int(sums[2]) == mine.val_tokens == n - 1
+    assert int(sums[1]) == mine.val_bytes
+    assert mine.val_loss == pytest.approx(rec_loss, rel=1e-9)
+    assert mine.val_bpb == pytest.approx(rec_bpb, rel=1e-9)
+    assert int(gate_g.sum()) > 10
