@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import math
 import random
 import time
 from datetime import datetime, timezone
@@ -338,7 +339,7 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         "val_tokens": rt.val_tokens, "val_bytes": rt.val_bytes, "eval_seconds": rt.eval_seconds,
         # the score the records report: the preset's eval.method on the reloaded artifact (= the flat one
         # when the method is flat); eval_budget_seconds is the challenge's separate eval limit
-        "eval_method": score.method, "method_val_loss": score.val_loss, "method_val_bpb": score.val_bpb,
+        "eval_method": score.method, "method_val_loss": _finite(score.val_loss), "method_val_bpb": _finite(score.val_bpb),
         "method_eval_seconds": score.eval_seconds, "method_over_budget": score.over_budget,
         "eval_budget_seconds": cfg.eval.time_budget_seconds,
         "bytes_model": sizes["bytes_model"], "bytes_code": code, "bytes_total": total,
@@ -354,6 +355,10 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         # corruption, not edits)
         "artifact_sha256": artifact.file_sha256(path),
     }
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None  # no score (the method failed): null in metrics.json
 
 
 def method_lines(res: EvalResult, cfg: RunConfig, label: str) -> list[str]:
@@ -383,7 +388,11 @@ def score_by_method(sess: Session, path: Path, flat: EvalResult, label: str) -> 
     if plain_flat(cfg):
         return flat
     _, model = model_from_artifact(path, cfg, ctx.device, max(DEFAULT_MAX_PARAMS, limits.estimate_params(cfg.model)))
-    res = evaluate(model, sess.val_tokens, sess.luts, cfg, ctx)
+    try:
+        res = evaluate(model, sess.val_tokens, sess.luts, cfg, ctx)
+    except GolfkitError as e:  # e.g. over budget with eval.over_budget=stop: the artifact and flat score stand
+        log.line(f"WARNING eval_method:{cfg.eval.method} gave no score: {e}")
+        return EvalResult(float("nan"), float("nan"), 0, 0, 0.0, cfg.eval.method, True)
     for line in method_lines(res, cfg, label):
         log.line(line)
     budget = cfg.eval.time_budget_seconds

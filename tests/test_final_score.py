@@ -81,3 +81,16 @@ def test_exported_script_prints_the_method_score(sliding_run, data_dir, tmp_path
     assert got and float(got.group(2)) == pytest.approx(m["method_val_bpb"], abs=1e-8)
     again = json.loads((out / "logs" / "check" / "metrics.json").read_text())
     assert again["eval_method"] == "sliding" and again["method_val_bpb"] == pytest.approx(m["method_val_bpb"], abs=1e-8)
+
+
+def test_a_method_that_gives_no_score_leaves_the_run_whole(data_dir, tmp_path):
+    """eval.over_budget=stop past the budget: a warning line, null method scores, the flat score and files stand."""
+    from golfkit.train import train
+
+    m = train(smoke_config(data_dir, **{**SLIDING, "eval.tilt.enabled": False, "schedule.iterations": 2,
+                                        "eval.time_budget_seconds": 1e-6, "eval.over_budget": "stop"}),
+              tmp_path, echo=False)
+    log = (tmp_path / "train.log").read_text()
+    assert "WARNING eval_method:sliding gave no score: eval method sliding exceeded its time budget" in log
+    assert m["method_val_bpb"] is None and m["method_over_budget"] is True and m["val_bpb"] > 0
+    assert json.loads((tmp_path / "metrics.json").read_text())["method_val_bpb"] is None
