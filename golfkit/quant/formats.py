@@ -159,12 +159,10 @@ def quantize_rtn(name: str, t: Tensor, bits: int, group: int = 0, clip: str = "p
 def quantize_gate_int8(name: str, t: Tensor) -> QTensor:
     """int8 per row with scale row max / 127 in fp16 (PR #1855's `_quantize_gate_int8_row` for the
     attention-output gate); stored as the baseline's int8_row format, so it reloads without a config."""
-    from golfkit.quant.int8 import _dtype_name
-
     w = t.detach().float().cpu().contiguous()
     s = (w.abs().amax(dim=1).clamp_min(1e-10) / 127.0).to(torch.float16)
     q = torch.clamp(torch.round(w / s.float().view(-1, 1)), -127, 127).to(torch.int8)
-    return QTensor(name, "int8_row", tuple(t.shape), _dtype_name(t), {"q": q.numpy(), "scale": s.numpy()},
+    return QTensor(name, "int8_row", tuple(t.shape), str(t.dtype).removeprefix("torch."), {"q": q.numpy(), "scale": s.numpy()},
                    {"method": "rowmax"})
 
 
