@@ -214,8 +214,9 @@ def cmd_eval(args) -> int:
         if ctx.is_main:
             for note in notes:
                 print(note, file=sys.stderr if args.json else sys.stdout)
-        e = cfg.eval
-        if e.method == "flat" and e.temperature == 1.0 and e.rope_scaling == "none":  # as `golfkit train` scores
+        from golfkit.eval import plain_flat
+
+        if plain_flat(cfg):  # the flat roundtrip `golfkit train` logs first (no temperature, RoPE scaling, tilt)
             res = evaluate_artifact(Path(args.artifact), cfg, ctx, val, luts, args.max_params)
         else:  # sliding / doc / TTT (golfkit/eval/windows.py, golfkit/eval/ttt.py) on the reloaded artifact
             from golfkit.eval import evaluate

@@ -279,7 +279,9 @@ class QuantConfig:
     """How the trained weights become the artifact. Defaults = the baseline's int8 + zlib export."""
 
     scheme: Literal["int8", "policy"] = "int8"  # int8: the baseline's export; policy: per-family TensorPolicy
-    compressor: Literal["zlib", "lzma", "zstd", "brotli", "auto"] = "zlib"  # levels 9/9/22/11; auto = smallest
+    # levels 9/9/22/11; auto = the smallest of those; pergroup = PR #2135's serializer: int8 codes row-sorted
+    # and transposed through lrzip's ZPAQ (the lrzip program), the rest brotli (golfkit/compress.py)
+    compressor: Literal["zlib", "lzma", "zstd", "brotli", "auto", "pergroup"] = "zlib"
     byte_shuffle: bool = False  # stride-2 byte de-interleave before compressing (PR #1089); auto tries both
     budget_bytes: int = 16_000_000  # decimal bytes: the challenge's cap on model + code
     # -- policy per tensor family (GPT.tensor_family); control tensors are always fp32 --
@@ -298,12 +300,33 @@ class QuantConfig:
     gptq_damp: float = 0.01  # fraction of mean(diag H) added to the diagonal
     gptq_block: int = 128  # columns per lazy error-propagation block
     gptq_act_order: bool = True  # quantize columns by descending diag(H)
+    # -- the records' export rules, each off by default (tests/test_records_quant.py checks them
+    #    against the records' own functions) --
+    # inv_qmax: scales never below 1/qmax (PR #1290: (clip/31).clamp_min(1/31)); fp16_min: only a zero row is floored
+    scale_floor: Literal["fp16_min", "inv_qmax"] = "fp16_min"
+    # PR #1290 damps H by 0.01*mean(diag H) (clamp 1e-6) when collecting it, and GPTQ damps it again
+    gptq_damp_twice: bool = False
+    # PR #1290 collects its Hessians with a non-looped copy of the model (_HessianGPT); False = as trained
+    calib_looped: bool = True
+    # fp16: control tensors (scales, gates, mixes) stored fp16 like every small tensor (all records do)
+    control_format: Literal["fp32", "fp16"] = "fp32"
+    # unbiased: SDClip's std with Bessel's correction, as W.std(dim=1) in the PR #1787 lineage (#1801..#2135)
+    sdclip_std: Literal["population", "unbiased"] = "population"
+    # PR #1855 (GATED_ATTN_QUANT_GATE): the attention-output gate (32..8192 elements) as int8 per row,
+    # scale row max/127 in fp16, instead of a small float tensor
+    gate_int8: bool = False
+    # baseline: int8 percentile-RTN tensors use the challenge baseline's row format (clip, round with the
+    # fp32 scale, floor 1/127), as PR #1290's quantize_float_tensor; policy: golfkit's int_row format
+    int8_rows: Literal["policy", "baseline"] = "policy"
     # -- LQER low-rank error correction of the top-k error tensors (PR #1797); 0 = off --
     lqer_rank: int = 0
     lqer_top_k: int = 3
     lqer_a_bits: int = 2
     lqer_b_bits: int = 4
     lqer_group: int = 64
+    # improving: the top-k int tensors by ||W - Q s||_F, each kept only if it lowers the error (fp64 SVD);
+    # records: the top-k GPTQ tensors, always applied, fp32 SVD (PR #1855 / #2135 gptq_mixed_quantize)
+    lqer_select: Literal["improving", "records"] = "improving"
     # -- selective +-1 pruning down to the budget (PR #609); target in decimal bytes --
     prune: bool = False
     prune_target_bytes: int = 0  # model bytes to reach; 0 = budget_bytes - code bytes
@@ -368,6 +391,16 @@ class PhasedTTTConfig:
 
 
 @dataclass
+class NgramTiltConfig:
+    """Token-only causal n-gram tilt of the scored distribution (PR #2135; golfkit/eval/tilt.py)."""
+
+    enabled: bool = False
+    order: int = 16  # context of order - 1 previous tokens (PR #2135: 16)
+    threshold: float = 0.8  # tilt where the expert's top follower has at least this frequency
+    boost: float = 2.625  # beta: log-odds added to the hinted token, renormalised in closed form
+
+
+@dataclass
 class EvalConfig:
     """Validation: the whole split, every target scored once, by one method (golfkit/eval/)."""
 
@@ -388,6 +421,7 @@ class EvalConfig:
     sgd: SGDTTTConfig = field(default_factory=SGDTTTConfig)
     lora: LoRATTTConfig = field(default_factory=LoRATTTConfig)
     phased: PhasedTTTConfig = field(default_factory=PhasedTTTConfig)
+    tilt: NgramTiltConfig = field(default_factory=NgramTiltConfig)
 
 
 @dataclass
@@ -508,6 +542,7 @@ RANGES: dict[str, tuple] = {
     "eval.lora.steps_per_chunk": _NONNEG,
     "eval.phased.docs": _NONNEG, "eval.phased.phases": _ONE_UP, "eval.phased.lr": _NONNEG,
     "eval.phased.momentum": _FRAC_OPEN, "eval.phased.epochs": _NONNEG, "eval.phased.chunk_tokens": _ONE_UP,
+    "eval.tilt.order": _r(2, 33), "eval.tilt.threshold": _FRAC, "eval.tilt.boost": _NONNEG,
     "eval.phased.seq_len": _NONNEG, "eval.phased.batch_seqs": _ONE_UP, "eval.phased.grad_clip_norm": _NONNEG,
 }
 

@@ -208,7 +208,8 @@ def wrap(plain: str, wrapper: str) -> str:
 def requirements(cfg: RunConfig) -> str:
     """requirements.txt: what the bundle imports beyond the standard library, at this machine's versions."""
     pkgs = ["torch", "numpy", "sentencepiece"]
-    pkgs += {"brotli": ["brotli"], "zstd": ["zstandard"]}.get(cfg.quant.compressor.split("+")[0], [])
+    extra = {"brotli": ["brotli"], "zstd": ["zstandard"], "pergroup": ["brotli"]}  # pergroup: + the lrzip program
+    pkgs += extra.get(cfg.quant.compressor.split("+")[0], [])
     if cfg.quant.compressor == "auto":
         pkgs += ["brotli", "zstandard"]
 

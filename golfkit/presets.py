@@ -136,6 +136,10 @@ _PARALLEL_MUON = {"optim.muon_ns_order": "records", "optim.muon_numerics": "para
 # the SP8192 CaseOps data of PR #1855 / #2135 (and #1801's run): tokenizer, shards and the byte sidecar
 _CASEOPS = {"data.variant": "sp8192_lossless_caps_caseops_v1_reserved", "data.byte_source": "sidecar",
             "model.vocab_size": 8192}
+# the records' export rules (golfkit/quant; tests/test_records_quant.py compares them with the records' functions)
+_RECORD_QUANT_1290 = {"quant.scale_floor": "inv_qmax", "quant.gptq_damp_twice": True, "quant.calib_looped": False,
+                      "quant.control_format": "fp16", "quant.int8_rows": "baseline"}
+_RECORD_QUANT_1787 = {"quant.control_format": "fp16", "quant.sdclip_std": "unbiased", "quant.lqer_select": "records"}
 
 RECORD_DEVIATIONS: dict[str, dict[str, str]] = {
     "record-1290": {
@@ -144,13 +148,10 @@ RECORD_DEVIATIONS: dict[str, dict[str, str]] = {
     },
     "record-1801": {},
     "record-1855": {
-        "quant.compressor": "the record's per-group lrzip/ZPAQ + similarity-sort serializer calls an external "
-                            "lrzip binary; golfkit compresses with brotli after the byte shuffle, the record's "
-                            "own path for everything outside those groups",
+        "quant.compressor": "golfkit's pergroup serializer writes PR #2135's layout (the row-sorted codes in one "
+                            "lrzip stream, the rest brotli); PR #1855 writes its codes as 7 lrzip streams",
     },
-    "record-2135": {
-        "quant.compressor": "as record-1855: no per-group lrzip serializer (an external binary)",
-    },
+    "record-2135": {},
     "swapp-1xh100": {},
 }
 
@@ -187,7 +188,7 @@ def record_1290() -> RunConfig:
         "schedule.val_loss_every": 4000, "schedule.train_log_every": 500,
         "eval.method": "sliding", "eval.stride": 64,
     })
-    return apply_quant_1290(cfg)
+    return apply_quant_1290(cfg).override(_RECORD_QUANT_1290)
 
 
 def _stack_1787(cfg: RunConfig) -> RunConfig:
@@ -210,7 +211,7 @@ def _stack_1787(cfg: RunConfig) -> RunConfig:
         "schedule.warmdown_kind": "fraction", "schedule.min_lr": 0.10,
         "schedule.wallclock_reserve_seconds": 0.5, "schedule.val_loss_every": 0,
         "quant.scheme": "policy", "quant.compressor": "brotli", "quant.byte_shuffle": True,
-        "quant.calib": "train", "quant.calib_batches": 16,
+        "quant.calib": "train", "quant.calib_batches": 16, **_RECORD_QUANT_1787,
         "quant.attention.bits": 6, "quant.attention.method": "gptq", "quant.attention.clip": "sdclip",
         "quant.attention.clip_sigmas": 13.0,
         "quant.mlp.bits": 6, "quant.mlp.method": "gptq", "quant.mlp.clip": "sdclip",
@@ -265,7 +266,8 @@ def record_1855() -> RunConfig:
     sparse gate scale 0.5, SmearGate with the BOS mask on the raw embedding (before the norm), warmdown
     fraction 0.85, Adam beta2 0.99, int6 GPTQ (MLP 11.5, attn 13 sigma), int7 embedding (14 sigma), LQER
     asymmetric rank 4 on the top 3 tensors (int2 A, int4 B in groups of 64); score = phased LoRA TTT
-    (rank 80, beta2 0.99, WD 0.5, 3 phases over 2,500 documents). tests/test_records.py shows its logits
+    (rank 80, beta2 0.99, WD 0.5, 3 phases over 2,500 documents); the attention gate int8 per row, the
+    per-group lrzip serializer (the `lrzip` program). tests/test_records.py shows its logits
     (plain and document-masked), parameter count, optimizer routing and Muon steps equal to the record's
     train_gpt.py. Differences: RECORD_DEVIATIONS["record-1855"].
     """
@@ -275,7 +277,9 @@ def record_1855() -> RunConfig:
         "schedule.warmdown_frac": 0.85, "schedule.train_log_every": 500,
         "quant.mlp.clip_sigmas": 11.5, "quant.embedding.clip_sigmas": 14.0,
         "quant.lqer_rank": 4, "quant.lqer_top_k": 3, "quant.lqer_a_bits": 2, "quant.lqer_b_bits": 4,
-        "quant.lqer_group": 64,
+        "quant.lqer_group": 64, "quant.gate_int8": True,
+        # PR #1855's COMPRESSOR=pergroup; golfkit's serializer has PR #2135's layout (one lrzip stream)
+        "quant.compressor": "pergroup", "quant.byte_shuffle": False,
         "eval.lora.rank": 80, "eval.lora.beta2": 0.99, "eval.lora.weight_decay": 0.5, "eval.phased.docs": 2500,
     })
 
@@ -288,8 +292,9 @@ def record_2135() -> RunConfig:
     SmearGate *without* the BOS mask (the command sets SMEAR_GATE_BOS_FIX=0), the asymmetric logit
     softcap as its code runs it (softcap_pos/neg in no optimizer and outside the training loss, so they
     stay at 30: "frozen"), LQER groups of 32, 32 calibration batches, attention gate kept fp16; eval
-    context 2,560; score = phased LoRA TTT (rank 80, no K adapter, lr 8e-5, beta2 0.99, WD 2.0, 1 phase
-    over 2,500 documents). tests/test_records.py shows its logits (plain and document-masked), parameter
+    context 2,560 with the token-only n-gram tilt (order 16, threshold 0.8, boost 2.625), the per-group lrzip
+    serializer (the `lrzip` program); score = phased LoRA TTT (rank 80, no K adapter, lr 8e-5, beta2 0.99,
+    WD 2.0, 1 phase over 2,500 documents). tests/test_records.py shows its logits (plain and document-masked), parameter
     count, optimizer routing and Muon steps equal to the record's train_gpt.py. Differences:
     RECORD_DEVIATIONS["record-2135"].
     """
@@ -300,8 +305,8 @@ def record_2135() -> RunConfig:
         "schedule.warmdown_frac": 0.85, "schedule.val_loss_every": 4000, "schedule.train_log_every": 500,
         "quant.mlp.clip_sigmas": 11.5, "quant.embedding.clip_sigmas": 14.0, "quant.calib_batches": 32,
         "quant.lqer_rank": 4, "quant.lqer_top_k": 3, "quant.lqer_a_bits": 2, "quant.lqer_b_bits": 4,
-        "quant.lqer_group": 32,
-        "eval.seq_len": 2560,
+        "quant.lqer_group": 32, "quant.compressor": "pergroup", "quant.byte_shuffle": False,
+        "eval.seq_len": 2560, "eval.tilt.enabled": True,
         "eval.lora.targets": ["q", "v", "o", "mlp", "head"], "eval.lora.rank": 80, "eval.lora.lr": 8e-5,
         "eval.lora.beta2": 0.99, "eval.lora.weight_decay": 2.0, "eval.lora.context": 2560,
         "eval.phased.docs": 2500, "eval.phased.phases": 1,
@@ -331,6 +336,7 @@ def swapp_1xh100() -> RunConfig:
         "schedule.train_seq_len": 2048, "schedule.train_batch_tokens": 524_288, "schedule.max_wallclock_seconds": 4850.0,
         "schedule.warmdown_iters": 3000,
         "quant.scheme": "policy", "quant.compressor": "zstd", "quant.passthrough_max_numel": 896,
+        "quant.control_format": "fp16",
         "quant.mlp.bits": 5, "quant.attention.bits": 6, "quant.embedding.bits": 8, "quant.other.bits": 6,
         "quant.mlp.clip_percentile": 1.0, "quant.attention.clip_percentile": 1.0,
         "quant.embedding.clip_percentile": 1.0, "quant.other.clip_percentile": 1.0,

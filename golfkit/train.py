@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import math
 import random
 import time
 from datetime import datetime, timezone
@@ -327,6 +328,7 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     if sizes.get("label", "int8") != "int8":  # the records' own label, beside the canonical line
         log.line(f"final_{sizes['label']}_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
     log.line(f"final_int8_zlib_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
+    score = score_by_method(sess, path, rt, sizes.get("label", "int8"))
     pre: EvalResult | None = loop["pre_quant"]  # None when eval.pre_quant is off
     steps, train_ms = loop["steps"], loop["train_time_ms"]
     tokens = steps * cfg.schedule.train_batch_tokens
@@ -335,6 +337,11 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         "pre_quant_val_loss": pre and pre.val_loss, "pre_quant_val_bpb": pre and pre.val_bpb,
         "quant_gap_bpb": pre and rt.val_bpb - pre.val_bpb,
         "val_tokens": rt.val_tokens, "val_bytes": rt.val_bytes, "eval_seconds": rt.eval_seconds,
+        # the score the records report: the preset's eval.method on the reloaded artifact (= the flat one
+        # when the method is flat); eval_budget_seconds is the challenge's separate eval limit
+        "eval_method": score.method, "method_val_loss": _finite(score.val_loss), "method_val_bpb": _finite(score.val_bpb),
+        "method_eval_seconds": score.eval_seconds, "method_over_budget": score.over_budget,
+        "eval_budget_seconds": cfg.eval.time_budget_seconds,
         "bytes_model": sizes["bytes_model"], "bytes_code": code, "bytes_total": total,
         "bytes_code_modules": raw,
         "budget_bytes": cfg.quant.budget_bytes, "over_budget": over, "code_files": files,
@@ -348,6 +355,49 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         # corruption, not edits)
         "artifact_sha256": artifact.file_sha256(path),
     }
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None  # no score (the method failed): null in metrics.json
+
+
+def method_lines(res: EvalResult, cfg: RunConfig, label: str) -> list[str]:
+    """The records' own final lines for an eval method's score (their logs' names)."""
+    e, ms = cfg.eval, f"{1000 * res.eval_seconds:.0f}ms"
+    if res.method == "sliding":  # PR #1290
+        return [f"final_{label}_sliding_window val_loss:{res.val_loss:.4f} val_bpb:{res.val_bpb:.4f} "
+                f"stride:{e.stride} eval_time:{ms}",
+                f"final_{label}_sliding_window_exact val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f}"]
+    if res.method == "ttt-phased":  # PR #1855 / #2135
+        return [f"quantized_ttt_phased val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f} eval_time:{ms}"]
+    if res.method in ("ttt-sgd", "ttt-lora"):  # PR #1290 (score-first SGD), swapp1990 #2 (LoRA)
+        return [f"final_ttt val_loss:{res.val_loss:.4f} val_bpb:{res.val_bpb:.4f} eval_time:{ms}",
+                f"final_ttt_exact val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f}"]
+    name = f"final_{label}_{res.method.replace('-', '_')}"
+    return [f"{name} val_loss:{res.val_loss:.4f} val_bpb:{res.val_bpb:.4f} eval_time:{ms}",
+            f"{name}_exact val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f}"]
+
+
+def score_by_method(sess: Session, path: Path, flat: EvalResult, label: str) -> EvalResult:
+    """The preset's eval method (sliding, TTT, n-gram tilt, ...) on the artifact reloaded from disk, after
+    the flat roundtrip: what the records print as their score. Flat configs return the flat result."""
+    from golfkit.eval import evaluate, plain_flat
+    from golfkit.reload import model_from_artifact
+
+    cfg, ctx, log = sess.cfg, sess.ctx, sess.log
+    if plain_flat(cfg):
+        return flat
+    _, model = model_from_artifact(path, cfg, ctx.device, max(DEFAULT_MAX_PARAMS, limits.estimate_params(cfg.model)))
+    try:
+        res = evaluate(model, sess.val_tokens, sess.luts, cfg, ctx)
+    except GolfkitError as e:  # e.g. over budget with eval.over_budget=stop: the artifact and flat score stand
+        log.line(f"WARNING eval_method:{cfg.eval.method} gave no score: {e}")
+        return EvalResult(float("nan"), float("nan"), 0, 0, 0.0, cfg.eval.method, True)
+    for line in method_lines(res, cfg, label):
+        log.line(line)
+    budget = cfg.eval.time_budget_seconds
+    log.line(f"total_eval_time:{res.eval_seconds:.1f}s budget:{budget:.0f}s over_budget:{res.over_budget}")
+    return res
 
 
 # ----------------------------------------------------------------------------------

@@ -228,12 +228,16 @@ def rows(rec) -> list[tuple]:
              None, ""))
         add(("late QAT: int6 STE on CastedLinear (bigram/VE projections) once lr scale < 0.15 (lines 2036-2038)",
              h.late_qat_threshold, "", None, "no golfkit counterpart"))
-        add(("GPTQ Hessians from a non-looped copy (_HessianGPT, line 2157)", True, "", None, "no golfkit counterpart"))
-        add(("GPTQ damping applied twice (lines 1320, 1367)", True, "", None, "no golfkit counterpart"))
-        add(("int6/int8 scale floor 1/qmax (lines 1383, 417)", True, "", None, "no golfkit counterpart"))
-        add(("clip search: one percentile per matrix (lines 1378-1409)", True, "", None, "no golfkit counterpart"))
-        add(("small tensors (<= 65,536) fp16 incl. control tensors (line 1690)", True, "", None,
-             "no golfkit counterpart"))
+        add(("GPTQ Hessians looped (no: a non-looped copy, _HessianGPT, line 2157)", False, "quant.calib_looped",
+             None, ""))
+        add(("GPTQ damping applied twice (lines 1320, 1367)", True, "quant.gptq_damp_twice", None, ""))
+        add(("int6/int8 scale floor 1/qmax (lines 1383, 417)", "inv_qmax", "quant.scale_floor", None, ""))
+        add(("int8 tensors: the baseline's rows (quantize_float_tensor, line 405)", "baseline", "quant.int8_rows",
+             None, ""))
+        add(("clip search: one percentile per matrix (lines 1378-1409)", True, "", None,
+             "same: golfkit's GPTQ clip search keeps one percentile per matrix"))
+        add(("small tensors (<= 65,536) fp16 incl. control tensors (line 1690)", "fp16", "quant.control_format",
+             None, ""))
         return out
     if name == "swapp2":
         add(("XSA layers (line 796: i >= num_layers - 4)", 4, "model.xsa_last_n", None, ""))
@@ -260,6 +264,7 @@ def rows(rec) -> list[tuple]:
         add(("(same, MLP)", 1.0, "quant.mlp.clip_percentile", None, ""))
         add(("(same, embedding)", 1.0, "quant.embedding.clip_percentile", None, ""))
         add(("fp16 passthrough for tensors <= 896 elements (line 380)", 896, "quant.passthrough_max_numel", None, ""))
+        add(("control (and smear) tensors fp16 at any size (lines 382-384)", "fp16", "quant.control_format", None, ""))
         add(("compressor: zstd 22 (line 1279)", "zstd", "quant.compressor", None, ""))
         add(("score: LoRA TTT (lines 1298-1455)", "ttt-lora", "eval.method", None, ""))
         add(("TTT_RANK (line 1310)", 8, "eval.lora.rank", None, ""))
@@ -351,7 +356,7 @@ def rows(rec) -> list[tuple]:
         add(("SmearGate BOS mask (SMEAR_GATE_BOS_FIX, read at forward time)", name != "pr2135",
              "model.smear_bos_mask", None, ""))
     if h.gated_attn_quant_gate and name != "pr1801":
-        add(("attn_gate_w stored int8 per row (gated_attn_quant_gate)", True, "", None, "no golfkit counterpart"))
+        add(("attn_gate_w stored int8 per row (gated_attn_quant_gate)", True, "quant.gate_int8", None, ""))
     elif h.gated_attn_quant_gate:  # PR #1801's int8 gate route needs 1024 <= numel; the sparse gate has 96
         add(("gated_attn_quant_gate (its 1024 <= numel bound skips the 96-element sparse gate: fp16)", True, "",
              None, "off: the gate is stored fp16 in this run"))
@@ -360,13 +365,19 @@ def rows(rec) -> list[tuple]:
              "loss and global TTT use the scalar cap (forward, lines 1579-1598): they stay at their init", "frozen",
              "model.asym_softcap", None, ""))
     if getattr(h, "ngram_tilt_enabled", False):
-        add(("token-only causal n-gram tilt at eval (token_order / threshold / boost)",
-             (h.token_order, h.token_threshold, h.token_boost), "", None, "no golfkit counterpart"))
+        add(("token-only causal n-gram tilt at eval (NGRAM_TILT_ENABLED)", True, "eval.tilt.enabled", None, ""))
+        add(("tilt: token_order", h.token_order, "eval.tilt.order", None, ""))
+        add(("tilt: token_threshold", h.token_threshold, "eval.tilt.threshold", None, ""))
+        add(("tilt: token_boost", h.token_boost, "eval.tilt.boost", None, ""))
     add(("CaseOps tokenizer and shards (CASEOPS_ENABLED, DATA_PATH)", "sp8192_lossless_caps_caseops_v1_reserved",
          "data.variant", None, ""))
     add(("val_bpb bytes from the sidecar fineweb_val_bytes_*.bin", "sidecar", "data.byte_source", None, ""))
-    add(("GPTQ scales fp16 of k*std(row) with Bessel's correction (W.std(dim=1))", True, "", None,
-         "no golfkit counterpart"))
-    add(("small tensors (<= 65,536) fp16 incl. control tensors", True, "", None, "no golfkit counterpart"))
-    add(("GPTQ Hessian of tok_emb from the final-norm output (tied head)", True, "", None, "no golfkit counterpart"))
+    add(("GPTQ scales fp16 of k*std(row) with Bessel's correction (W.std(dim=1))", "unbiased", "quant.sdclip_std",
+         None, ""))
+    add(("small tensors (<= 65,536) fp16 incl. control tensors", "fp16", "quant.control_format", None, ""))
+    add(("GPTQ Hessian of tok_emb from the final-norm output (tied head)", True, "", None,
+         "same: golfkit hooks the final norm's output for the tied embedding"))
+    if getattr(h, "lqer_enabled", False):
+        add(("LQER: top-k GPTQ tensors by ||E||, always applied, fp32 SVD (gptq_mixed_quantize)", "records",
+             "quant.lqer_select", None, ""))
     return out

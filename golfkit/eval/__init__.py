@@ -5,6 +5,7 @@
     windows   sliding and document-isolated windows, NTK RoPE scaling
     ttt       score-first test-time training: one driver, ttt-sgd / ttt-lora / ttt-phased
     ttt_lora  batched per-document LoRA adapters for ttt-lora
+    tilt      token-only causal n-gram tilt of the scored distribution (eval.tilt, PR #2135)
 
 `evaluate()` dispatches on `eval.method`. It imports a method's module only when the config
 selects it (METHODS), so a flat-scored run loads only score and flat.
@@ -40,7 +41,7 @@ def _window(cfg) -> int:
 def plain_flat(cfg) -> bool:
     """flat without temperature or RoPE scaling: `evaluate_flat` itself, as `golfkit train` scores."""
     e = cfg.eval
-    return e.method == "flat" and e.temperature == 1.0 and \
+    return e.method == "flat" and e.temperature == 1.0 and not e.tilt.enabled and \
         ntk_scale(_window(cfg), cfg.schedule.train_seq_len, e.rope_scaling) == 1.0
 
 
@@ -49,6 +50,7 @@ def plain_flat(cfg) -> bool:
 METHODS: dict[str, Callable[..., bool]] = {
     "golfkit.eval.windows": lambda c: not plain_flat(c),
     "golfkit.eval.ttt": lambda c: c.eval.method.startswith("ttt"),
+    "golfkit.eval.tilt": lambda c: c.eval.tilt.enabled,
 }
 
 
@@ -63,7 +65,11 @@ def evaluate(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, cfg, ctx: Dis
     L = e.seq_len or train_len
     scale = ntk_scale(_window(cfg), train_len, e.rope_scaling)
     clock = Clock(e.time_budget_seconds, e.over_budget, e.method, ctx.device)
-    scorer = Scorer(cfg.model.vocab_size, e.temperature, probe)
+    hints = None
+    if e.tilt.enabled:  # one causal pass over the stream, inside the eval clock (as PR #2135 times it)
+        t = e.tilt
+        hints = importlib.import_module("golfkit.eval.tilt").ngram_hints(val_tokens, t.order, t.threshold, t.boost)
+    scorer = Scorer(cfg.model.vocab_size, e.temperature, probe, hints)
     bt = max(1, e.batch_tokens // ctx.world_size)  # per rank
     if plain_flat(cfg) and probe is None:
         res = evaluate_flat(model, val_tokens, luts, L, e.batch_tokens, ctx)

@@ -22,6 +22,7 @@ This is the legality core of evaluation: a leaf of golfkit.eval (flat, windows a
 from __future__ import annotations
 
 import contextlib
+import importlib
 import math
 import sys
 import time
@@ -91,10 +92,13 @@ def autocast_for(device: torch.device):
 class Scorer:
     """Per-target NLL from a full-vocabulary log-softmax of the model's (softcapped) logits / T."""
 
-    def __init__(self, vocab_size: int, temperature: float = 1.0, probe: Probe | None = None):
+    def __init__(self, vocab_size: int, temperature: float = 1.0, probe: Probe | None = None, hints=None):
         if not temperature > 0:
             raise GolfkitError(f"eval.temperature must be > 0, got {temperature}")
         self.vocab_size, self.temperature, self.probe = vocab_size, temperature, probe
+        # n-gram tilt hints by target position (golfkit/eval/tilt.py, PR #2135); None = no tilt
+        self.hints = hints
+        self._tilt = importlib.import_module("golfkit.eval.tilt") if hints is not None else None
 
     def nll(self, model: nn.Module, x: Tensor, y: Tensor, mask: Tensor, pos: Tensor) -> Tensor:
         """NLL (nats) of y[mask] given x; the LM head runs on scored rows only unless a head adapter needs (B, T)."""
@@ -105,6 +109,11 @@ class Scorer:
             raise GolfkitError(f"scorer needs logits over all {self.vocab_size} tokens, got {z.size(-1)}")
         logp = F.log_softmax(z.float() / self.temperature, dim=-1)
         tgt = y[mask]
+        if self._tilt is not None:  # the tilted distribution is the one scored (and probed)
+            nll, extra = self._tilt.tilted_nll(logp, tgt, pos[mask], self.hints)
+            if self.probe is not None:
+                self.probe(logp if extra is None else self._tilt.tilted_logp(logp, extra), pos[mask], tgt)
+            return nll
         if self.probe is not None:
             self.probe(logp, pos[mask], tgt)
         return -logp.gather(-1, tgt[:, None]).squeeze(-1)

@@ -199,7 +199,8 @@ class Phases:
             raise GolfkitError("ttt-phased runs in one process in golfkit so far (use ttt-lora under torchrun)")
         N = min(p.docs, n_docs)
         self.p, self.S, self.ctx = p, S, ctx
-        self.bounds = sorted({round(N * q / p.phases) for q in range(1, p.phases + 1)} - {0})
+        # PR #1855 / #2135: boundary q = N * q // P (floor), e.g. 2,500 documents in 3 phases: 833, 1666, 2500
+        self.bounds = sorted({N * q // p.phases for q in range(1, p.phases + 1)} - {0})
         self.parts: dict[int, list[Tensor]] = {}
         self.done: dict[int, Tensor] = {}  # doc id -> its tokens (BOS .. next BOS), all scored
 

@@ -106,6 +106,16 @@ def calibrate(sess, names: set[str] | None) -> tuple[dict[str, Tensor], dict]:
         batches = selfgen_batches(sess.base, q.selfgen_seqs, q.selfgen_len or cfg.schedule.train_seq_len,
                                   q.selfgen_temperature, q.selfgen_batch, cfg.model.vocab_size, ctx.device, cfg.seed)
     counted = (seen.append(x.numel()) or x for x in batches)
-    hess = collect_hessians(sess.base, counted, names)
+    model = sess.base
+    looped = getattr(model, "looping_active", False)
+    if not q.calib_looped:  # PR #1290: Hessians from a non-looped copy (_HessianGPT); selfgen above still loops
+        batches_list = list(counted)  # sample first (with the loop, as the record), then collect without it
+        model.looping_active = False
+        counted = iter(batches_list)
+    try:
+        hess = collect_hessians(model, counted, names)
+    finally:
+        if hasattr(model, "looping_active"):
+            model.looping_active = looped
     info = {"calib": q.calib, "batches": len(seen), "tokens": sum(seen), "seconds": time.perf_counter() - t0}
     return hess, info

@@ -68,9 +68,14 @@ def group_ok(cols: int, group: int) -> bool:
     return group <= 0 or (group < cols and cols % group == 0)
 
 
-def fp16_scale(clip: Tensor, qmax: int) -> Tensor:
-    """Scales as stored (fp16), returned in fp32."""
-    return (clip / qmax).clamp_min(SCALE_FLOOR).to(torch.float16).float()
+def fp16_scale(clip: Tensor, qmax: int, floor: str = "fp16_min") -> Tensor:
+    """Scales as stored (fp16), returned in fp32.
+
+    floor "inv_qmax": no scale below 1/qmax (PR #1290: `(clip / 31).clamp_min(1 / 31)`, which decides
+    every row whose clip is under 1.0); "fp16_min": only a zero row is floored.
+    """
+    lo = 1.0 / qmax if floor == "inv_qmax" else SCALE_FLOOR
+    return (clip / qmax).clamp_min(lo).to(torch.float16).float()
 
 
 def rtn_codes(w: Tensor, scale: Tensor, qmax: int) -> Tensor:
@@ -87,32 +92,36 @@ def row_importance(w: Tensor, h_diag: Tensor) -> Tensor:
 
 
 def choose_scale(w: Tensor, bits: int, group: int, clip: str, *, q: float = 0.9999984, k: float = 12.85,
-                 lam: float = 0.175, h_diag: Tensor | None = None) -> Tensor:
-    """Per-group fp16-exact scales (rows, ngroups) for clip rule `clip`."""
+                 lam: float = 0.175, h_diag: Tensor | None = None, floor: str = "fp16_min",
+                 unbiased: bool = False) -> Tensor:
+    """Per-group fp16-exact scales (rows, ngroups) for clip rule `clip`.
+
+    `unbiased`: SDClip's std with Bessel's correction (the PR #1787 lineage's `W.std(dim=1)`).
+    """
     qmax = qmax_for(bits)
     wg = as_groups(w.float(), group)
     if clip == "percentile":
         c = torch.quantile(wg.abs(), q, dim=-1) if q < 1.0 else wg.abs().amax(dim=-1)
     elif clip in ("sdclip", "hsdclip"):
-        c = k * wg.std(dim=-1, unbiased=False)
+        c = k * wg.std(dim=-1, unbiased=unbiased)
         if clip == "hsdclip":
             if h_diag is None:
                 raise GolfkitError("clip rule 'hsdclip' needs a Hessian: set quant.calib to 'train' or 'selfgen'")
             c = c * (1.0 + lam * (row_importance(w.float(), h_diag) - 1.0))[:, None]
     elif clip == "search":
-        return search_scale(wg, qmax)
+        return search_scale(wg, qmax, floor)
     else:
         raise GolfkitError(f"unknown clip rule '{clip}' (known: {', '.join(CLIP_RULES)})")
-    return fp16_scale(c, qmax)
+    return fp16_scale(c, qmax, floor)
 
 
-def search_scale(wg: Tensor, qmax: int) -> Tensor:
+def search_scale(wg: Tensor, qmax: int, floor: str = "fp16_min") -> Tensor:
     """GPTQ-lite: per row/group, the candidate percentile clip with the lowest RTN MSE."""
     a = wg.abs()
     best_s, best_err = None, None
     for p in SEARCH_PERCENTILES:
         c = torch.quantile(a, p, dim=-1) if p < 1.0 else a.amax(dim=-1)
-        s = fp16_scale(c, qmax)
+        s = fp16_scale(c, qmax, floor)
         err = ((rtn_codes(wg, s[..., None], qmax) * s[..., None] - wg) ** 2).sum(dim=-1)
         if best_s is None:
             best_s, best_err = s, err
@@ -145,6 +154,16 @@ def quantize_rtn(name: str, t: Tensor, bits: int, group: int = 0, clip: str = "p
     scale = choose_scale(w, bits, group, clip, **kw)
     codes = rtn_codes(w, expand_scale(scale, w.shape[1]), qmax_for(bits))
     return int_qtensor(name, t, codes, scale, bits, group, method="rtn", clip=clip)
+
+
+def quantize_gate_int8(name: str, t: Tensor) -> QTensor:
+    """int8 per row with scale row max / 127 in fp16 (PR #1855's `_quantize_gate_int8_row` for the
+    attention-output gate); stored as the baseline's int8_row format, so it reloads without a config."""
+    w = t.detach().float().cpu().contiguous()
+    s = (w.abs().amax(dim=1).clamp_min(1e-10) / 127.0).to(torch.float16)
+    q = torch.clamp(torch.round(w / s.float().view(-1, 1)), -127, 127).to(torch.int8)
+    return QTensor(name, "int8_row", tuple(t.shape), str(t.dtype).removeprefix("torch."), {"q": q.numpy(), "scale": s.numpy()},
+                   {"method": "rowmax"})
 
 
 def _part(qt: QTensor, key: str) -> Tensor:
@@ -224,9 +243,13 @@ def asym_quant(x: Tensor, bits: int) -> tuple[Tensor, Tensor]:
     return torch.clamp(torch.round(x / s), lo, hi), s
 
 
-def lqer_factors(err: Tensor, rank: int, a_bits: int, b_bits: int, group: int) -> dict[str, np.ndarray]:
-    """Quantized A (rows, r) per matrix and B (r, cols) per group of `group` columns."""
-    u, sv, vh = torch.linalg.svd(err.double(), full_matrices=False)
+def lqer_factors(err: Tensor, rank: int, a_bits: int, b_bits: int, group: int,
+                 svd_dtype: torch.dtype = torch.float64) -> dict[str, np.ndarray]:
+    """Quantized A (rows, r) per matrix and B (r, cols) per group of `group` columns.
+
+    The SVD runs in `svd_dtype` (PR #1855 / #2135 take it in fp32: `torch.linalg.svd(E)`).
+    """
+    u, sv, vh = torch.linalg.svd(err.to(svd_dtype), full_matrices=False)
     a = (u[:, :rank] * sv[:rank]).float()
     b = vh[:rank].float()
     qa, sa = asym_quant(a.reshape(1, -1), a_bits)
@@ -242,14 +265,16 @@ def lqer_product(qt: QTensor) -> Tensor:
     return a @ (qb * expand_scale(sb, qb.shape[1]))
 
 
-def add_lqer(qt: QTensor, w: Tensor, rank: int, a_bits: int, b_bits: int, group: int) -> bool:
-    """Attach the correction to `qt` if it lowers the plain error; returns whether it did."""
+def add_lqer(qt: QTensor, w: Tensor, rank: int, a_bits: int, b_bits: int, group: int, always: bool = False) -> bool:
+    """Attach the correction to `qt` if it lowers the plain error (or `always`, with an fp32 SVD, as
+    PR #1855's gptq_mixed_quantize does); returns whether it did."""
     base = dequantize_int(qt)
     err = w.float() - base
-    parts = lqer_factors(err, min(rank, *err.shape), a_bits, b_bits, group)
+    parts = lqer_factors(err, min(rank, *err.shape), a_bits, b_bits, group,
+                         torch.float32 if always else torch.float64)
     trial = QTensor(qt.name, qt.format, qt.shape, qt.dtype, {**qt.parts, **parts},
                     {**qt.meta, "lqer": {"rank": rank, "a_bits": a_bits, "b_bits": b_bits}})
-    if (w.float() - dequantize_int(trial)).pow(2).sum() >= err.pow(2).sum():
+    if not always and (w.float() - dequantize_int(trial)).pow(2).sum() >= err.pow(2).sum():
         return False  # coarse factors can make it worse: keep the tensor as it was
     qt.parts.update(parts)
     qt.meta["lqer"] = trial.meta["lqer"]

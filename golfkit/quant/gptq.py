@@ -86,13 +86,22 @@ def collect_hessians(model: nn.Module, batches: Iterable[Tensor], names: set[str
     return col.hessians()
 
 
+def damp_hessian(h: Tensor, damp: float) -> Tensor:
+    """H + damp*mean(diag H)*I with the mean floored at 1e-6: PR #1290's damping at collection time
+    (`collect_hessians_from_tokens`), which its GPTQ then damps a second time (quant.gptq_damp_twice)."""
+    H = h.detach().float().clone()
+    lam = damp * torch.diag(H).mean().clamp_min(1e-6)
+    return H + lam * torch.eye(H.shape[0], dtype=H.dtype, device=H.device)
+
+
 def _inverse_cholesky(h: Tensor, damp: float) -> Tensor:
-    """Upper Cholesky factor of (H + damp*mean(diag H)*I)^-1, raising damping if H is not PD."""
+    """Upper Cholesky factor of H^-1 (H already damped); if H is still not positive definite, retry
+    with 10x .. 1e5x more damping."""
     mean_diag = float(torch.diag(h).mean())
     eye = torch.eye(h.shape[0], dtype=h.dtype, device=h.device)
     for attempt in range(6):
-        lam = damp * (10 ** attempt) * max(mean_diag, 1e-12)
-        L, info = torch.linalg.cholesky_ex(h + lam * eye)
+        lam = 0.0 if attempt == 0 else damp * (10 ** attempt) * max(mean_diag, 1e-12)
+        L, info = torch.linalg.cholesky_ex(h + lam * eye if lam else h)
         if int(info) == 0:
             hinv = torch.cholesky_inverse(L)
             U, info = torch.linalg.cholesky_ex(hinv, upper=True)
@@ -104,7 +113,12 @@ def _inverse_cholesky(h: Tensor, damp: float) -> Tensor:
 @torch.no_grad()
 def gptq_codes(w: Tensor, h: Tensor, scale: Tensor, bits: int, *, damp: float = 0.01, block: int = 128,
                act_order: bool = True) -> Tensor:
-    """Integer codes (rows, cols) of W on the grid `scale` (rows, ngroups), minimising tr(E H E^T)."""
+    """Integer codes (rows, cols) of W on the grid `scale` (rows, ngroups), minimising tr(E H E^T).
+
+    Damping and column order as the records compute them (PR #1290 `quantize_int6_gptq`, PR #1855
+    `gptq_quantize_weight`): dead inputs get H_jj = 1, then `damp * mean(diag H)` (an fp32 tensor op)
+    is added to the diagonal, then the columns are ordered by the *damped* diagonal.
+    """
     qmax = qmax_for(bits)
     W = w.detach().float().clone()
     H = h.detach().float().to(W.device).clone()
@@ -112,6 +126,7 @@ def gptq_codes(w: Tensor, h: Tensor, scale: Tensor, bits: int, *, damp: float = 
     dead = torch.diag(H) == 0
     H[dead, dead] = 1.0
     W[:, dead] = 0.0
+    H.diagonal().add_(damp * H.diag().mean())
     perm = torch.argsort(torch.diag(H), descending=True) if act_order else torch.arange(W.shape[1], device=W.device)
     W, S, H = W[:, perm], S[:, perm], H[perm][:, perm]
     U = _inverse_cholesky(H, damp)

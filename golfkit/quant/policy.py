@@ -40,9 +40,22 @@ def check_config(cfg) -> None:
     if q.calib == "train" and s.max_wallclock_seconds > 0 and s.wallclock_reserve_seconds <= 0:
         raise GolfkitError("quant.calib=train reads training data after the loop: it must happen inside "
                            "schedule.wallclock_reserve_seconds (set it > 0, e.g. 4), or use quant.calib=selfgen")
+    if q.compressor == "pergroup":
+        compress._lrzip_exe()  # refuse before training, not at export: the lrzip program is missing
     bad = sorted(set(q.prune_families) - set(families(q)))
     if bad:
         raise GolfkitError(f"quant.prune_families has unknown family '{bad[0]}' (known: {', '.join(families(q))})")
+
+
+def is_gate(name: str, t: Tensor) -> bool:
+    """The attention-output gate of PR #1855's int8 route: a 2-D `gate_w` of 32..8192 elements."""
+    return name.endswith(".gate_w") and t.ndim == 2 and 32 <= t.numel() <= 8192
+
+
+def baseline_int8(pol: TensorPolicy) -> bool:
+    """A family the baseline's int8 rows can store as it is: int8, per row, percentile RTN at its percentile."""
+    return (pol.format == "int" and pol.bits == 8 and pol.group_size == 0 and pol.method == "rtn"
+            and pol.clip == "percentile" and abs(pol.clip_percentile - int8.INT8_CLIP_Q) < 1e-12)
 
 
 # ----------------------------------------------------------------------------------
@@ -53,17 +66,20 @@ def quantize_matrix(name: str, t: Tensor, pol: TensorPolicy, q: QuantConfig, h: 
     w = t.detach().float().to(h.device if h is not None else "cpu")  # GPTQ runs where the Hessian is (CUDA)
     group = pol.group_size if formats.group_ok(w.shape[1], pol.group_size) else 0
     kw = dict(q=pol.clip_percentile, k=pol.clip_sigmas, lam=pol.hsd_lambda,
-              h_diag=torch.diag(h) if h is not None else None)
+              h_diag=torch.diag(h) if h is not None else None, floor=q.scale_floor,
+              unbiased=q.sdclip_std == "unbiased")
     if pol.method == "rtn" or h is None:
         qt = formats.quantize_rtn(name, t, pol.bits, group, pol.clip, **kw)
         if pol.method == "gptq":
             qt.meta["note"] = "no Hessian for this tensor: round-to-nearest"
         return qt
     gopts = dict(damp=q.gptq_damp, block=q.gptq_block, act_order=q.gptq_act_order)
+    if q.gptq_damp_twice:  # PR #1290: damped once when collected, again inside GPTQ
+        h = gptq.damp_hessian(h, q.gptq_damp)
     if pol.clip == "search":
         best = None
         for p in formats.SEARCH_PERCENTILES:
-            scale = formats.choose_scale(w, pol.bits, group, "percentile", q=p)
+            scale = formats.choose_scale(w, pol.bits, group, "percentile", q=p, floor=q.scale_floor)
             codes = gptq.gptq_codes(w, h, scale, pol.bits, **gopts)
             mse = float(((codes.to(w.device) * formats.expand_scale(scale, w.shape[1]) - w) ** 2).mean())
             if best is None or mse < best[0]:
@@ -84,14 +100,18 @@ def quantize_policy(model, sd: dict[str, Tensor], q: QuantConfig, hessians: dict
         fam = model.tensor_family(name, control)
         if not t.is_floating_point():
             qt = int8.passthrough(name, t, "raw")
+        elif q.gate_int8 and is_gate(name, t):  # PR #1855: before the small-tensor rule, as the record
+            qt = formats.quantize_gate_int8(name, t)
         elif fam == "control":
-            qt = int8.passthrough(name, t, "fp32")
+            qt = int8.passthrough(name, t, q.control_format)
         elif t.numel() <= q.passthrough_max_numel:
             qt = int8.passthrough(name, t, "fp16")
         elif fams[fam].format != "int":
             qt = int8.passthrough(name, t, fams[fam].format)
         elif t.ndim != 2:
             qt = int8.quantize_int8_tensor(name, t)  # no row structure: the baseline's per-tensor int8
+        elif q.int8_rows == "baseline" and baseline_int8(fams[fam]):
+            qt = int8.quantize_int8_row(name, t)  # PR #1290's quantize_float_tensor = the baseline's rows
         else:
             qt = quantize_matrix(name, dev_t, fams[fam], q, hessians.get(name))
         qt.meta["family"] = fam
@@ -100,11 +120,17 @@ def quantize_policy(model, sd: dict[str, Tensor], q: QuantConfig, hessians: dict
 
 
 def apply_lqer(qts: list[QTensor], sd: dict[str, Tensor], q: QuantConfig) -> list[str]:
-    """LQER on the top-k int tensors by ||W - Q*s||_F; returns the names that kept a correction."""
-    ints = [qt for qt in qts if qt.format in formats.DEQUANTIZERS]
+    """LQER on the top-k int tensors by ||W - Q*s||_F; returns the names that kept a correction.
+
+    lqer_select "records" (PR #1855 / #2135): candidates are the GPTQ tensors only, and the top k
+    always get their correction (fp32 SVD); "improving": any int tensor, kept only if it helps.
+    """
+    always = q.lqer_select == "records"
+    ints = [qt for qt in qts if qt.format in formats.DEQUANTIZERS and (not always or qt.meta.get("method") == "gptq")]
     errs = sorted(ints, key=lambda qt: -float((sd[qt.name].float().cpu() - formats.dequantize_int(qt)).norm()))
     return [qt.name for qt in errs[: q.lqer_top_k]
-            if formats.add_lqer(qt, sd[qt.name].float().cpu(), q.lqer_rank, q.lqer_a_bits, q.lqer_b_bits, q.lqer_group)]
+            if formats.add_lqer(qt, sd[qt.name].float().cpu(), q.lqer_rank, q.lqer_a_bits, q.lqer_b_bits, q.lqer_group,
+                                always)]
 
 
 # ----------------------------------------------------------------------------------
