@@ -147,10 +147,7 @@ RECORD_DEVIATIONS: dict[str, dict[str, str]] = {
                                     "16,000,000 B cap); golfkit prunes to the decimal cap minus the code",
     },
     "record-1801": {},
-    "record-1855": {
-        "quant.compressor": "golfkit's pergroup serializer writes PR #2135's layout (the row-sorted codes in one "
-                            "lrzip stream, the rest brotli); PR #1855 writes its codes as 7 lrzip streams",
-    },
+    "record-1855": {},
     "record-2135": {},
     "swapp-1xh100": {},
 }
