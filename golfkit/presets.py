@@ -125,7 +125,9 @@ def mod() -> RunConfig:
 #    against the record's own train_gpt.py by tests/test_records.py. A setting golfkit sets differently
 #    on purpose is listed in RECORD_DEVIATIONS with its reason; a record feature golfkit cannot express
 #    yet is a failing (xfail) check there. Built with override() so a misspelt field is an error. -----
-_PARALLEL_MUON = {"optim.muon_ns_order": "records", "optim.muon_numerics": "parallel"}
+# The records' Muon numerics; bf16 Newton-Schulz pinned (not "auto") so a record preset computes the
+# record's update on any machine, a CPU without native bf16 included.
+_PARALLEL_MUON = {"optim.muon_ns_order": "records", "optim.muon_numerics": "parallel", "optim.muon_ns_dtype": "bf16"}
 
 RECORD_DEVIATIONS: dict[str, dict[str, str]] = {
     "record-1290": {
@@ -308,6 +310,7 @@ def swapp_1xh100() -> RunConfig:
         "model.num_layers": 11, "model.xsa_last_n": 4, "model.mlp_act": "swiglu", "model.mlp_mult": 3,
         "model.mlp_hidden": 1024, "model.init": "orthogonal",
         "optim.weight_averaging": "swa", "optim.swa_every": 200, "optim.swa_lr_scale_below": 1.0,
+        "optim.muon_ns_dtype": "bf16",
         "schedule.train_seq_len": 2048, "schedule.train_batch_tokens": 524_288, "schedule.max_wallclock_seconds": 4850.0,
         "schedule.warmdown_iters": 3000,
         "quant.scheme": "policy", "quant.compressor": "zstd", "quant.passthrough_max_numel": 896,
