@@ -52,3 +52,26 @@ def test_compiled_cpu_step_curve_agrees(reference):
     other = _curve(cfg.override({"compile": "on", "schedule.warmup_steps": 1}))
     torch._dynamo.reset()
     assert all(abs(a - b) < 2e-3 * b for a, b in zip(other, ref)), (other, ref)
+
+
+@pytest.mark.parametrize("kind", ["auto", "flash", "cudnn", "efficient", "math"])
+def test_attention_choice_enables_exactly_one_sdpa_kernel(kind):
+    """config `attention` -> one SDPA kernel on CUDA (auto = flash, the baseline's); the flags are process-wide."""
+    from torch.backends import cuda as bc
+
+    from golfkit.train import enable_fast_cuda
+
+    saved = (bc.cudnn_sdp_enabled(), bc.flash_sdp_enabled(), bc.mem_efficient_sdp_enabled(), bc.math_sdp_enabled(),
+             torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32)
+    try:
+        enable_fast_cuda(kind)
+        on = {"cudnn": bc.cudnn_sdp_enabled(), "flash": bc.flash_sdp_enabled(),
+              "efficient": bc.mem_efficient_sdp_enabled(), "math": bc.math_sdp_enabled()}
+        assert [k for k, v in on.items() if v] == ["flash" if kind == "auto" else kind]
+        assert torch.backends.cuda.matmul.allow_tf32
+    finally:
+        bc.enable_cudnn_sdp(saved[0])
+        bc.enable_flash_sdp(saved[1])
+        bc.enable_mem_efficient_sdp(saved[2])
+        bc.enable_math_sdp(saved[3])
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved[4], saved[5]

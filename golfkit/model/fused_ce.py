@@ -86,7 +86,9 @@ def available(t: Tensor) -> bool:
     return True
 
 
-@torch.library.custom_op("golfkit::softcap_ce", mutates_args=())
+# Explicit schemas: the exported train_gpt.py is minified, which drops the annotations custom_op would read.
+@torch.library.custom_op("golfkit::softcap_ce", mutates_args=(),
+                         schema="(Tensor logits, Tensor targets, float cap) -> (Tensor, Tensor)")
 def softcap_ce(logits: Tensor, targets: Tensor, cap: float) -> tuple[Tensor, Tensor]:
     """Per-row losses and log-sum-exps of CE(cap * tanh(logits / cap), targets); logits (N, V), targets (N,)."""
     logits, targets = logits.contiguous(), targets.contiguous()
@@ -104,7 +106,8 @@ def _(logits: Tensor, targets: Tensor, cap: float) -> tuple[Tensor, Tensor]:
     return logits.new_empty(n, dtype=torch.float32), logits.new_empty(n, dtype=torch.float32)
 
 
-@torch.library.custom_op("golfkit::softcap_ce_backward", mutates_args=())
+@torch.library.custom_op("golfkit::softcap_ce_backward", mutates_args=(),
+                         schema="(Tensor logits, Tensor targets, Tensor lse, Tensor grad, float cap) -> Tensor")
 def softcap_ce_backward(logits: Tensor, targets: Tensor, lse: Tensor, grad: Tensor, cap: float) -> Tensor:
     logits, targets, grad = logits.contiguous(), targets.contiguous(), grad.contiguous()
     n, v = logits.shape
