@@ -91,7 +91,7 @@ def native_bf16(device: torch.device) -> bool:
     """Whether bf16 matmuls run natively (fast) here: CUDA, or a CPU with AMX or AVX512-BF16.
 
     Without them PyTorch emulates bf16 matmuls on the CPU, 3-4x slower than fp32 (measured on
-    the 2-core Xeon of 2026-11-22); with AMX they are ~3x faster than fp32 (BENCHMARKS.md, issue #16).
+    the 2-core Xeon of 2026-11-22); with AMX they are ~3x faster than fp32 (BENCHMARKS.md).
     """
     if device.type != "cpu":
         return True

@@ -29,7 +29,7 @@ def cpu_small() -> RunConfig:
     """3.0M parameters, seq 256, 16K tokens/step: ~3.7 s/step on 2 cores eager (BENCHMARKS.md).
 
     The training step is compiled (torch.compile, inductor's C++ backend): faster at 1 thread, measured
-    interleaved with the eager step (BENCHMARKS.md, issue #16). One priming step compiles it before the timed
+    interleaved with the eager step (BENCHMARKS.md). One priming step compiles it before the timed
     600 s, as on CUDA, so the budget buys more steps; the compile itself adds minutes of wall time (once per
     machine: inductor caches it), which is why short iteration-capped sweeps may prefer `--set compile=off`.
     """

@@ -29,7 +29,7 @@ def use_compile(cfg: RunConfig, device: torch.device) -> bool:
 
 
 def use_compile_eval(cfg: RunConfig, device: torch.device) -> bool:
-    """Evaluation compiles only on CUDA: on a CPU one scoring pass costs less than compiling it (issue #16)."""
+    """Evaluation compiles only on CUDA: on a CPU one scoring pass costs less than compiling it (BENCHMARKS.md)."""
     return use_compile(cfg, device) and device.type == "cuda"
 
 

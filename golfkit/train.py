@@ -13,7 +13,7 @@ Order of events (openai/parameter-golf `train_gpt.py`, `main()`):
    The reported val_bpb is always the reloaded artifact's.
 
 CUDA runs in bf16 autocast with torch.compile and flash SDPA (config `attention`); CPU runs fp32, its
-training step compiled when `compile` is on (cpu-small: BENCHMARKS.md, issue #16) and its evaluation eager.
+training step compiled when `compile` is on (cpu-small: BENCHMARKS.md) and its evaluation eager.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def build_session(cfg: RunConfig, ctx: dist.DistContext, log: RunLog, checked: t
     compiled = use_compile(cfg, ctx.device)
     train_model = compile_model(base, compiled)
     # Validation runs the compiled model only where compiling it pays: on a CPU a validation pass costs less
-    # than compiling its no-grad graph (BENCHMARKS.md, issue #16), so there it runs eagerly.
+    # than compiling its no-grad graph (BENCHMARKS.md), so there it runs eagerly.
     eval_model = train_model if use_compile_eval(cfg, ctx.device) else base
     model = DDP(train_model, device_ids=[ctx.local_rank] if ctx.device.type == "cuda" else None,
                 broadcast_buffers=False) if ctx.distributed else train_model
