@@ -309,7 +309,8 @@ class GPT(nn.Module):
         """Logits (B, T, V) without targets; the mean cross-entropy (nats) with them."""
         h, aux = self.hidden_aux(input_ids)
         if target_ids is not None and self.fused_ce is not None and self.fused_ce.available(h):
-            # softcap and cross-entropy in one kernel (model.fused_ce); the same loss to bf16 rounding
+            # softcap and cross-entropy in one kernel (model.fused_ce); the same loss to bf16 rounding. The kernel
+            # computes logits() cap, c * tanh(z / c): a cap of another form must not take this branch.
             loss = self.fused_ce.softcapped_cross_entropy(self.logits(h, capped=False), target_ids,
                                                           self.cfg.logit_softcap)
         else:
