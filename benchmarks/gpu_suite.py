@@ -122,7 +122,8 @@ def prepare(data: Path, records: Path, out: Path) -> dict:
     runs = {}
     for preset, folder in PAIRS.items():
         (out / "scripts" / folder).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(records / folder / "train_gpt.py", out / "scripts" / folder / "train_gpt.py")
+        for f in [*(records / folder).glob("*.py"), *(records / folder).glob("*.c")]:  # helpers it imports too
+            shutil.copyfile(f, out / "scripts" / folder / f.name)
         env = {} if folder == "baseline" else dict(records_harness.run_env(folder).env)
         for k in ("DATA_DIR", "DATA_PATH", "TOKENIZER_PATH", "CASEOPS_ENABLED", "VOCAB_SIZE"):
             env.pop(k, None)
@@ -403,8 +404,7 @@ def run_pair(preset: str, run: dict, a, root: Path, deadline: float, peak: float
     row["_logs"] = {"golfkit": lines}
     # the reference script, from a copy in the temp folder (it writes logs/ and model files there)
     ref_dir = work / "reference"
-    ref_dir.mkdir()
-    shutil.copyfile(root / "scripts" / run["folder"] / "train_gpt.py", ref_dir / "train_gpt.py")
+    shutil.copytree(root / "scripts" / run["folder"], ref_dir)
     (ref_dir / "flash_attn_interface.py").write_text(FA3_STUB)
     renv, unread = reference_env(preset, run, a, ref_dir / "train_gpt.py", root)
     row["reference_env"] = renv
@@ -415,7 +415,9 @@ def run_pair(preset: str, run: dict, a, root: Path, deadline: float, peak: float
         return row
     t0 = time.monotonic()
     lines, status = run_until_done([sys.executable, "train_gpt.py"], ref_dir,
-                                   {**env, **renv, "PYTHONPATH": str(ref_dir)}, max(deadline - time.monotonic(), 1),
+                                   {**env, **renv, "PYTHONPATH": os.pathsep.join(filter(None, [
+                                       str(ref_dir), os.environ.get("PYTHONPATH")]))},
+                                   max(deadline - time.monotonic(), 1),
                                    DONE)
     row["ref"] = {"status": status, "wall_s": time.monotonic() - t0,
                   **summarize(parse_log(lines, tokens), tokens, fpt, peak)}
