@@ -28,6 +28,11 @@ Step 2, on the GPU machine (device tool `run`, carry [".gpu_suite"], timeout_s 6
 
     PYTHONUNBUFFERED=1 python3 benchmarks/gpu_suite.py run --root .gpu_suite --out $OUT --budget-s 450
 
+Order: checks, the baseline pair, the switch arms, then the record pairs while the budget lasts (each side of a
+pair gets at most half of what is left). A record's own script compiles its model for several cu_seqlens buckets,
+looped and unlooped, before step 1, so one record pair can take most of a call: the records left over (listed
+under "skipped") run in further calls, e.g. `run --only record-2135,record-1855 --stages pairs --out $OUT`.
+
 Stages, in order, each skipped once the budget is spent (the JSON says which ran):
 1. env (GPU, torch, triton) and the measured bf16 matmul peak (8192^3, median of 10 after 3 warm-ups);
 2. checks: the fused softcapped CE against the eager loss (loss, gradient, fwd+bwd ms), every SDPA kernel
@@ -398,7 +403,8 @@ def run_pair(preset: str, run: dict, a, root: Path, deadline: float, peak: float
         cmd += ["--set", f"{k}={v}"]
     done = re.compile(rf"^step:{a.iterations}/{a.iterations} ") if a.dry_run else DONE
     t0 = time.monotonic()
-    lines, status = run_until_done(cmd, REPO, env, max(deadline - time.monotonic(), 1), done)
+    half = t0 + (deadline - t0) / 2  # the reference side gets the other half of what is left
+    lines, status = run_until_done(cmd, REPO, env, max(half - time.monotonic(), 1), done)
     row["golfkit"] = {"status": status, "wall_s": time.monotonic() - t0,
                       **summarize(parse_log(lines, tokens), tokens, fpt, peak)}
     row["_logs"] = {"golfkit": lines}
@@ -515,23 +521,23 @@ def run(a) -> dict:
     if "checks" in a.stages:
         result["checks"] = checks(device)
     logs = []
-    wanted = [p for p in (a.only.split(",") if a.only else PAIRS)]
-    for preset in wanted:
-        if "pairs" not in a.stages:
-            break
-        if time.monotonic() > deadline - (5 if a.dry_run else 60):
-            result["skipped"].append(preset)
+    wanted = [p for p in (a.only.split(",") if a.only else PAIRS)] if "pairs" in a.stages else []
+    # the baseline pair, then the switch arms (both cheap to compile), then the records (each compiles for
+    # minutes on its own side: several cu_seqlens buckets, looped and unlooped graphs)
+    order = ([p for p in wanted if p == "baseline"] + (["switches"] if "switches" in a.stages else [])
+             + [p for p in wanted if p != "baseline"])
+    for item in order:
+        if time.monotonic() > deadline - (5 if a.dry_run else 90):
+            result["skipped"].append(item)
             continue
-        row = run_pair(preset, runs[preset], a, root, deadline, result["peak_tflops"])
+        if item == "switches":
+            result["switches"] = switches(a, root, deadline)
+            continue
+        row = run_pair(item, runs[item], a, root, deadline, result["peak_tflops"])
         for side, lines in row.pop("_logs").items():
-            logs += [f"===== {preset} {side} =====", *lines]
+            logs += [f"===== {item} {side} =====", *lines]
         result["pairs"].append(row)
         print(json.dumps({k: row.get(k) for k in ("preset", "golfkit", "ref", "ratio")}), flush=True)
-    if "switches" in a.stages:
-        if time.monotonic() < deadline - (5 if a.dry_run else 90):
-            result["switches"] = switches(a, root, deadline)
-        else:
-            result["skipped"].append("switches")
     result["wall_s"] = time.monotonic() - start
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
