@@ -36,6 +36,8 @@ from golfkit.train import train
 def arm_config(preset: str, switch: str, seed: int, args: argparse.Namespace):
     cfg = get_preset(preset).override({
         "data.dir": str(args.data), "seed": seed,
+        # eager: each arm's graph differs, and compiling one per arm costs more than 40 short steps (BENCHMARKS.md)
+        "compile": "off",
         "schedule.iterations": args.iters, "schedule.max_wallclock_seconds": 0.0,
         "schedule.warmdown_iters": max(args.iters // 3, 1), "schedule.val_loss_every": 0,
         "schedule.warmup_steps": 0, "schedule.train_log_every": 5, "eval.pre_quant": False,

@@ -169,6 +169,10 @@ class ModelConfig:
     ve_proj_init: Literal["zero", "orthogonal"] = "zero"  # orthogonal: PR #1290 (its _init_weights overrides the zero)
     frontend_proj_optim: Literal["muon", "adam"] = "muon"  # adam: BigramHash/VE projections -> scalar AdamW (PR #1290)
     xsa_form: Literal["unit", "projection"] = "unit"  # projection: y - (y.v / max(v.v, 1e-8)) v (swapp1990#2)
+    # -- speed: how the loss is computed, not what (golfkit/model/fused_ce.py) --
+    # The training loss as one fused softcapped cross-entropy kernel (Triton) where it can run (CUDA),
+    # as the records do (PR #1787 "FusedCE" -> PR #2135); eager softcap + F.cross_entropy elsewhere or off.
+    fused_ce: bool = True
 
 
 @dataclass
@@ -228,6 +232,14 @@ class OptimConfig:
     # parallel = PR #399's Parallel Muon as in PR #1290..#2135: gradient cast to bf16 and momentum kept in
     # bf16; the aspect-ratio scale multiplies the fp32 step size instead of the bf16 update.
     muon_numerics: Literal["baseline", "parallel"] = "baseline"
+    # -- speed: how Muon computes, not what (golfkit/optim.py) --
+    # Newton-Schulz dtype. bf16 is every record's; a CPU without native bf16 matmuls emulates them 3-4x
+    # slower than fp32, so there fp32 is faster and the same map within bf16 rounding. auto = bf16 on CUDA
+    # and on CPUs with AMX or AVX512-BF16, fp32 elsewhere (the log's optim line names the dtype that ran).
+    muon_ns_dtype: Literal["auto", "bf16", "fp32"] = "auto"
+    # One batched Newton-Schulz per shape over a rank's same-shape matrices (the records' parameter banks,
+    # PR #399) instead of one per matrix: the same result bit for bit (tests/test_optim.py), fewer launches.
+    muon_batched: bool = True
 
 
 @dataclass
@@ -431,7 +443,11 @@ class RunConfig:
     preset: str = "baseline"
     seed: int = 1337
     device: Literal["auto", "cpu", "cuda"] = "auto"
-    compile: Literal["auto", "on", "off"] = "auto"  # auto = torch.compile on CUDA only
+    compile: Literal["auto", "on", "off"] = "auto"  # auto = torch.compile on CUDA only; on CPU it compiles training only
+    # CUDA attention kernel of torch's SDPA (golfkit/train.py enable_fast_cuda): flash = FlashAttention-2, the
+    # baseline's choice and auto's until a GPU measurement says otherwise (benchmarks/gpu_suite.py times each);
+    # cudnn = cuDNN's fused attention (Hopper); efficient = memory-efficient; math = the unfused reference.
+    attention: Literal["auto", "flash", "cudnn", "efficient", "math"] = "auto"
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)

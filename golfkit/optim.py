@@ -51,8 +51,11 @@ NS_SETS = {"standard": NS_COEFFS, "polar_express": POLAR_EXPRESS_COEFFS}
 
 
 def newton_schulz(G: Tensor, steps: int = 5, coeffs: Sequence = NS_COEFFS, eps: float = 1e-7,
-                  order: str = "baseline") -> Tensor:
+                  order: str = "baseline", dtype: torch.dtype = torch.bfloat16) -> Tensor:
     """Approximate U V^T of G = U S V^T in bf16; singular values land in roughly [0.7, 1.2].
+
+    `G` is one matrix or a stack of same-shape matrices (..., rows, cols): each is normalised by its
+    own Frobenius norm and iterated independently (the records' parameter banks, PR #399 -> PR #1290).
 
     `coeffs` is one (a, b, c) tuple for every step, or a list of per-step tuples
     (the last one repeats if `steps` is longer).
@@ -61,24 +64,47 @@ def newton_schulz(G: Tensor, steps: int = 5, coeffs: Sequence = NS_COEFFS, eps: 
     "baseline" = the challenge's `b*A + c*A@A`, i.e. (c*A)@A, normalising before the transpose;
     "records" = `b*A + c*(A@A)`, normalising the (transposed) wide matrix, as the records' batched
     Newton-Schulz does (PR #399's Parallel Muon -> PR #1290, PR #1787..#2135).
+
+    `dtype` is the iteration's dtype (optim.muon_ns_dtype): bf16 as every record, or fp32 on a CPU
+    without native bf16 matmuls (where bf16 is emulated and several times slower than fp32).
     """
     per_step = [tuple(coeffs)] if isinstance(coeffs[0], (int, float)) else [tuple(c) for c in coeffs]
-    X = G.bfloat16()
+    X = G.to(dtype)
     transposed = G.size(-2) > G.size(-1)
     if order == "records":
         if transposed:
             X = X.mT
         X = X / (X.norm(dim=(-2, -1), keepdim=True) + eps)
     else:
-        X = X / (X.norm() + eps)
+        X = X / (X.norm(dim=(-2, -1), keepdim=True) + eps)  # = X.norm() for one matrix, bit for bit
         if transposed:
-            X = X.T  # iterate on the wide orientation: A = X X^T is the small Gram matrix
+            X = X.mT  # iterate on the wide orientation: A = X X^T is the small Gram matrix
     for i in range(steps):
         a, b, c = per_step[min(i, len(per_step) - 1)]
         A = X @ X.mT
         B = b * A + c * (A @ A) if order == "records" else b * A + c * A @ A
         X = a * X + B @ X
     return X.mT if transposed else X
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether bf16 matmuls run natively (fast) here: CUDA, or a CPU with AMX or AVX512-BF16.
+
+    Without them PyTorch emulates bf16 matmuls on the CPU, 3-4x slower than fp32 (measured on
+    the 2-core Xeon of 2026-11-22); with AMX they are ~3x faster than fp32 (BENCHMARKS.md).
+    """
+    if device.type != "cpu":
+        return True
+    cpu = torch.cpu
+    return bool(getattr(cpu, "_is_amx_tile_supported", lambda: False)()
+                or getattr(cpu, "_is_avx512_bf16_supported", lambda: False)())
+
+
+def ns_dtype(choice: str, device: torch.device) -> torch.dtype:
+    """optim.muon_ns_dtype -> the Newton-Schulz dtype: auto = bf16 where it is native, else fp32."""
+    if choice == "auto":
+        return torch.bfloat16 if native_bf16(device) else torch.float32
+    return torch.bfloat16 if choice == "bf16" else torch.float32
 
 
 def row_normalize(u: Tensor, eps: float = 1e-7) -> Tensor:
@@ -101,23 +127,31 @@ class Muon(torch.optim.Optimizer):
 
     Under torch.distributed every rank holds the full (already all-reduced) gradient;
     rank r orthogonalises parameters i with i % world_size == r, and one all-reduce of
-    a flat bf16 buffer hands every rank every update.
+    a flat bf16 buffer hands every rank every update. On one process the updates are
+    applied directly (the same bf16 values, without the buffer).
 
     numerics="parallel" is the records' Parallel Muon (PR #399 -> PR #1290, #1787..#2135):
     the gradient is cast to bf16 and the momentum buffer kept in bf16, and the aspect-ratio
     scale multiplies the step size (fp32) at the update instead of the bf16 update;
     "baseline" keeps the challenge's fp32 momentum and bf16 scaled update.
+
+    batched=True orthogonalises a rank's same-shape matrices as one stack (one batched
+    Newton-Schulz per shape, as the records do on their parameter banks, PR #399): the same
+    per-matrix result, fewer and larger matmuls.
+    ns_dtype is the Newton-Schulz dtype ("bf16" or "fp32", see ns_dtype()).
     """
 
     def __init__(self, params, lr: float, momentum: float, backend_steps: int = 5,
                  nesterov: bool = True, coeffs: Sequence = NS_COEFFS,
                  row_normalize: bool = False, weight_decay: float = 0.0,
-                 ns_order: str = "baseline", numerics: str = "baseline"):
+                 ns_order: str = "baseline", numerics: str = "baseline",
+                 ns_dtype: str = "bf16", batched: bool = False):
         super().__init__(params, dict(lr=lr, momentum=momentum, backend_steps=backend_steps,
                                       nesterov=nesterov, coeffs=coeffs,
                                       row_normalize=row_normalize, weight_decay=weight_decay,
-                                      ns_order=ns_order, numerics=numerics))
-        self.ns = newton_schulz  # train.py swaps in a torch.compile'd copy on CUDA
+                                      ns_order=ns_order, numerics=numerics, ns_dtype=ns_dtype,
+                                      batched=batched))
+        self.ns = newton_schulz  # train.py swaps in a torch.compile'd copy when the model is compiled
 
     @torch.no_grad()
     def step(self, closure=None):
@@ -132,34 +166,69 @@ class Muon(torch.optim.Optimizer):
             params = group["params"]
             if not params:
                 continue
-            flat = torch.zeros(sum(p.numel() for p in params), device=params[0].device, dtype=torch.bfloat16)
             parallel = group.get("numerics", "baseline") == "parallel"
-            offset = 0
-            for i, p in enumerate(params):
-                if i % world == rank and p.grad is not None:
-                    g = p.grad.bfloat16() if parallel else p.grad
-                    state = self.state[p]
-                    if "momentum_buffer" not in state:
-                        state["momentum_buffer"] = torch.zeros_like(g)
-                    u = muon_update(g, state["momentum_buffer"], group["momentum"], group["nesterov"])
-                    if group["row_normalize"]:
-                        u = row_normalize(u)
-                    u = self.ns(u, group["backend_steps"], group["coeffs"], order=group.get("ns_order", "baseline"))
-                    if not parallel:
-                        u = u * aspect_scale(p)
-                    flat[offset: offset + p.numel()] = u.reshape(-1)
-                offset += p.numel()
+            owned = [i for i, p in enumerate(params) if i % world == rank and p.grad is not None]
+            updates = self._orthogonalised(group, [params[i] for i in owned], parallel)
+            full: list[Tensor | None] = [None] * len(params)
             if distributed and world > 1:
+                ends = [0]
+                for p in params:
+                    ends.append(ends[-1] + p.numel())
+                flat = torch.zeros(ends[-1], device=params[0].device, dtype=torch.bfloat16)
+                for i, u in zip(owned, updates):
+                    flat[ends[i]: ends[i + 1]] = u.reshape(-1)
                 dist.all_reduce(flat, op=dist.ReduceOp.SUM)
-            offset = 0
+                full = [flat[ends[i]: ends[i + 1]].view_as(p) for i, p in enumerate(params)]
+            else:
+                for i, u in zip(owned, updates):
+                    full[i] = u
             decay = 1.0 - group["lr"] * group["weight_decay"]  # decoupled WD, applied before the update
-            for p in params:
+            for p, u in zip(params, full):
                 if decay != 1.0:
                     p.mul_(decay)
-                step = -group["lr"] * aspect_scale(p) if parallel else -group["lr"]
-                p.add_(flat[offset: offset + p.numel()].view_as(p).to(p.dtype), alpha=step)
-                offset += p.numel()
+                if u is not None:
+                    step = -group["lr"] * aspect_scale(p) if parallel else -group["lr"]
+                    p.add_(u.to(p.dtype), alpha=step)
         return loss
+
+    def _orthogonalised(self, group: dict, params: list[Tensor], parallel: bool) -> list[Tensor]:
+        """This rank's bf16 updates for `params`: momentum, MuonEq-R, Newton-Schulz, aspect scale."""
+        if not params:
+            return []
+        grads = [p.grad.bfloat16() if parallel else p.grad for p in params]
+        bufs = []
+        for p, g in zip(params, grads):
+            state = self.state[p]
+            if "momentum_buffer" not in state:
+                state["momentum_buffer"] = torch.zeros_like(g)
+            bufs.append(state["momentum_buffer"])
+        # per tensor, not torch._foreach_mul_: its bf16 scalar product rounds differently from mul_ (the records')
+        us = [muon_update(g, b, group["momentum"], group["nesterov"]) for g, b in zip(grads, bufs)]
+        batched = group.get("batched", False)
+        dtype = torch.float32 if group.get("ns_dtype", "bf16") == "fp32" else torch.bfloat16
+        out: list[Tensor] = [us[0]] * len(params)
+        for idx in same_shape_groups(params) if batched else [[i] for i in range(len(params))]:
+            # one matrix stays 2-D: torch's CPU bf16 matmul rounds a (1, r, c) batch differently from
+            # a 2-D one, while stacks of B >= 2 equal the per-matrix result (tests/test_optim.py)
+            U = us[idx[0]] if len(idx) == 1 else torch.stack([us[j] for j in idx])
+            if group["row_normalize"]:
+                U = row_normalize(U)
+            U = self.ns(U, group["backend_steps"], group["coeffs"], order=group.get("ns_order", "baseline"),
+                        dtype=dtype)
+            if not parallel:
+                U = U * aspect_scale(params[idx[0]])
+            U = U.bfloat16()
+            for k, j in enumerate(idx):
+                out[j] = U if len(idx) == 1 else U[k]
+        return out
+
+
+def same_shape_groups(params: Sequence[Tensor]) -> list[list[int]]:
+    """Indices of `params` grouped by shape, in first-seen order (the batches of batched Newton-Schulz)."""
+    groups: dict[tuple, list[int]] = {}
+    for i, p in enumerate(params):
+        groups.setdefault(tuple(p.shape), []).append(i)
+    return list(groups.values())
 
 
 def aspect_scale(p: Tensor) -> float:
@@ -172,12 +241,15 @@ def _adamw(params: list, lr: float, wd: float, adam: dict) -> torch.optim.AdamW:
     return torch.optim.AdamW([{"params": params, "lr": lr, "base_lr": lr, "weight_decay": wd, "base_wd": wd}], **adam)
 
 
-def build_optimizers(groups: dict[str, list], cfg: OptimConfig, tied: bool, fused: bool) -> list[torch.optim.Optimizer]:
+def build_optimizers(groups: dict[str, list], cfg: OptimConfig, tied: bool, fused: bool,
+                     device: torch.device | None = None) -> list[torch.optim.Optimizer]:
     """The baseline's optimizer split. Each param group carries `base_lr` / `base_wd` for the schedules.
 
     "matrix_adam" (matrices a record trains with the scalar AdamW, PR #1290) joins the scalar AdamW;
-    "frozen" parameters get no optimizer (golfkit/model/base.py GROUPS).
+    "frozen" parameters get no optimizer (golfkit/model/base.py GROUPS). `device` resolves
+    optim.muon_ns_dtype="auto" (default: where the matrices live).
     """
+    device = device or (groups["matrix"][0].device if groups["matrix"] else torch.device("cpu"))
     adam = dict(betas=(cfg.beta1, cfg.beta2), eps=cfg.adam_eps, fused=fused)
     token_lr = cfg.tied_embed_lr if tied else cfg.embed_lr
     opts: list[torch.optim.Optimizer] = [_adamw(groups["embed"], token_lr, cfg.embed_wd, adam)]
@@ -185,7 +257,9 @@ def build_optimizers(groups: dict[str, list], cfg: OptimConfig, tied: bool, fuse
         opts.append(_adamw(groups["head"], cfg.head_lr, cfg.embed_wd, adam))
     muon = Muon(groups["matrix"], lr=cfg.matrix_lr, momentum=cfg.muon_momentum, backend_steps=cfg.muon_backend_steps,
                 coeffs=NS_SETS[cfg.muon_ns], row_normalize=cfg.muon_row_normalize, weight_decay=cfg.muon_wd,
-                ns_order=cfg.muon_ns_order, numerics=cfg.muon_numerics)
+                ns_order=cfg.muon_ns_order, numerics=cfg.muon_numerics,
+                ns_dtype="bf16" if ns_dtype(cfg.muon_ns_dtype, device) == torch.bfloat16 else "fp32",
+                batched=cfg.muon_batched)
     for g in muon.param_groups:
         g["base_lr"], g["base_wd"] = cfg.matrix_lr, cfg.muon_wd
     opts.append(muon)
@@ -290,10 +364,12 @@ def install_wd_schedule(sess: "Session") -> None:
     sess.step_hooks.append(hook)
 
 
-def describe(cfg: RunConfig) -> str:
+def describe(cfg: RunConfig, device: torch.device | None = None) -> str:
     """One log line with the optimizer/schedule switches (so a log shows what actually ran)."""
     o, s = cfg.optim, cfg.schedule
     return (f"optim: muon_ns:{o.muon_ns} ns_order:{o.muon_ns_order} numerics:{o.muon_numerics} "
+            f"ns_dtype:{o.muon_ns_dtype}{'' if device is None else '->' + str(ns_dtype(o.muon_ns_dtype, device))[6:]} "
+            f"batched:{o.muon_batched} "
             f"row_normalize:{o.muon_row_normalize} momentum:{o.muon_momentum} "
             f"(from {o.muon_momentum_warmup_start} over {o.muon_momentum_warmup_steps}) "
             f"wd muon:{o.muon_wd} embed:{o.embed_wd} scalar:{o.scalar_wd} wd_schedule:{o.wd_schedule} "

@@ -28,6 +28,11 @@ def use_compile(cfg: RunConfig, device: torch.device) -> bool:
     return cfg.compile == "on" or (cfg.compile == "auto" and device.type == "cuda")
 
 
+def use_compile_eval(cfg: RunConfig, device: torch.device) -> bool:
+    """Evaluation compiles only on CUDA: on a CPU one scoring pass costs less than compiling it (BENCHMARKS.md)."""
+    return use_compile(cfg, device) and device.type == "cuda"
+
+
 def prepare_model(cfg: RunConfig, device: torch.device) -> GPT:
     """Build the model in the baseline's training dtypes.
 
@@ -63,5 +68,5 @@ def evaluate_artifact(path: Path, cfg: RunConfig, ctx: dist.DistContext, val_tok
                       max_params: int = DEFAULT_MAX_PARAMS) -> EvalResult:
     """Rebuild a fresh model from the artifact on disk and score it (`golfkit eval` uses this too)."""
     _, model = model_from_artifact(path, cfg, ctx.device, max_params)
-    eval_model = compile_model(model, use_compile(cfg, ctx.device))
+    eval_model = compile_model(model, use_compile_eval(cfg, ctx.device))
     return evaluate_flat(eval_model, val_tokens, luts, cfg.schedule.train_seq_len, cfg.eval.batch_tokens, ctx)

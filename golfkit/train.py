@@ -12,7 +12,8 @@ Order of events (openai/parameter-golf `train_gpt.py`, `main()`):
 4. export: quantize -> compress -> write the artifact -> reload it from disk -> evaluate.
    The reported val_bpb is always the reloaded artifact's.
 
-CUDA runs in bf16 autocast with torch.compile and flash SDPA; CPU runs fp32, uncompiled.
+CUDA runs in bf16 autocast with torch.compile and flash SDPA (config `attention`); CPU runs fp32, its
+training step compiled when `compile` is on (cpu-small: BENCHMARKS.md) and its evaluation eager.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from golfkit.eval.flat import evaluate_flat
 from golfkit.eval.score import EvalResult, autocast_for
 from golfkit.model import GPT, count_params
 from golfkit.optim import build_optimizers, lr_multiplier, muon_momentum_at, newton_schulz
-from golfkit.reload import compile_model, evaluate_artifact, prepare_model, use_compile
+from golfkit.reload import compile_model, evaluate_artifact, prepare_model, use_compile, use_compile_eval
 from golfkit.runlog import RunLog, code_bytes, env_info, submitted_code_bytes
 from golfkit.session import Session
 
@@ -89,16 +90,21 @@ def check_batch_geometry(cfg: RunConfig, world: int) -> int:
     return s.micro_batches // world
 
 
-def enable_fast_cuda() -> None:
-    """TF32 matmuls and flash SDPA only, as the baseline."""
+def enable_fast_cuda(attention: str = "auto") -> None:
+    """TF32 matmuls and one SDPA kernel (`attention`; auto = flash only, as the baseline and the records).
+
+    One kernel, not PyTorch's priority list: a shape the chosen kernel cannot run fails loudly instead of
+    silently falling back to a slower one (the math kernel at seq 2048 is several times slower).
+    """
     from torch.backends import cuda as bc
 
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
-    bc.enable_cudnn_sdp(False)
-    bc.enable_flash_sdp(True)
-    bc.enable_mem_efficient_sdp(False)
-    bc.enable_math_sdp(False)
+    kind = "flash" if attention == "auto" else attention
+    bc.enable_cudnn_sdp(kind == "cudnn")
+    bc.enable_flash_sdp(kind == "flash")
+    bc.enable_mem_efficient_sdp(kind == "efficient")
+    bc.enable_math_sdp(kind == "math")
 
 
 def preflight(cfg: RunConfig, ctx: dist.DistContext,
@@ -121,21 +127,24 @@ def build_session(cfg: RunConfig, ctx: dist.DistContext, log: RunLog, checked: t
     accum, ds, luts, val_tokens = checked
     seed_everything(cfg.seed)
     if ctx.device.type == "cuda":
-        enable_fast_cuda()
+        enable_fast_cuda(cfg.attention)
     base = prepare_model(cfg, ctx.device)
     compiled = use_compile(cfg, ctx.device)
-    eval_model = compile_model(base, compiled)
-    model = DDP(eval_model, device_ids=[ctx.local_rank] if ctx.device.type == "cuda" else None,
-                broadcast_buffers=False) if ctx.distributed else eval_model
+    train_model = compile_model(base, compiled)
+    # Validation runs the compiled model only where compiling it pays: on a CPU a validation pass costs less
+    # than compiling its no-grad graph (BENCHMARKS.md), so there it runs eagerly.
+    eval_model = train_model if use_compile_eval(cfg, ctx.device) else base
+    model = DDP(train_model, device_ids=[ctx.local_rank] if ctx.device.type == "cuda" else None,
+                broadcast_buffers=False) if ctx.distributed else train_model
     optimizers = build_optimizers(base.param_groups(), cfg.optim, cfg.model.tie_embeddings,
-                                  fused=ctx.device.type == "cuda")
+                                  fused=ctx.device.type == "cuda", device=ctx.device)
     if compiled:
         for opt in optimizers:
-            if hasattr(opt, "ns"):
-                opt.ns = torch.compile(newton_schulz)
+            if hasattr(opt, "ns"):  # one graph per matrix (or stack) shape, each compiled once in priming
+                opt.ns = torch.compile(newton_schulz, dynamic=False)
     log_header(cfg, ctx, log, ds, val_tokens, base, accum)
     sess = Session(cfg, ctx, log, ds, luts, val_tokens, base, model, eval_model, optimizers, accum)
-    log.line(optim.describe(cfg))
+    log.line(optim.describe(cfg, ctx.device))
     for module, installer, wanted in TRAINING_HOOKS:
         if wanted(cfg):
             getattr(importlib.import_module(module), installer)(sess)

@@ -211,3 +211,76 @@ def test_every_optimizer_switch_trains_the_smoke_model(overrides):
     assert all(math.isfinite(v) for v in losses)
     moved = [not torch.equal(a, b.detach()) for a, b in zip(before, model.parameters())]
     assert sum(moved) >= len(moved) - 2  # zero-init output projections may stay put one step, not all
+
+
+# -- speed switches (optim.muon_batched, optim.muon_ns_dtype) ---------------------------------------
+BANK_SHAPES = [(64, 32), (32, 64), (64, 32), (48, 48), (32, 64), (64, 32), (16, 64)]  # same shapes repeat
+
+
+def _muon_run(steps: int = 3, **kw) -> list[torch.Tensor]:
+    torch.manual_seed(5)
+    params = [torch.nn.Parameter(torch.randn(*s) * 0.1) for s in BANK_SHAPES]
+    opt = Muon(params, lr=0.02, momentum=0.95, **kw)
+    g = torch.Generator().manual_seed(6)
+    for _ in range(steps):
+        for p in params:
+            p.grad = torch.randn(p.shape, generator=g)
+        opt.step()
+    return [p.detach().clone() for p in params]
+
+
+@pytest.mark.parametrize("numerics", ["baseline", "parallel"])
+@pytest.mark.parametrize("order", ["baseline", "records"])
+def test_batched_newton_schulz_equals_per_matrix(numerics, order):
+    """One batched Newton-Schulz per shape == one per matrix, bit for bit (bf16 and fp32), through Muon."""
+    torch.manual_seed(0)
+    for shape in [(64, 32), (32, 64), (48, 48)]:
+        for dtype in (torch.bfloat16, torch.float32):
+            G = torch.randn(3, *shape)
+            per = torch.stack([newton_schulz(g, 5, NS_COEFFS, order=order, dtype=dtype) for g in G])
+            assert torch.equal(newton_schulz(G, 5, NS_COEFFS, order=order, dtype=dtype), per)
+    for dtype in ("bf16", "fp32"):
+        kw = dict(ns_order=order, numerics=numerics, ns_dtype=dtype, row_normalize=True, weight_decay=0.01)
+        a, b = _muon_run(batched=False, **kw), _muon_run(batched=True, **kw)
+        assert all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_fp32_newton_schulz_within_the_bf16_paths_tolerance():
+    """fp32 Newton-Schulz is the same map: after 3 steps its parameters are as close to an fp64 reference
+    Muon as the bf16 path's are (its error is the reference step's bf16 tolerance, 0.05 lr in the test above)."""
+    ref = _muon_run(ns_dtype="fp32")
+    bf = _muon_run(ns_dtype="bf16")
+    torch.manual_seed(5)
+    params = [torch.nn.Parameter((torch.randn(*s) * 0.1).double()) for s in BANK_SHAPES]
+    g = torch.Generator().manual_seed(6)
+    bufs = [torch.zeros_like(p) for p in params]
+    for _ in range(3):  # Muon in fp64, written out: momentum, Nesterov, NS, aspect scale
+        for p, buf in zip(params, bufs):
+            grad = torch.randn(p.shape, generator=g).double()
+            buf.mul_(0.95).add_(grad)
+            u = _ns64(grad + 0.95 * buf, NS_COEFFS)
+            p.data.add_(u * max(1.0, p.size(0) / p.size(1)) ** 0.5, alpha=-0.02)
+    err = lambda run: max((a.double() - p.detach()).abs().max().item() for a, p in zip(run, params))  # noqa: E731
+    assert err(ref) < 0.05 * 0.02 and err(bf) < 0.05 * 0.02
+    assert err(ref) <= err(bf) * 1.5  # fp32 iterations are no less accurate than bf16 (the update itself is bf16)
+
+
+def test_ns_dtype_auto_follows_the_hardware(monkeypatch):
+    from golfkit import optim
+
+    assert optim.ns_dtype("bf16", torch.device("cpu")) == torch.bfloat16
+    assert optim.ns_dtype("fp32", torch.device("cuda")) == torch.float32
+    assert optim.ns_dtype("auto", torch.device("cuda")) == torch.bfloat16
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False, raising=False)
+    assert optim.ns_dtype("auto", torch.device("cpu")) == torch.float32  # emulated bf16: fp32 is faster
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True, raising=False)
+    assert optim.ns_dtype("auto", torch.device("cpu")) == torch.bfloat16
+    # record presets pin the records' bf16 whatever the machine
+    for name in ("record-1290", "record-1801", "record-1855", "record-2135", "swapp-1xh100"):
+        assert get_preset(name).optim.muon_ns_dtype == "bf16"
+    groups = {"embed": [torch.nn.Parameter(torch.zeros(4, 4))], "head": [],
+              "matrix": [torch.nn.Parameter(torch.zeros(4, 4))], "scalar": [torch.nn.Parameter(torch.zeros(4))]}
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
+    muon = [o for o in build_optimizers(groups, RunConfig().optim, tied=True, fused=False) if isinstance(o, Muon)][0]
+    assert muon.param_groups[0]["ns_dtype"] == "fp32" and muon.param_groups[0]["batched"] is True

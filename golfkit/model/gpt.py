@@ -48,6 +48,7 @@ TECHNIQUES: dict[str, Callable[[ModelConfig], bool]] = {
     "golfkit.model.deq": lambda m: m.deq_layer >= 0,
     "golfkit.model.depth_routing": lambda m: bool(m.mod_layers),
     "golfkit.model.seed_lora": lambda m: bool(m.seed_lora_targets),
+    "golfkit.model.fused_ce": lambda m: m.fused_ce,  # runs on CUDA only; imports no Triton until then
 }
 
 
@@ -179,6 +180,7 @@ class GPT(nn.Module):
             self.frontend = technique("golfkit.model.embeddings", cfg).TokenFrontend(cfg, self.fctx) if wanted else None
         # multi-token prediction: a training loss only; not in state_dict()
         self.mtp = technique("golfkit.model.mtp", cfg).MTPHeads(cfg) if cfg.mtp_heads > 0 else None
+        self.fused_ce = technique("golfkit.model.fused_ce", cfg) if cfg.fused_ce else None  # the loss kernel
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -343,8 +345,8 @@ class GPT(nn.Module):
             out = self.loop.carry(local, p, out, carry)
         return out
 
-    def logits(self, h: Tensor) -> Tensor:
-        """Softcapped logits from hidden states."""
+    def logits(self, h: Tensor, capped: bool = True) -> Tensor:
+        """Softcapped logits from hidden states (`capped=False`: before the softcap)."""
         z = F.linear(h, self.tok_emb.weight.to(h.dtype)) if self.lm_head is None else self.lm_head(h)
         if self.head_adapter is not None:
             z = z + self.head_adapter(h)
@@ -354,15 +356,21 @@ class GPT(nn.Module):
             sp, sn = sp.to(z.dtype), sn.to(z.dtype)
             return torch.where(z >= 0, sp * torch.tanh(z / sp), sn * torch.tanh(z / sn))
         c = self.cfg.logit_softcap
-        return c * torch.tanh(z / c)
+        return c * torch.tanh(z / c) if capped else z
 
     def forward(self, input_ids: Tensor, target_ids: Tensor | None = None) -> Tensor:
         """Logits (B, T, V) without targets; the mean cross-entropy (nats) with them."""
         h, aux = self.hidden_aux(input_ids)
-        logits = self.logits(h)
-        if target_ids is None:
-            return logits
-        loss = F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), target_ids.reshape(-1))
+        if target_ids is not None and self.fused_ce is not None and self.fused_ce.available(h):
+            # softcap and cross-entropy in one kernel (model.fused_ce); the same loss to bf16 rounding. The kernel
+            # computes logits() cap, c * tanh(z / c): a cap of another form must not take this branch.
+            loss = self.fused_ce.softcapped_cross_entropy(self.logits(h, capped=False), target_ids,
+                                                          self.cfg.logit_softcap)
+        else:
+            logits = self.logits(h)
+            if target_ids is None:
+                return logits
+            loss = F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), target_ids.reshape(-1))
         if self.mtp is not None and self.training:  # multi-token prediction: a training loss only
             loss = loss + self.mtp.loss(h, target_ids)
         # auxiliary losses (Mixture-of-Depths router) train with the CE; eval scores per-token NLL

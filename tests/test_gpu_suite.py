@@ -1,0 +1,76 @@
+"""benchmarks/gpu_suite.py on CPU: prepare, a dry run (tiny models, reference scripts checked not run), the parsers
+on the records' own logs, and the FA3 stub against SDPA: so the one prepared GPU measurement does not rot."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+import gpu_suite  # noqa: E402
+
+from records_harness import records_root  # noqa: E402
+
+
+def test_log_parsers_read_the_records_logs():
+    root = records_root()
+    if not root.is_dir():
+        pytest.skip("record fixtures not found")
+    cases = {"baseline/naive_baseline_train.log": 524_288, "pr1290/train_seed42.log": 786_432,
+             "pr2135/train_seed42.log": 786_432, "pr1855/train_seed42.log": 786_432}
+    for rel, tokens in cases.items():
+        parsed = gpu_suite.parse_log((root / rel).read_text().splitlines(), tokens)
+        assert len(parsed["steps"]) >= 5 and parsed["peak_mib"], rel
+        s = gpu_suite.summarize(parsed, tokens, 1e8, 8 * 989.0)  # 8xH100 logs, ~17-35M params
+        assert 10 < s["ms_per_step"] < 2000 and 0 < s["mfu"] < 1, (rel, s)
+    # PR #1290's log: step 2 at 153 ms; PR #2135's: tok/s turned back into milliseconds
+    p = gpu_suite.parse_log(["step:2/20000 train_loss:8.7605 train_time:153ms step_avg:76.70ms"], 786_432)
+    assert p["steps"][2] == (8.7605, 153.0)
+    p = gpu_suite.parse_log(["2/20000 train_loss: 12.8267 train_time: 0.0m tok/s: 11457637"], 786_432)
+    assert p["steps"][2][1] == pytest.approx(1000 * 2 * 786_432 / 11457637)
+
+
+def test_fa3_stub_equals_sdpa():
+    ns: dict = {}
+    exec(gpu_suite.FA3_STUB, ns)
+    torch.manual_seed(0)
+    q, k, v = torch.randn(2, 16, 4, 8), torch.randn(2, 16, 2, 8), torch.randn(2, 16, 2, 8)
+    ref = F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), is_causal=True,
+                                         enable_gqa=True).transpose(1, 2)
+    assert torch.allclose(ns["flash_attn_func"](q, k, v, causal=True), ref, atol=1e-6)
+    flat = ns["flash_attn_varlen_func"](q.reshape(32, 4, 8), k.reshape(32, 2, 8), v.reshape(32, 2, 8),
+                                        max_seqlen_q=16, max_seqlen_k=16, causal=True)
+    assert torch.allclose(flat.view(2, 16, 4, 8), ref, atol=1e-6)  # rows of max_seqlen tokens
+
+
+@pytest.mark.slow
+def test_dry_run(tmp_path, data_dir):
+    root = records_root()
+    if not root.is_dir():
+        pytest.skip("record fixtures not found")
+    prep, out = tmp_path / "suite", tmp_path / "out"
+    gpu_suite.prepare(data_dir, root, prep)
+    assert (prep / "data" / "datasets" / "fineweb10B_sp1024" / "fineweb_train_000000.bin").is_file()
+    assert sum(f.stat().st_size for f in prep.rglob("*") if f.is_file()) < 8 * 2**20  # travels easily
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "gpu_suite.py"), "run", "--root", str(prep),
+                        "--out", str(out), "--dry-run", "--only", "baseline,record-2135", "--budget-s", "900"],
+                       cwd=REPO, capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = json.loads((out / "gpu_suite.json").read_text())
+    assert [p["preset"] for p in res["pairs"]] == ["baseline", "record-2135"] and not res["skipped"]
+    for p in res["pairs"]:
+        assert p["golfkit"]["status"] == "done" and p["golfkit"]["ms_per_step"] > 0, p
+        assert "reference_unread_env" not in p, p  # every knob the suite sets is one the script reads
+        assert p["flops_per_token"] > 0
+    assert all(v["equal"] for k, v in res["checks"].items() if k.startswith("ns_"))
+    assert res["checks"]["sdpa_math"]["out_max_diff"] == 0.0
+    assert [r["arm"] for r in res["switches"]["rows"]] == ["default", "cudnn", "eager_ce", "per_matrix_ns"]
+    md = (out / "gpu_suite.md").read_text()
+    assert "| record-2135 | pr2135 |" in md and (out / "logs.txt").is_file()
