@@ -238,8 +238,10 @@ class OptimConfig:
     # and on CPUs with AMX or AVX512-BF16, fp32 elsewhere (the log's optim line names the dtype that ran).
     muon_ns_dtype: Literal["auto", "bf16", "fp32"] = "auto"
     # One batched Newton-Schulz per shape over a rank's same-shape matrices (the records' parameter banks,
-    # PR #399) instead of one per matrix: the same result bit for bit (tests/test_optim.py), fewer launches.
-    muon_batched: bool = True
+    # PR #399) instead of one per matrix: the same math, fewer launches. Bit-equal to per-matrix on one CPU
+    # thread (tests/test_optim.py); with more threads a batched matmul may split and round differently, so
+    # presets pick the form of the run they reproduce (baseline, swapp1990#2: per matrix; PR #1290 on: banks).
+    muon_batched: bool = False
 
 
 @dataclass

@@ -27,9 +27,10 @@ def baseline() -> RunConfig:
     The reference `train_gpt.py` casts its model with `.bfloat16()`, which casts the Rotary buffer, and
     builds positions in that dtype: bf16 frequencies, positions and angles (model.rope_dtype="bf16").
     With fp32 tables (RunConfig's default) the logits differ from the run's by 0.70 at 1,024 tokens
-    (tests/test_records.py measures both).
+    (tests/test_records.py measures both). Its Muon runs Newton-Schulz in bf16 one matrix at a time on
+    any machine (optim.muon_ns_dtype="auto" would pick fp32 on a CPU without native bf16).
     """
-    return RunConfig(preset="baseline").override({"model.rope_dtype": "bf16"})
+    return RunConfig(preset="baseline").override({"model.rope_dtype": "bf16", "optim.muon_ns_dtype": "bf16"})
 
 
 def cpu_small() -> RunConfig:
@@ -41,6 +42,7 @@ def cpu_small() -> RunConfig:
     machine: inductor caches it), which is why short iteration-capped sweeps may prefer `--set compile=off`.
     """
     cfg = RunConfig(preset="cpu-small", device="cpu", compile="on")
+    cfg.optim.muon_batched = True  # one Newton-Schulz per shape: faster (BENCHMARKS.md, issue #16)
     m = cfg.model
     m.num_layers, m.model_dim, m.num_heads, m.num_kv_heads = 6, 256, 4, 2
     s = cfg.schedule
@@ -152,7 +154,8 @@ def mod() -> RunConfig:
 #    yet is a failing (xfail) check there. Built with override() so a misspelt field is an error. -----
 # The records' Muon numerics; bf16 Newton-Schulz pinned (not "auto") so a record preset computes the
 # record's update on any machine, a CPU without native bf16 included.
-_PARALLEL_MUON = {"optim.muon_ns_order": "records", "optim.muon_numerics": "parallel", "optim.muon_ns_dtype": "bf16"}
+_PARALLEL_MUON = {"optim.muon_ns_order": "records", "optim.muon_numerics": "parallel", "optim.muon_ns_dtype": "bf16",
+                  "optim.muon_batched": True}
 # the SP8192 CaseOps data of PR #1855 / #2135 (and #1801's run): tokenizer, shards and the byte sidecar
 _CASEOPS = {"data.variant": "sp8192_lossless_caps_caseops_v1_reserved", "data.byte_source": "sidecar",
             "model.vocab_size": 8192}

@@ -277,10 +277,10 @@ def test_ns_dtype_auto_follows_the_hardware(monkeypatch):
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True, raising=False)
     assert optim.ns_dtype("auto", torch.device("cpu")) == torch.bfloat16
     # record presets pin the records' bf16 whatever the machine
-    for name in ("record-1290", "record-1801", "record-1855", "record-2135", "swapp-1xh100"):
+    for name in ("baseline", "record-1290", "record-1801", "record-1855", "record-2135", "swapp-1xh100"):
         assert get_preset(name).optim.muon_ns_dtype == "bf16"
     groups = {"embed": [torch.nn.Parameter(torch.zeros(4, 4))], "head": [],
               "matrix": [torch.nn.Parameter(torch.zeros(4, 4))], "scalar": [torch.nn.Parameter(torch.zeros(4))]}
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False, raising=False)
     muon = [o for o in build_optimizers(groups, RunConfig().optim, tied=True, fused=False) if isinstance(o, Muon)][0]
-    assert muon.param_groups[0]["ns_dtype"] == "fp32" and muon.param_groups[0]["batched"] is True
+    assert muon.param_groups[0]["ns_dtype"] == "fp32" and muon.param_groups[0]["batched"] is False
