@@ -36,6 +36,9 @@ from golfkit.errors import GolfkitError
 # here (swapp-1xh100, 35.2M) and far above what 16,000,000 bytes can hold; a config or an artifact
 # that declares more is refused before its model is built (golfkit/limits.py, golfkit/artifact.py).
 DEFAULT_MAX_PARAMS = 250_000_000
+# The challenge's cap on code + compressed model, decimal bytes. `golfkit export` checks a submission against
+# this, never against a run's own quant.budget_bytes (a run may aim lower, or be told otherwise by mistake).
+CHALLENGE_BUDGET_BYTES = 16_000_000
 
 
 @dataclass
@@ -254,7 +257,7 @@ class QuantConfig:
     scheme: Literal["int8", "policy"] = "int8"  # int8: the baseline's export; policy: per-family TensorPolicy
     compressor: Literal["zlib", "lzma", "zstd", "brotli", "auto"] = "zlib"  # levels 9/9/22/11; auto = smallest
     byte_shuffle: bool = False  # stride-2 byte de-interleave before compressing (PR #1089); auto tries both
-    budget_bytes: int = 16_000_000  # decimal bytes: the challenge's cap on model + code
+    budget_bytes: int = CHALLENGE_BUDGET_BYTES  # this run's target for model + code (pruning, the over-budget line)
     # -- policy per tensor family (GPT.tensor_family); control tensors are always fp32 --
     embedding: TensorPolicy = field(default_factory=TensorPolicy)
     attention: TensorPolicy = field(default_factory=TensorPolicy)
@@ -396,6 +399,16 @@ class RunConfig:
         from golfkit import safeio  # bounded nesting: a deeply nested file is refused, not a RecursionError
 
         return cls.from_dict(safeio.loads(text, what))
+
+    def portable(self) -> RunConfig:
+        """This config without the paths of this machine (data folder, tokenizer, guard sources and cache).
+
+        What an artifact and an exported train_gpt.py store: identical data at another path gives
+        identical bytes. The run's config.json keeps the real paths.
+        """
+        d = DataConfig()
+        return dataclasses.replace(self, data=dataclasses.replace(self.data, dir=d.dir, tokenizer=d.tokenizer,
+                                                                  guard_extra=[], guard_cache=d.guard_cache))
 
     # -- overrides -------------------------------------------------------------------
     def override(self, overrides: dict[str, Any]) -> RunConfig:
