@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -340,13 +341,18 @@ def main(argv: list[str] | None = None) -> int:
         handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant,
                    "export": cmd_export, "audit": cmd_audit}[args.cmd]
     try:
-        return handler(args)
+        rc = handler(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe must be caught below
+        return rc
     except GolfkitError as e:
         print(f"golfkit: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("golfkit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of stdout left (`golfkit train --print-config | head -1`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 141  # 128 + SIGPIPE, as a shell reports a tool that a closed pipe stopped
 
 
 if __name__ == "__main__":

@@ -8,12 +8,14 @@ the field named in `ENV_FIELDS`; the values are parsed with the config's own typ
 value is a one-line error naming the variable. Everything else stays as exported.
 
 Outputs follow the reference: the log in `logs/<RUN_ID>.txt` (here `logs/<RUN_ID>/train.log`,
-beside config/metrics JSON and the artifact `final_model.int8.golf`).
+beside config/metrics JSON and the artifact `final_model.int8.golf`). RUN_ID names one folder
+under logs/ (letters, digits, `_ - .`; no path), so a run never writes outside logs/.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -93,6 +95,15 @@ def config_from_env(config_json: str, environ: Mapping[str, str]) -> RunConfig:
     return cfg.override(overrides)
 
 
+def run_id_from_env(environ: Mapping[str, str]) -> str:
+    """RUN_ID, checked to name one folder under logs/ (default: the UTC time)."""
+    run_id = environ.get("RUN_ID") or time.strftime("%Y%m%d_%H%M%S", time.gmtime())
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", run_id) or ".." in run_id:
+        raise GolfkitError(f"environment variable RUN_ID={run_id!r:.80} must name one folder under logs/ (letters, "
+                           f"digits, _ - .; at most 128 characters, no '..')")
+    return run_id
+
+
 def main(config_json: str, environ: Mapping[str, str] | None = None) -> int:
     """Train, export, reload and score as the exported run did; 2 with one line on a user error."""
     from golfkit.train import train  # after the config parsed: a bad variable fails fast
@@ -100,9 +111,11 @@ def main(config_json: str, environ: Mapping[str, str] | None = None) -> int:
     env = os.environ if environ is None else environ
     try:
         cfg = config_from_env(config_json, env)
-        run_id = env.get("RUN_ID") or time.strftime("%Y%m%d_%H%M%S", time.gmtime())
-        train(cfg, Path("logs") / run_id)
+        train(cfg, Path("logs") / run_id_from_env(env))
     except GolfkitError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # the system refused a read or write: one line, like the golfkit command
+        print(f"error: {e.strerror or e}{f' ({e.filename})' if e.filename else ''}", file=sys.stderr)
         return 2
     return 0
