@@ -16,7 +16,11 @@ modules, so the exporter bundles them:
 3. the sources are embedded as string literals, served by a small import hook (a meta-path
    finder), so every module keeps its name and import semantics: no code is rewritten;
 4. by default the whole is wrapped as `exec(lzma.decompress(base64.b85decode(...)))`, the
-   records' self-extracting form (rec 04-05, 04-27); `wrapper="none"` ships the plain bundle.
+   records' self-extracting form (rec 04-05, 04-27); `wrapper="none"` ships the plain bundle;
+5. the modules that check input from outside a run ship as their twins (SHIPPED_TWINS,
+   golfkit/shipped/): an exported script reads only its own config, checked whole at export, and
+   the artifact it wrote itself; golfkit.ranges ships only the rows of the fields the challenge's
+   environment variables set (golfkit/envvars.py ENV_FIELDS), so a bad SEED=... is still one line.
 
 The run config is baked in as JSON, without this machine's paths (`RunConfig.portable`, data.dir
 = ./data); the challenge's environment variables override it at start (golfkit/submission.py).
@@ -42,6 +46,7 @@ import hashlib
 import importlib
 import json
 import lzma
+import math
 import os
 import shutil
 import tempfile
@@ -66,6 +71,17 @@ SWITCH_TABLES = (
     ("golfkit.quant", "SCHEMES", "quant"),
     ("golfkit.eval", "METHODS", None),
 )
+
+
+# Modules that check input from outside a run -> the module an exported train_gpt.py ships under that name
+# (golfkit/shipped/__init__.py says why; None: generated, see shipped_source). golfkit users always get the
+# originals: nothing but this table names the twins.
+SHIPPED_TWINS: dict[str, str | None] = {
+    "golfkit.safeio": "golfkit.shipped.safeio",
+    "golfkit.limits": "golfkit.shipped.limits",
+    "golfkit.artifact_table": "golfkit.shipped.artifact_table",
+    "golfkit.ranges": None,  # the rows of the fields the challenge's environment variables set
+}
 
 
 # ---------------------------------------------------------------------------------- the bundle
@@ -191,14 +207,45 @@ if __name__ == "__main__":
 '''
 
 
+def env_ranges_source() -> str:
+    """golfkit.ranges as an exported script ships it: the rows of the fields its environment variables set."""
+    from golfkit.ranges import RANGES
+    from golfkit.envvars import ENV_FIELDS
+
+    def num(x: float) -> str:
+        return "inf" if x == math.inf else repr(x)
+
+    keys = sorted(k for k in set(ENV_FIELDS.values()) if k in RANGES)
+    rows = "".join(f"    {k!r}: ({num(RANGES[k][0])}, {num(RANGES[k][1])}, {RANGES[k][2]}, {RANGES[k][3]}),\n"
+                   for k in keys)
+    return ('"""golfkit.ranges inside an exported train_gpt.py: the fields its environment variables set."""\n'
+            f"inf = float('inf')\nRANGES = {{\n{rows}}}\n")
+
+
+def shipped_source(name: str) -> str:
+    """The source a bundle serves as module `name` (its twin for the modules in SHIPPED_TWINS)."""
+    if name not in SHIPPED_TWINS:
+        return module_path(name).read_text()
+    twin = SHIPPED_TWINS[name]
+    return env_ranges_source() if twin is None else module_path(twin).read_text()
+
+
 def bundle(cfg: RunConfig, minified: bool = True, entry: str = ENTRY) -> str:
     """One Python file holding the config, the modules it needs and the import hook."""
     names = module_closure(cfg, entry)
-    sources = {n: module_path(n).read_text() for n in names}
+    sources = {n: shipped_source(n) for n in names}
+    for n in set(names) & set(SHIPPED_TWINS):  # a twin may import only what the bundle holds anyway
+        missing = _imported(ast.parse(sources[n])) - set(names)
+        if missing:
+            raise AssertionError(f"the shipped twin of {n} imports {sorted(missing)}, which the bundle lacks")
     if minified:
         sources = {n: minify(s) for n, s in sources.items()}
+    twins = sorted(set(names) & set(SHIPPED_TWINS))
     head = (f"# train_gpt.py exported by golfkit {__version__}: {len(names)} modules bundled "
             f"({'minified' if minified else 'readable'}); see README.md\n")
+    if not minified:  # for reviewers (the counted file says it in README.md)
+        head += (f"# {', '.join(twins)}: shipped without input checks (this script reads only its own config and "
+                 f"artifact; golfkit/shipped/ in golfkit)\n")
     body = "_SOURCES = {\n" + "".join(f"{n!r}: {s!r},\n" for n, s in sources.items()) + "}\n"
     packages = f"_PACKAGES = {sorted(n for n in names if is_package(n))!r}\n"
     config = json.dumps(cfg.to_dict(), separators=(",", ":"))  # the run config, compact
@@ -249,6 +296,9 @@ def _readme(cfg: RunConfig, m: dict[str, Any] | None, code: int, name: str) -> s
               "(DATA_PATH, TOKENIZER_PATH, SEED, RUN_ID, ITERATIONS, MAX_WALLCLOCK_SECONDS, ... override the config).",
               "", "`train_gpt.py` is the counted code. `train_gpt_readable.py` is the same program unminified and",
               "uncompressed, with its comments, for review; it is not part of the submission's bytes.",
+              "It reads only its own config and the artifact it writes, so golfkit's checks of outside input",
+              "(artifact tables, file types, model-size ceilings, ranges of fields no environment variable sets)",
+              "ship as no-check twins (golfkit/shipped/ in golfkit); the environment variables are checked.",
               "The SentencePiece .model file is not counted, as in every record (reference/techniques.md 2.1)."]
     return "\n".join(lines) + "\n"
 
