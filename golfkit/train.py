@@ -97,6 +97,9 @@ def claim_run_dir(run_dir: Path, run_id: str) -> None:
     marker = run_dir / RUN_MARKER
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_error(run_dir, e) from None
+    try:
         with open(marker, "x", encoding="utf-8") as f:
             try:
                 f.write(json.dumps({"run_id": run_id, "pid": os.getpid()}) + "\n")

@@ -292,6 +292,12 @@ def test_run_killed_in_a_checkpoint_write_leaves_nothing_a_later_run_trips_on(sc
     assert not [p for p in (scratch / "run2").iterdir() if p.name.endswith(atomic.TEMP_SUFFIX)]
 
 
+def test_run_folder_the_system_refuses_is_one_line(scratch, tiny):
+    # /proc accepts no new folder, even from root (a read-only folder would not stop root, which runs CI here)
+    refused(["train", "--preset", "smoke", "--data", tiny, "--run-dir", "/proc/golfkit-run-test"], scratch,
+            r"cannot write /proc/golfkit-run-test: No such file or directory", watch=(tiny,))
+
+
 def test_full_disk_in_train_is_one_line_and_nothing_is_half_written(scratch, tiny):
     """RLIMIT_FSIZE 100 KB: the logs and JSON fit, the 231 KB artifact does not (EFBIG where a disk gives ENOSPC)."""
     run = scratch / "run"
