@@ -69,12 +69,13 @@ def run_id_from_env(environ: Mapping[str, str]) -> str:
 
 def main(config_json: str, environ: Mapping[str, str] | None = None) -> int:
     """Train, export, reload and score as the exported run did; 2 with one line on a user error."""
-    from golfkit.train import train  # after the config parsed: a bad variable fails fast
-
     env = os.environ if environ is None else environ
     try:
         cfg = config_from_env(config_json, env)
-        train(cfg, Path("logs") / run_id_from_env(env))
+        run_dir = Path("logs") / run_id_from_env(env)
+        from golfkit.train import train  # after the environment is checked: a bad variable costs no torch import
+
+        train(cfg, run_dir)
     except GolfkitError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -143,7 +143,6 @@ def test_full_disk_in_export_writes_nothing(scratch, finished):
 @pytest.mark.parametrize("content,pattern", [
     (b"{not json", r"run record .*metrics.json is not valid JSON"),
     (b"[1, 2]", r"run record .*metrics.json must be a JSON object, got list"),
-    (b"", r"run record .*metrics.json is not valid JSON"),
 ])
 def test_malformed_metrics_is_one_line(scratch, finished, content, pattern):
     run = _copy_run(finished, scratch / "run")
@@ -234,7 +233,7 @@ def test_quant_report_json_is_checked(scratch, finished):
     refused(["quant", "report", run], scratch, r"quant_report.json is not in the run record: run \S+ wrote no quant")
     _rewrite(run, quant_report_sha256=_sha(run / "quant_report.json"))  # a forged record that names it
     refused(["quant", "report", run], scratch, r"quant report .*quant_report.json is malformed: 'bytes_model' must")
-    for bad, pattern in (("[[[", r"is not valid JSON"), ("[" * 100 + "]" * 100, r"nests deeper than 64"),
+    for bad, pattern in (("[[[", r"is not valid JSON"),
                          (json.dumps({"compressor": "zlib", "bytes_model": 1, "bytes_raw": 1, "tensors": [{"name": 3}]}),
                           r"tensor row #0: 'name' must be a str, got 3")):
         (run / "quant_report.json").write_text(bad)
