@@ -17,6 +17,7 @@ a run's config switches on (golfkit/export.py).
     session, optim, averaging, train   the training session and hooks, Muon/Adam, EMA/SWA/LAWA, the loop
     runlog, submission    train.log / metrics files; the entry point inside an exported train_gpt.py
     export, cli, __main__, dataprep    tooling: the exporter, the `golfkit` command, data fetch/build
+    runrecord             tooling: a run folder's files checked against its metrics.json
     lab/                  tooling: notebook runs, launcher, comparisons, statistics, analyses
 """
 
@@ -26,7 +27,7 @@ __version__ = "0.1.0"
 # exporter and the notebook workbook, and the validation guard (it protects a golfkit user's data folder; a
 # submission trains on the graders' canonical data). Everything else a run imports is counted as code.
 TOOLING_MODULES = ("golfkit.cli", "golfkit.__main__", "golfkit.dataprep", "golfkit.export", "golfkit.lab",
-                   "golfkit.overlap")
+                   "golfkit.overlap", "golfkit.runrecord")
 
 
 def is_tooling(name: str) -> bool:

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +49,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from golfkit import safeio
+from golfkit import artifact_table, safeio
 from golfkit.atomic import atomic_write
 from golfkit.compress import CorruptStream, Inflater, get_codec
 from golfkit.config import DEFAULT_MAX_PARAMS
@@ -64,11 +63,6 @@ _NP_DTYPES = {"int8": "<i1", "uint8": "<u1", "int16": "<i2", "uint16": "<u2", "i
               "bfloat16": "<u2"}
 PREFIX_MAX = 8 + 4 + 1 + 255 + 8 + 32  # magic, version, codec name, payload length, sha256
 MAX_HEADER_BYTES = 16 << 20  # the JSON header of a baseline artifact is ~10 KB
-MAX_NDIM = 8
-MAX_DIM = 1 << 31
-# parts of one stored tensor hold at most this many elements per tensor element (+ 16): int codes 1,
-# scales <= 1, LQER factors A, B and B's scales <= 1 each at rank <= min(rows, cols)
-PART_ELEMS_PER_ELEM = 6
 BYTES_PER_PARAM = 8  # a float64 copy of every parameter: more than any export or checkpoint stores
 
 
@@ -141,85 +135,12 @@ def encode_body(art: Artifact) -> bytes:
     return struct.pack("<I", len(header)) + header + b"".join(blobs)
 
 
-def _is_int(v: Any, lo: int, hi: int) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
-
-
-def _shape(v: Any, what: str, bad) -> tuple[int, ...]:
-    if not (isinstance(v, list) and len(v) <= MAX_NDIM and all(_is_int(d, 0, MAX_DIM) for d in v)):
-        raise bad(f"{what} shape must be a list of at most {MAX_NDIM} integers in [0, 2^31], got {v!r:.80}")
-    return tuple(v)
-
-
-_TOP = {"format_version", "config", "extra", "tensors"}
-_ENTRY = {"name", "format", "shape", "dtype", "meta", "parts"}
-_PART = {"key", "dtype", "shape", "offset", "nbytes"}
-
-
 def check_header(header: Any, where: str, max_data: int) -> int:
     """Validate the header and its tensor table without touching tensor data; returns the data length.
 
-    Parts must lie end to end from offset 0 in table order (as `encode_body` writes them): no
-    negative offset, no overlap, no gap, nbytes = prod(shape) * itemsize, the total within `max_data`.
+    (golfkit/artifact_table.py: parts end to end from offset 0, nbytes = prod(shape) * itemsize, ...)
     """
-    def bad(msg: str) -> GolfkitError:
-        return GolfkitError(f"artifact {where} is malformed: {msg}")
-
-    if not isinstance(header, dict) or set(header) != _TOP:
-        got = sorted(header) if isinstance(header, dict) else type(header).__name__
-        raise bad(f"the header must be an object with keys {sorted(_TOP)}, got {got}")
-    if header["format_version"] != FORMAT_VERSION:
-        raise bad(f"header format_version is {header['format_version']!r:.40}, expected {FORMAT_VERSION}")
-    for key, typ in (("config", dict), ("extra", dict), ("tensors", list)):
-        if not isinstance(header[key], typ):
-            raise bad(f"header '{key}' must be a JSON {'object' if typ is dict else 'array'}")
-    names: set[str] = set()
-    offset = 0
-    for i, e in enumerate(header["tensors"]):
-        if not isinstance(e, dict) or not set(e) <= _ENTRY or not {"name", "format", "shape", "dtype", "parts"} <= set(e):
-            raise bad(f"tensor #{i} must be an object with keys {sorted(_ENTRY)}")
-        name = e["name"]
-        if not isinstance(name, str) or not 0 < len(name) <= 1024:
-            raise bad(f"tensor #{i} has no valid name ({name!r:.60})")
-        label = f"tensor '{name}'"
-        if name in names:
-            raise bad(f"tensor name '{name}' appears twice")
-        names.add(name)
-        if not isinstance(e["format"], str):
-            raise bad(f"{label} format must be a string")
-        numel = math.prod(_shape(e["shape"], label, bad))
-        if e["dtype"] not in _NP_DTYPES:
-            raise bad(f"{label} has unknown dtype {e['dtype']!r:.40} (known: {', '.join(_NP_DTYPES)})")
-        if not isinstance(e.get("meta", {}), dict):
-            raise bad(f"{label} meta must be an object")
-        if not isinstance(e["parts"], list) or not e["parts"]:
-            raise bad(f"{label} must have a non-empty list of parts")
-        keys: set[str] = set()
-        elems = 0
-        for p in e["parts"]:
-            if not isinstance(p, dict) or set(p) != _PART:
-                raise bad(f"every part of {label} must be an object with keys {sorted(_PART)}")
-            key = p["key"]
-            if not isinstance(key, str) or key in keys:
-                raise bad(f"{label} has a missing or repeated part key {key!r:.40}")
-            keys.add(key)
-            what = f"part '{key}' of {label}"
-            if p["dtype"] not in _NP_DTYPES:
-                raise bad(f"{what} has unknown dtype {p['dtype']!r:.40} (known: {', '.join(_NP_DTYPES)})")
-            n = math.prod(_shape(p["shape"], what, bad))
-            if p["offset"] != offset or not _is_int(p["offset"], 0, max_data):
-                raise bad(f"{what} starts at byte {p['offset']!r:.40}; parts lie end to end, so it must start at {offset}")
-            size = n * np.dtype(_NP_DTYPES[p["dtype"]]).itemsize
-            if p["nbytes"] != size or not _is_int(p["nbytes"], 0, max_data):
-                raise bad(f"{what} says nbytes={p['nbytes']!r:.40}, but shape {list(p['shape'])} of {p['dtype']} is {size} bytes")
-            elems += n
-            offset += size
-            if offset > max_data:
-                raise GolfkitError(f"artifact {where} declares over {max_data:,} bytes of tensor data, more than "
-                                   f"a model under the --max-params ceiling can have")
-        if elems > PART_ELEMS_PER_ELEM * numel + 16:
-            raise bad(f"{label} has {elems:,} elements of parts for a tensor of {numel:,} elements")
-    return offset
+    return artifact_table.check_table(header, where, max_data, _NP_DTYPES, FORMAT_VERSION)
 
 
 def decode_table(header: dict, data: memoryview) -> list[QTensor]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def _add_eval(sub) -> None:
                        description="Load an artifact, rebuild its model from the config stored inside it, and "
                                    "evaluate val_loss / val_bpb on the whole validation split.")
     p.add_argument("--artifact", required=True, help="artifact file written by `golfkit train`")
-    p.add_argument("--data", help="data folder (default: the data.dir stored in the artifact)")
+    p.add_argument("--data", help="data folder (default: the run's data.dir when the artifact is in its run folder, "
+                                  "else ./data; an artifact stores no paths)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override eval-side config (e.g. eval.batch_tokens=65536, device=cpu)")
     p.add_argument("--method", choices=["flat", "sliding", "doc", "ttt-sgd", "ttt-lora", "ttt-phased"],
@@ -105,7 +107,8 @@ def _add_export(sub) -> None:
     p.add_argument("--name", default="golfkit submission", help="submission name (README, submission.json)")
     p.add_argument("--github-id", default="", help="your GitHub id (submission.json)")
     p.add_argument("--data-dir", default="./data", help="data.dir baked into the script (default ./data)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out when it holds an earlier export, unchanged (nothing else is ever replaced)")
 
 
 def cmd_export(args) -> int:
@@ -203,8 +206,11 @@ def cmd_eval(args) -> int:
         stored = RunConfig.from_dict(header["config"])
     except GolfkitError as e:
         raise GolfkitError(f"artifact {args.artifact}: its stored config is invalid: {e}") from None
+    checked, run_data = run_record_check(Path(args.artifact))
+    if not args.data:  # the artifact stores no paths: the data folder of the run that wrote it, else ./data
+        overrides.update(run_data)
     cfg = stored.override(overrides)
-    notes = stored_score_settings(stored, overrides, args.artifact) + run_record_check(Path(args.artifact))
+    notes = stored_score_settings(stored, overrides, args.artifact) + checked
     ctx = dist.init(cfg.device)
     try:
         ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False,
@@ -258,29 +264,44 @@ def stored_score_settings(stored, overrides: dict, where: str) -> list[str]:
             f"without it"]
 
 
-def run_record_check(path: Path) -> list[str]:
+def run_record_check(path: Path) -> tuple[list[str], dict[str, str]]:
     """Compare the artifact with its run's record (metrics.json beside it), when there is one.
 
     The container's checksum detects corruption only; the run's record is what tells an edited
-    artifact from the one the run wrote.
+    artifact from the one the run wrote. Returns notes, and the run's data.dir/tokenizer when the
+    artifact and config.json beside it are the ones the record names (golfkit/runrecord.py).
     """
-    from golfkit import artifact, safeio
+    import hashlib
+
+    from golfkit import artifact, runrecord, safeio
+    from golfkit.config import RunConfig
 
     record = path.parent / "metrics.json"
     if not record.exists():
-        return []
+        return [], {}
     try:
-        metrics = safeio.loads(safeio.read_bytes(record, "run record", safeio.CONFIG_MAX_BYTES), f"run record {record}")
+        metrics = runrecord.read_json(record, "run record")[0]
     except GolfkitError as e:
-        return [f"note: cannot compare with the run record: {e}"]
-    want = metrics.get("artifact_sha256") if isinstance(metrics, dict) else None
+        return [f"note: cannot compare with the run record: {e}"], {}
+    want = metrics.get("artifact_sha256")
     if not isinstance(want, str) or Path(str(metrics.get("artifact", ""))).name != path.name:
-        return [f"note: the run record {record} has no sha256 for {path.name}"]
+        return [f"note: the run record {record} has no sha256 for {path.name}"], {}
     have = artifact.file_sha256(path)
-    if have == want:
-        return [f"artifact_sha256:{have} matches the run record {record}"]
-    return [f"WARNING: artifact_sha256:{have} does not match the run record {record} ({want}): "
-            f"{path.name} changed after the run wrote it"]
+    if have != want:
+        return [f"WARNING: artifact_sha256:{have} does not match the run record {record} ({want}): "
+                f"{path.name} changed after the run wrote it"], {}
+    notes, data = [f"artifact_sha256:{have} matches the run record {record}"], {}
+    config = path.parent / "config.json"
+    if isinstance(metrics.get("config_sha256"), str) and config.is_file():
+        try:
+            raw = safeio.read_bytes(config, "config", safeio.CONFIG_MAX_BYTES)
+            if hashlib.sha256(raw).hexdigest() != metrics["config_sha256"]:
+                raise GolfkitError(f"{config} is not the config the run recorded (a mixed run folder)")
+            run_cfg = RunConfig.from_json(raw, f"config {config}")
+            data = {"data.dir": run_cfg.data.dir, "data.tokenizer": run_cfg.data.tokenizer}
+        except GolfkitError as e:
+            notes.append(f"WARNING: {e}; its data folder is not used")
+    return notes, data
 
 
 def cmd_data(args) -> int:
@@ -321,13 +342,18 @@ def main(argv: list[str] | None = None) -> int:
         handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant,
                    "export": cmd_export, "audit": cmd_audit}[args.cmd]
     try:
-        return handler(args)
+        rc = handler(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe must be caught below
+        return rc
     except GolfkitError as e:
         print(f"golfkit: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("golfkit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of stdout left (`golfkit train --print-config | head -1`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 141  # 128 + SIGPIPE, as a shell reports a tool that a closed pipe stopped
 
 
 if __name__ == "__main__":

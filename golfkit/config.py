@@ -14,7 +14,9 @@ Unknown keys and values of the wrong type raise `GolfkitError` naming the key
 assert; the records' env vars catch neither: a misspelt variable is silently ignored).
 Out-of-range values too, in one place: `validate` (every float finite, the ranges in `RANGES`,
 and the few rules that tie fields together), run by `from_dict` and so by every override,
-config.json, `--config` file and artifact, before anything is allocated or written.
+config.json, `--config` file and artifact, before anything is allocated or written. The ranges
+themselves are a table in golfkit/ranges.py (an exported train_gpt.py ships only the rows of the
+fields its environment variables set: golfkit/export.py).
 
 Baseline values are the challenge's `train_gpt.py` defaults (openai/parameter-golf).
 """
@@ -31,11 +33,15 @@ from golfkit.config_parse import build as _build
 from golfkit.config_parse import locate as _locate
 from golfkit.config_parse import parse_set_args, parse_value  # noqa: F401  (re-exported: the CLI's --set)
 from golfkit.errors import GolfkitError
+from golfkit.ranges import RANGES
 
 # The ceiling on a model's parameters (`--max-params` raises it): about 7x the largest record preset
 # here (swapp-1xh100, 35.2M) and far above what 16,000,000 bytes can hold; a config or an artifact
 # that declares more is refused before its model is built (golfkit/limits.py, golfkit/artifact.py).
 DEFAULT_MAX_PARAMS = 250_000_000
+# The challenge's cap on code + compressed model, decimal bytes. `golfkit export` checks a submission against
+# this, never against a run's own quant.budget_bytes (a run may aim lower, or be told otherwise by mistake).
+CHALLENGE_BUDGET_BYTES = 16_000_000
 
 
 @dataclass
@@ -297,7 +303,7 @@ class QuantConfig:
     # and transposed through lrzip's ZPAQ (the lrzip program), the rest brotli (golfkit/compress.py)
     compressor: Literal["zlib", "lzma", "zstd", "brotli", "auto", "pergroup"] = "zlib"
     byte_shuffle: bool = False  # stride-2 byte de-interleave before compressing (PR #1089); auto tries both
-    budget_bytes: int = 16_000_000  # decimal bytes: the challenge's cap on model + code
+    budget_bytes: int = CHALLENGE_BUDGET_BYTES  # this run's target for model + code (pruning, the over-budget line)
     # -- policy per tensor family (GPT.tensor_family); control tensors are always fp32 --
     embedding: TensorPolicy = field(default_factory=TensorPolicy)
     attention: TensorPolicy = field(default_factory=TensorPolicy)
@@ -476,6 +482,16 @@ class RunConfig:
 
         return cls.from_dict(safeio.loads(text, what))
 
+    def portable(self) -> RunConfig:
+        """This config without the paths of this machine (data folder, tokenizer, guard sources and cache).
+
+        What an artifact and an exported train_gpt.py store: identical data at another path gives
+        identical bytes. The run's config.json keeps the real paths.
+        """
+        d = DataConfig()
+        return dataclasses.replace(self, data=dataclasses.replace(self.data, dir=d.dir, tokenizer=d.tokenizer,
+                                                                  guard_extra=[], guard_cache=d.guard_cache))
+
     # -- overrides -------------------------------------------------------------------
     def override(self, overrides: dict[str, Any]) -> RunConfig:
         """A copy with dotted-key overrides applied (`{"model.num_layers": 11}`).
@@ -494,75 +510,6 @@ class RunConfig:
 # validation: ranges, finite numbers, and the rules that tie fields together
 # ----------------------------------------------------------------------------------
 INF = math.inf
-U32 = 2**32 - 1
-_FRAC_OPEN = (0.0, 1.0, True, False)  # [0, 1): momenta, betas, decays
-_FRAC = (0.0, 1.0, True, True)  # [0, 1]
-_POS = (0.0, INF, False, False)  # > 0
-_NONNEG = (0, INF, True, False)  # >= 0
-_ONE_UP = (1, INF, True, False)  # >= 1
-
-
-def _r(lo: float, hi: float, lo_in: bool = True, hi_in: bool = True) -> tuple:
-    return (lo, hi, lo_in, hi_in)
-
-
-def _policy(prefix: str) -> dict[str, tuple]:
-    return {f"{prefix}.bits": _r(2, 8), f"{prefix}.group_size": _r(0, 65_536), f"{prefix}.clip_percentile": _r(0.0, 1.0, False),
-            f"{prefix}.clip_sigmas": _POS}
-
-
-# Allowed values per key, as (low, high, low included, high included). Size fields have caps far
-# above any record so that no single value asks for absurd memory; the model as a whole is checked
-# against DEFAULT_MAX_PARAMS (or --max-params) before it is built.
-RANGES: dict[str, tuple] = {
-    "seed": _r(0, U32),  # numpy's seed range
-    "model.vocab_size": _r(2, 1 << 20), "model.num_layers": _r(1, 1024), "model.model_dim": _r(2, 65_536),
-    "model.num_heads": _r(1, 4096), "model.num_kv_heads": _r(1, 4096), "model.mlp_mult": _r(1, 64),
-    "model.tied_embed_init_std": _NONNEG, "model.logit_softcap": _POS, "model.rope_base": _POS,
-    "model.num_loops": _r(0, 64), "model.loop_start": _r(0, 1023), "model.loop_end": _r(0, 1023),
-    "model.enable_looping_at": _FRAC, "model.loop_lora_rank": _r(0, 4096),
-    "model.deq_layer": _r(-1, 1023), "model.deq_history": _r(1, 64), "model.deq_max_iter": _r(1, 100_000),
-    "model.deq_tol": _POS, "model.deq_phantom_steps": _r(0, 1000), "model.deq_phantom_damping": _r(0.0, 1.0, False),
-    "model.seed_lora_rank": _r(1, 65_536), "model.seed_lora_seed": _r(0, U32),
-    "model.mod_capacity": _r(0.0, 1.0, False), "model.mod_aux_weight": _NONNEG,
-    "model.parallel_start": _r(0, 1023), "model.xsa_last_n": _r(-1, 1024), "model.gate_window": _r(1, 65_536),
-    "model.bos_id": _r(0, (1 << 20) - 1), "model.bigram_buckets": _r(0, 1 << 24), "model.bigram_dim": _r(1, 65_536),
-    "model.ve_dim": _r(0, 65_536), "model.rope_dims": _r(0, 65_536), "model.mlp_hidden": _r(0, 1 << 20),
-    "model.dense_gate_init_std": _NONNEG, "model.mtp_heads": _r(0, 64), "model.mtp_loss_weight": _NONNEG,
-    "model.rope_train_len": _r(0, 1 << 20), "model.enable_looping_at_step": _r(0, 1 << 40),
-    "optim.matrix_lr": _POS, "optim.scalar_lr": _POS, "optim.tied_embed_lr": _POS, "optim.embed_lr": _POS,
-    "optim.head_lr": _POS, "optim.muon_momentum": _FRAC_OPEN, "optim.muon_momentum_warmup_start": _FRAC_OPEN,
-    "optim.muon_momentum_warmup_steps": _NONNEG, "optim.muon_backend_steps": _r(1, 100),
-    "optim.beta1": _FRAC_OPEN, "optim.beta2": _FRAC_OPEN, "optim.adam_eps": _POS, "optim.grad_clip_norm": _NONNEG,
-    "optim.muon_wd": _NONNEG, "optim.embed_wd": _NONNEG, "optim.scalar_wd": _NONNEG,
-    "optim.wd_taper_start_frac": _FRAC_OPEN, "optim.wd_taper_final_mult": _NONNEG, "optim.wd_ramp_final_mult": _NONNEG,
-    "optim.ema_decay": _FRAC_OPEN, "optim.swa_every": _ONE_UP, "optim.swa_lr_scale_below": _FRAC,
-    "optim.swa_last_frac": _FRAC, "optim.lawa_k": _ONE_UP, "optim.lawa_every": _ONE_UP,
-    "schedule.iterations": _ONE_UP, "schedule.train_batch_tokens": _r(1, 2**31), "schedule.train_seq_len": _r(1, 1 << 20),
-    "schedule.micro_batches": _r(1, 1 << 16), "schedule.warmdown_iters": _NONNEG,
-    "schedule.warmdown_frac": _r(0.0, 1.0, False), "schedule.min_lr": _FRAC, "schedule.wallclock_reserve_seconds": _NONNEG,
-    "schedule.warmup_steps": _NONNEG, "schedule.max_wallclock_seconds": _NONNEG, "schedule.val_loss_every": _NONNEG,
-    "schedule.train_log_every": _NONNEG,
-    "quant.budget_bytes": _ONE_UP, "quant.passthrough_max_numel": _NONNEG, "quant.calib_batches": _ONE_UP,
-    "quant.selfgen_seqs": _ONE_UP, "quant.selfgen_len": _r(0, 1 << 20), "quant.selfgen_temperature": _POS,
-    "quant.selfgen_batch": _ONE_UP, "quant.gptq_damp": _NONNEG, "quant.gptq_block": _ONE_UP, "quant.lqer_rank": _r(0, 65_536),
-    "quant.lqer_top_k": _NONNEG, "quant.lqer_a_bits": _r(2, 8), "quant.lqer_b_bits": _r(2, 8), "quant.lqer_group": _ONE_UP,
-    "quant.prune_target_bytes": _NONNEG, "quant.qat_start_frac": _FRAC,
-    **_policy("quant.embedding"), **_policy("quant.attention"), **_policy("quant.mlp"), **_policy("quant.other"),
-    "eval.batch_tokens": _r(1, 2**31), "eval.seq_len": _r(0, 1 << 20), "eval.stride": _ONE_UP, "eval.temperature": _POS,
-    "eval.time_budget_seconds": _NONNEG,
-    "eval.sgd.chunk_tokens": _ONE_UP, "eval.sgd.lr": _NONNEG, "eval.sgd.momentum": _FRAC_OPEN, "eval.sgd.epochs": _NONNEG,
-    "eval.sgd.seq_len": _NONNEG, "eval.sgd.batch_seqs": _ONE_UP, "eval.sgd.grad_clip_norm": _NONNEG,
-    "eval.sgd.freeze_blocks": _NONNEG,
-    "eval.lora.rank": _r(1, 65_536), "eval.lora.alpha": _NONNEG, "eval.lora.lr": _NONNEG, "eval.lora.beta1": _FRAC_OPEN,
-    "eval.lora.beta2": _FRAC_OPEN, "eval.lora.eps": _POS, "eval.lora.weight_decay": _NONNEG,
-    "eval.lora.chunk_tokens": _ONE_UP, "eval.lora.context": _ONE_UP, "eval.lora.batch_docs": _ONE_UP,
-    "eval.lora.steps_per_chunk": _NONNEG,
-    "eval.phased.docs": _NONNEG, "eval.phased.phases": _ONE_UP, "eval.phased.lr": _NONNEG,
-    "eval.phased.momentum": _FRAC_OPEN, "eval.phased.epochs": _NONNEG, "eval.phased.chunk_tokens": _ONE_UP,
-    "eval.tilt.order": _r(2, 33), "eval.tilt.threshold": _FRAC, "eval.tilt.boost": _NONNEG,
-    "eval.phased.seq_len": _NONNEG, "eval.phased.batch_seqs": _ONE_UP, "eval.phased.grad_clip_norm": _NONNEG,
-}
 
 
 def _num(x: float) -> str:

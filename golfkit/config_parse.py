@@ -128,7 +128,15 @@ def parse_value(t: Any, s: str, key: str) -> Any:
         raise GolfkitError(f"config key '{key}' must be one of {list(choices)}, got {s!r}")
     if origin in (list, tuple):
         text = s.strip()
-        raw = json.loads(text) if text.startswith("[") else [x for x in text.split(",") if x.strip()]
+        try:
+            raw = json.loads(text) if text.startswith("[") else None
+        except json.JSONDecodeError:  # [mlp.fc,mlp.proj]: brackets around a plain list, as a shell leaves it
+            raw = None
+        if not isinstance(raw, list):
+            body = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+            if "[" in body or "]" in body or text.startswith("[") != text.endswith("]"):
+                raise GolfkitError(f"config key '{key}' must be a list (JSON, or a,b,c), got {s!r}")
+            raw = [x for x in body.split(",") if x.strip()]
         elem = (typing.get_args(t) or (str,))[0]
         vals = [parse_value(elem, str(x).strip(), key) if isinstance(x, str) else x for x in raw]
         return check_value(t, vals, key)

@@ -5,15 +5,21 @@
 * build: shards from any text (.jsonl with a "text" field, or .txt with one document
   per blank-line-separated block), BOS before each document, no EOS; with
   `--transform lossless_caps_caseops_v1` the CaseOps layout of the records (PR #1855, #2135):
-  case-transformed text (golfkit/caseops.py) and the validation byte sidecar;
+  case-transformed text (golfkit/caseops.py) and the validation byte sidecar. It writes one
+  dataset folder (datasets/fineweb10B_<variant>, with a `.golfkit-build.json` listing what it
+  wrote) and the tokenizer beside it; a dataset folder it did not write is refused, one it wrote
+  (unchanged) is replaced whole, never mixed with old shards;
 * verify: checks every shard of a folder (and the byte sidecar) and prints tokens,
   documents and bytes/token.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +29,7 @@ from golfkit.data import (BOS_ID, CASE_OPERATORS, build_byte_luts, check_variant
                           has_case_operators, load_tokenizer, load_val_bytes, read_shard, tokenizer_path, write_shard)
 from golfkit.errors import GolfkitError
 
+BUILD_MANIFEST = ".golfkit-build.json"  # in a dataset folder `data build` wrote: {"golfkit_data_build": 1, "files": ...}
 HF_REPO = "willdepueoai/parameter-golf"  # the challenge's dataset repo (cached_challenge_fineweb.py)
 HF_PREFIX = "datasets"
 
@@ -194,21 +201,139 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
 
     out = Path(out)
     ds_dir = out / "datasets" / f"fineweb10B_{variant}"
-    ds_dir.mkdir(parents=True, exist_ok=True)
     tok_dest = tokenizer_path(out, variant)
-    tok_dest.parent.mkdir(parents=True, exist_ok=True)
-    if Path(tokenizer).resolve() != tok_dest.resolve():
-        shutil.copyfile(tokenizer, tok_dest)
+    tok_bytes = Path(tokenizer).read_bytes()
+    check_build_out(out, ds_dir, tok_dest, tok_bytes)  # before anything is written
 
-    def write(split: str, toks: np.ndarray) -> None:
+    shards: dict[str, np.ndarray] = {}
+
+    def split(name: str, toks: np.ndarray) -> None:
         for i, start in enumerate(range(0, max(toks.size, 1), shard_tokens)):
-            write_shard(ds_dir / f"fineweb_{split}_{i:06d}.bin", toks[start: start + shard_tokens])
+            shards[f"fineweb_{name}_{i:06d}.bin"] = toks[start: start + shard_tokens]
 
-    write("val", val_ids)
+    split("val", val_ids)
     if val_bytes is not None:
-        write("val_bytes", val_bytes)  # split at the same token boundaries as the validation shards
-    write("train", train_ids)
+        split("val_bytes", val_bytes)  # split at the same token boundaries as the validation shards
+    split("train", train_ids)
+    write_dataset(ds_dir, shards, tok_dest, tok_bytes)
     return verify(out, variant)
+
+
+def _sha_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _build_manifest(ds_dir: Path) -> dict | None:
+    from golfkit import safeio
+
+    path = ds_dir / BUILD_MANIFEST
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        m = safeio.loads(safeio.read_bytes(path, "build manifest", 1 << 20), f"build manifest {path}")
+    except GolfkitError:
+        return None
+    ok = isinstance(m, dict) and m.get("golfkit_data_build") == 1 and isinstance(m.get("files"), dict) \
+        and isinstance(m.get("tokenizer"), dict)
+    return m if ok else None
+
+
+def check_build_out(out: Path, ds_dir: Path, tok_dest: Path, tok_bytes: bytes) -> None:
+    """Refuse to write where `data build` could lose or mix data (see the module docstring)."""
+    for p in (ds_dir, *ds_dir.parents):
+        if os.path.lexists(p):
+            if not p.is_dir() or (p == ds_dir and p.is_symlink()):
+                raise GolfkitError(f"--out {out}: {p} exists and is not a folder")
+            break
+    manifest = None
+    if ds_dir.is_dir() and any(ds_dir.iterdir()):
+        manifest = _build_manifest(ds_dir)
+        if manifest is None:
+            raise GolfkitError(f"--out {out}: the dataset folder {ds_dir} exists and was not written by golfkit data "
+                               f"build (no {BUILD_MANIFEST}); data build replaces only its own output: give another "
+                               f"--out or --variant")
+        files = manifest["files"]
+        for p in sorted(ds_dir.iterdir()):
+            if p.name != BUILD_MANIFEST and (p.name not in files or p.is_symlink() or not p.is_file()
+                                             or _sha_file(p) != files[p.name]):
+                raise GolfkitError(f"--out {out}: {p} is not a file data build wrote, or changed since; data build "
+                                   f"replaces only its own unchanged output (so no old shard can mix in)")
+    if os.path.lexists(tok_dest):
+        if tok_dest.is_symlink() or not tok_dest.is_file():
+            raise GolfkitError(f"--out {out}: {tok_dest} exists and is not a regular file")
+        same = _sha_file(tok_dest) == hashlib.sha256(tok_bytes).hexdigest()
+        ours = manifest is not None and manifest["tokenizer"].get("sha256") == _sha_file(tok_dest)
+        if not (same or ours):
+            raise GolfkitError(f"--out {out}: the tokenizer {tok_dest} exists with other content, and this build did "
+                               f"not write it; give another --out")
+
+
+def write_dataset(ds_dir: Path, shards: dict[str, np.ndarray], tok_dest: Path, tok_bytes: bytes) -> None:
+    """The dataset folder written whole beside its place and renamed in; the tokenizer the same way.
+
+    An earlier build of this folder (checked by check_build_out) is moved aside and removed once the new one is
+    in place; on any failure nothing of this build is left and the earlier one is back.
+    """
+    from golfkit.atomic import temp_path
+
+    made = [p for p in (*reversed(ds_dir.parents), tok_dest.parent) if not p.exists()]
+    tmp = tok_tmp = aside = None
+    done = False
+    try:
+        ds_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{ds_dir.name}.", suffix=".golfkit-build", dir=ds_dir.parent))
+        files = {}
+        for name, toks in shards.items():
+            write_shard(tmp / name, toks)
+            files[name] = _sha_file(tmp / name)
+        tok_sha = hashlib.sha256(tok_bytes).hexdigest()
+        (tmp / BUILD_MANIFEST).write_text(json.dumps({"golfkit_data_build": 1, "files": files, "tokenizer": {
+            "path": str(Path("tokenizers") / tok_dest.name), "sha256": tok_sha}}, indent=1) + "\n")
+        tok_dest.parent.mkdir(parents=True, exist_ok=True)
+        if not (tok_dest.is_file() and _sha_file(tok_dest) == tok_sha):
+            tok_tmp = temp_path(tok_dest)
+            tok_tmp.write_bytes(tok_bytes)
+        if ds_dir.exists():
+            aside = tmp.with_name(tmp.name + ".old")
+            os.rename(ds_dir, aside)
+        try:
+            os.rename(tmp, ds_dir)  # fails, changing nothing, if anything appeared there meanwhile
+        except OSError:
+            if aside is not None:
+                os.rename(aside, ds_dir)
+                aside = None
+            raise
+        if tok_tmp is not None:
+            try:
+                os.replace(tok_tmp, tok_dest)
+            except OSError:  # put the earlier build (or nothing) back: data and tokenizer stay a pair
+                os.rename(ds_dir, tmp)
+                if aside is not None:
+                    os.rename(aside, ds_dir)
+                    aside = None
+                raise
+        done = True
+    except OSError as e:
+        raise GolfkitError(f"cannot write the dataset {ds_dir}: {e.strerror or e}"
+                           f"{f' ({e.filename})' if e.filename else ''}; nothing was written") from None
+    finally:
+        if not done:
+            for p in (tmp, tok_tmp):
+                if p is not None and p.is_dir():
+                    shutil.rmtree(p, ignore_errors=True)
+                elif p is not None:
+                    p.unlink(missing_ok=True)
+            for p in reversed(made):
+                try:
+                    p.rmdir()
+                except OSError:
+                    pass
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------------

@@ -16,22 +16,38 @@ modules, so the exporter bundles them:
 3. the sources are embedded as string literals, served by a small import hook (a meta-path
    finder), so every module keeps its name and import semantics: no code is rewritten;
 4. by default the whole is wrapped as `exec(lzma.decompress(base64.b85decode(...)))`, the
-   records' self-extracting form (rec 04-05, 04-27); `wrapper="none"` ships the plain bundle.
+   records' self-extracting form (rec 04-05, 04-27); `wrapper="none"` ships the plain bundle;
+5. the modules that check input from outside a run ship as their twins (SHIPPED_TWINS,
+   golfkit/shipped/): an exported script reads only its own config, checked whole at export, and
+   the artifact it wrote itself; golfkit.ranges ships only the rows of the fields the challenge's
+   environment variables set (golfkit/envvars.py ENV_FIELDS), so a bad SEED=... is still one line.
 
-The run config is baked in as JSON; the challenge's environment variables override it at start
-(golfkit/submission.py). The folder follows a record's layout: train_gpt.py, README.md,
-submission.json, requirements.txt, the run's train log(s), plus train_gpt_readable.py and
-config.json for reviewers. It is written to a temporary folder and renamed; an export whose
-code + model bytes exceed the budget is refused with the numbers.
+The run config is baked in as JSON, without this machine's paths (`RunConfig.portable`, data.dir
+= ./data); the challenge's environment variables override it at start (golfkit/submission.py).
+The folder follows a record's layout: train_gpt.py, README.md, submission.json, requirements.txt,
+the run's train log(s), plus train_gpt_readable.py and config.json for reviewers. An export whose
+code + model bytes exceed the challenge's 16,000,000 (not the run's own quant.budget_bytes) is
+refused with the numbers. The run folder is read through its record (golfkit/runrecord.py): a
+config or log that another run left there is refused.
+
+Export never deletes or overwrites anything it did not write. `--out` may not be the current
+folder or one above it, the run folder, inside it or above it, a file, a link, or a non-empty
+folder that is not an earlier export; an earlier export (its `.golfkit-export.json` lists each
+file it wrote with its sha256) is replaced only with --force and only while every file in it is
+one export wrote, unchanged. The folder is written whole to a temporary sibling and renamed into
+place; a failed write (disk full, permissions) removes it and reports one line.
 """
 
 from __future__ import annotations
 
 import ast
 import base64
+import hashlib
 import importlib
 import json
 import lzma
+import math
+import os
 import shutil
 import tempfile
 from importlib import metadata
@@ -39,7 +55,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from golfkit import __version__, is_tooling
-from golfkit.config import RunConfig
+from golfkit.config import CHALLENGE_BUDGET_BYTES, RunConfig
 from golfkit.errors import GolfkitError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -55,6 +71,17 @@ SWITCH_TABLES = (
     ("golfkit.quant", "SCHEMES", "quant"),
     ("golfkit.eval", "METHODS", None),
 )
+
+
+# Modules that check input from outside a run -> the module an exported train_gpt.py ships under that name
+# (golfkit/shipped/__init__.py says why; None: generated, see shipped_source). golfkit users always get the
+# originals: nothing but this table names the twins.
+SHIPPED_TWINS: dict[str, str | None] = {
+    "golfkit.safeio": "golfkit.shipped.safeio",
+    "golfkit.limits": "golfkit.shipped.limits",
+    "golfkit.artifact_table": "golfkit.shipped.artifact_table",
+    "golfkit.ranges": None,  # the rows of the fields the challenge's environment variables set
+}
 
 
 # ---------------------------------------------------------------------------------- the bundle
@@ -180,14 +207,45 @@ if __name__ == "__main__":
 '''
 
 
+def env_ranges_source() -> str:
+    """golfkit.ranges as an exported script ships it: the rows of the fields its environment variables set."""
+    from golfkit.ranges import RANGES
+    from golfkit.envvars import ENV_FIELDS
+
+    def num(x: float) -> str:
+        return "inf" if x == math.inf else repr(x)
+
+    keys = sorted(k for k in set(ENV_FIELDS.values()) if k in RANGES)
+    rows = "".join(f"    {k!r}: ({num(RANGES[k][0])}, {num(RANGES[k][1])}, {RANGES[k][2]}, {RANGES[k][3]}),\n"
+                   for k in keys)
+    return ('"""golfkit.ranges inside an exported train_gpt.py: the fields its environment variables set."""\n'
+            f"inf = float('inf')\nRANGES = {{\n{rows}}}\n")
+
+
+def shipped_source(name: str) -> str:
+    """The source a bundle serves as module `name` (its twin for the modules in SHIPPED_TWINS)."""
+    if name not in SHIPPED_TWINS:
+        return module_path(name).read_text()
+    twin = SHIPPED_TWINS[name]
+    return env_ranges_source() if twin is None else module_path(twin).read_text()
+
+
 def bundle(cfg: RunConfig, minified: bool = True, entry: str = ENTRY) -> str:
     """One Python file holding the config, the modules it needs and the import hook."""
     names = module_closure(cfg, entry)
-    sources = {n: module_path(n).read_text() for n in names}
+    sources = {n: shipped_source(n) for n in names}
+    for n in set(names) & set(SHIPPED_TWINS):  # a twin may import only what the bundle holds anyway
+        missing = _imported(ast.parse(sources[n])) - set(names)
+        if missing:
+            raise AssertionError(f"the shipped twin of {n} imports {sorted(missing)}, which the bundle lacks")
     if minified:
         sources = {n: minify(s) for n, s in sources.items()}
+    twins = sorted(set(names) & set(SHIPPED_TWINS))
     head = (f"# train_gpt.py exported by golfkit {__version__}: {len(names)} modules bundled "
             f"({'minified' if minified else 'readable'}); see README.md\n")
+    if not minified:  # for reviewers (the counted file says it in README.md)
+        head += (f"# {', '.join(twins)}: shipped without input checks (this script reads only its own config and "
+                 f"artifact; golfkit/shipped/ in golfkit)\n")
     body = "_SOURCES = {\n" + "".join(f"{n!r}: {s!r},\n" for n, s in sources.items()) + "}\n"
     packages = f"_PACKAGES = {sorted(n for n in names if is_package(n))!r}\n"
     config = json.dumps(cfg.to_dict(), separators=(",", ":"))  # the run config, compact
@@ -222,15 +280,9 @@ def requirements(cfg: RunConfig) -> str:
     return "".join(pin(p) + "\n" for p in dict.fromkeys(pkgs))
 
 
-def _run_record(run_dir: Path) -> tuple[RunConfig, dict[str, Any]]:
-    try:
-        cfg = RunConfig.from_json((run_dir / "config.json").read_text())
-    except FileNotFoundError:
-        raise GolfkitError(f"{run_dir} has no config.json (not a golfkit run folder)") from None
-    metrics_path = run_dir / "metrics.json"
-    if not metrics_path.is_file():
-        raise GolfkitError(f"{run_dir} has no metrics.json (the run did not finish)")
-    return cfg, json.loads(metrics_path.read_text())
+def submission_config(cfg: RunConfig, data_dir: str = "./data") -> RunConfig:
+    """The config an exported train_gpt.py bakes in: no paths of this machine, the challenge's data layout."""
+    return cfg.portable().override({"data.dir": data_dir})
 
 
 def _readme(cfg: RunConfig, m: dict[str, Any] | None, code: int, name: str) -> str:
@@ -238,27 +290,39 @@ def _readme(cfg: RunConfig, m: dict[str, Any] | None, code: int, name: str) -> s
     if m:
         lines += [f"* val_bpb (int8/zlib roundtrip, this run): **{m['val_bpb']:.8f}**, val_loss {m['val_loss']:.8f} nats",
                   f"* bytes: model {m['bytes_model']:,} + code {code:,} = **{m['bytes_model'] + code:,}** "
-                  f"(budget {cfg.quant.budget_bytes:,})",
+                  f"(budget {CHALLENGE_BUDGET_BYTES:,})",
                   f"* steps {m['steps']}, train time {m['train_time_ms'] / 1000:.1f} s, seed {m['seed']}, "
                   f"world size {m['world_size']}", ""]
     lines += ["Run: `torchrun --standalone --nproc_per_node=8 train_gpt.py` with the challenge's data in ./data",
               "(DATA_PATH, TOKENIZER_PATH, SEED, RUN_ID, ITERATIONS, MAX_WALLCLOCK_SECONDS, ... override the config).",
               "", "`train_gpt.py` is the counted code. `train_gpt_readable.py` is the same program unminified and",
               "uncompressed, with its comments, for review; it is not part of the submission's bytes.",
+              "It reads only its own config and the artifact it writes, so golfkit's checks of outside input",
+              "(artifact tables, file types, model-size ceilings, ranges of fields no environment variable sets)",
+              "ship as no-check twins (golfkit/shipped/ in golfkit); the environment variables are checked.",
               "The SentencePiece .model file is not counted, as in every record (reference/techniques.md 2.1)."]
     return "\n".join(lines) + "\n"
+
+
+MANIFEST = ".golfkit-export.json"  # what an export wrote into its folder: {"golfkit_export": 1, "files": {name: sha256}}
 
 
 def export_submission(out_dir: str | Path, cfg: RunConfig | None = None, run_dir: str | Path | None = None,
                       wrapper: str = "lzma", name: str = "golfkit submission", github_id: str = "",
                       data_dir: str = "./data", force: bool = False) -> dict[str, Any]:
     """Write the submission folder; return its byte accounting. Refuses an over-budget run."""
-    m = None
+    out = Path(out_dir)
+    m, log = None, None
     if run_dir is not None:
-        cfg, m = _run_record(Path(run_dir))
+        from golfkit import runrecord
+
+        rec = runrecord.load(run_dir)  # config.json checked against metrics.json
+        rec.artifact()  # the bytes the record counts are the artifact's in the folder
+        cfg, m, log = rec.config, rec.metrics, rec.check_log()
     if cfg is None:
         raise GolfkitError("export needs a run folder or a config")
-    cfg = cfg.override({"data.dir": data_dir, "data.tokenizer": ""})  # the challenge's layout, not this machine's
+    replace = check_out(out, Path(run_dir) if run_dir is not None else None, force)  # before any work
+    cfg = submission_config(cfg, data_dir)
     plain = bundle(cfg)
     script = wrap(plain, wrapper)
     code = len(script.encode())
@@ -267,31 +331,119 @@ def export_submission(out_dir: str | Path, cfg: RunConfig | None = None, run_dir
     if m:
         total = m["bytes_model"] + code
         info.update(bytes_model=m["bytes_model"], bytes_total=total, val_bpb=m["val_bpb"], val_loss=m["val_loss"])
-        if total > cfg.quant.budget_bytes:
+        if total > CHALLENGE_BUDGET_BYTES:  # the challenge's cap, whatever the run's quant.budget_bytes says
             raise GolfkitError(f"over budget: model {m['bytes_model']:,} + code {code:,} = {total:,} bytes "
-                               f"> {cfg.quant.budget_bytes:,} by {total - cfg.quant.budget_bytes:,}; nothing exported")
-    _write_folder(Path(out_dir), cfg, m, script, info, name, github_id, run_dir, force)
+                               f"> {CHALLENGE_BUDGET_BYTES:,} by {total - CHALLENGE_BUDGET_BYTES:,}; nothing exported")
+    files = {"train_gpt.py": script, "train_gpt_readable.py": bundle(cfg, minified=False),
+             "config.json": cfg.to_json() + "\n", "requirements.txt": requirements(cfg),
+             "README.md": _readme(cfg, m, code, name),
+             "submission.json": json.dumps({"name": name, "github_id": github_id, **info}, indent=2) + "\n"}
+    if log is not None:
+        files[f"train_seed{cfg.seed}.log"] = log.read_bytes()
+    write_folder(out, {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}, replace)
     return info
 
 
-def _write_folder(out: Path, cfg: RunConfig, m: dict[str, Any] | None, script: str, info: dict[str, Any],
-                  name: str, github_id: str, run_dir: str | Path | None, force: bool) -> None:
-    if out.exists() and not force:
-        raise GolfkitError(f"{out} exists (pass --force to replace it)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+# ---------------------------------------------------------------------------------- writing --out safely
+def _sha(b: bytes) -> str:
+    return hashlib.sha256(b).hexdigest()
+
+
+def _manifest(out: Path) -> dict[str, str] | None:
+    """{name: sha256} of an earlier export in `out`, or None when it has no readable manifest."""
+    from golfkit import safeio
+
+    path = out / MANIFEST
+    if not path.is_file() or path.is_symlink():
+        return None
     try:
-        (tmp / "train_gpt.py").write_text(script)
-        (tmp / "train_gpt_readable.py").write_text(bundle(cfg, minified=False))
-        (tmp / "config.json").write_text(cfg.to_json() + "\n")
-        (tmp / "requirements.txt").write_text(requirements(cfg))
-        (tmp / "README.md").write_text(_readme(cfg, m, info["bytes_code"], name))
-        sub = {"name": name, "github_id": github_id, **{k: v for k, v in info.items()}}
-        (tmp / "submission.json").write_text(json.dumps(sub, indent=2) + "\n")
-        if run_dir is not None and (Path(run_dir) / "train.log").is_file():
-            shutil.copy(Path(run_dir) / "train.log", tmp / f"train_seed{cfg.seed}.log")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        m = safeio.loads(safeio.read_bytes(path, "export manifest", 1 << 20), f"export manifest {path}")
+    except GolfkitError:
+        return None
+    files = m.get("files") if isinstance(m, dict) and m.get("golfkit_export") == 1 else None
+    ok = isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+    return files if ok else None
+
+
+def check_out(out: Path, run_dir: Path | None, force: bool) -> Path | None:
+    """Refuse an --out that export could lose data through; returns the earlier export it may replace, if any."""
+    if out.is_symlink():
+        raise GolfkitError(f"--out {out} is a symbolic link; give a new folder (export never writes through links)")
+    target, cwd = out.resolve(), Path.cwd().resolve()
+    if target == cwd or target in cwd.parents:
+        raise GolfkitError(f"--out {out} is the current folder or one above it; export writes a new folder and "
+                           f"never replaces one it did not write")
+    if run_dir is not None:
+        run = run_dir.resolve()
+        if target == run or target in run.parents or run in target.parents:
+            raise GolfkitError(f"--out {out} is the run folder {run_dir}, inside it or above it; export a run to a "
+                               f"folder of its own")
+    if not os.path.lexists(out):
+        for p in out.parents:
+            if p.exists():
+                if not p.is_dir():
+                    raise GolfkitError(f"--out {out}: {p} exists and is not a folder")
+                break
+        return None
+    if not out.is_dir():
+        raise GolfkitError(f"--out {out} exists and is not a folder")
+    entries = sorted(p.name for p in out.iterdir())
+    if not entries:
+        return out  # an empty folder: nothing to lose
+    files = _manifest(out)
+    if files is None:
+        raise GolfkitError(f"--out {out} is a non-empty folder that golfkit export did not write (no {MANIFEST}); "
+                           f"export replaces only its own earlier output: give a new folder")
+    if not force:
+        raise GolfkitError(f"--out {out} holds an earlier export (pass --force to replace it)")
+    for name in entries:
+        if name == MANIFEST:
+            continue
+        p = out / name
+        if name not in files or p.is_symlink() or not p.is_file() or _sha(p.read_bytes()) != files[name]:
+            raise GolfkitError(f"--out {out}: {name} is not a file this export wrote, or changed since; --force "
+                               f"replaces only an unchanged earlier export: move {name} out or give a new folder")
+    return out
+
+
+def write_folder(out: Path, files: dict[str, bytes], replace: Path | None) -> None:
+    """`files` as the folder `out`, written to a temporary sibling and renamed into place.
+
+    `replace` (from check_out) is the empty folder or unchanged earlier export at `out`: moved aside, then
+    removed once the new folder is in place. On any failure nothing of this export is left.
+    """
+    made = [p for p in reversed(out.parents) if not p.exists()]  # parents this export creates
+    tmp = aside = None
+    done = False
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".golfkit-export", dir=out.parent))
+        for fname, data in files.items():
+            (tmp / fname).write_bytes(data)
+        manifest = {"golfkit_export": 1, "files": {k: _sha(v) for k, v in files.items()}}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+        if replace is not None:
+            aside = out.parent / f"{tmp.name}.old"
+            os.rename(out, aside)
+        try:
+            os.rename(tmp, out)  # fails, changing nothing, if anything appeared at `out` meanwhile
+        except OSError:
+            if aside is not None:
+                os.rename(aside, out)
+                aside = None
+            raise
+        done = True
+    except OSError as e:
+        raise GolfkitError(f"cannot write the submission folder {out}: {e.strerror or e}"
+                           f"{f' ({e.filename})' if e.filename else ''}; nothing was exported") from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not done:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+            for p in reversed(made):
+                try:
+                    p.rmdir()
+                except OSError:
+                    break
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)

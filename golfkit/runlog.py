@@ -8,7 +8,10 @@ Run folder contents (rank 0 writes, other ranks write nothing):
     env.json        git commit + dirty flag, python/torch/CUDA versions, devices, world size
     metrics.json    the final record (val_bpb of the roundtrip, bytes, timings, ...)
 
-JSON files are written to a temp file and renamed, so a reader never sees half a file.
+JSON files are written to a temp file and renamed, so a reader never sees half a file; a log line
+that the disk refuses is rolled back (the file keeps whole lines) and ends the run in one line.
+A run folder holds one run: golfkit/train.py claims it before the first write, and the log files
+are created, never truncated.
 """
 
 from __future__ import annotations
@@ -25,12 +28,30 @@ from typing import Any
 import torch
 
 from golfkit import is_tooling
-from golfkit.atomic import atomic_write
+from golfkit.atomic import atomic_write, write_error
 
 
-def write_json(path: str | Path, obj: Any) -> None:
-    """Atomic JSON write (temp file + rename); NaN/inf become null so the file stays valid JSON."""
-    atomic_write(path, json.dumps(_finite(obj), indent=2) + "\n")
+def write_json(path: str | Path, obj: Any) -> bytes:
+    """Atomic JSON write (temp file + rename); NaN/inf become null so the file stays valid JSON. Returns the bytes."""
+    raw = (json.dumps(_finite(obj), indent=2) + "\n").encode("utf-8")
+    atomic_write(path, raw)
+    return raw
+
+
+def append_text(path: Path, text: str, mode: str = "a") -> None:
+    """Append whole lines, or nothing: a write the disk refuses is truncated back and raised as one line."""
+    raw = memoryview(text.encode("utf-8"))
+    try:
+        with open(path, mode + "b", buffering=0) as f:
+            start = f.seek(0, os.SEEK_END)
+            try:
+                while raw:
+                    raw = raw[f.write(raw):]
+            except OSError:
+                os.ftruncate(f.fileno(), start)
+                raise
+    except OSError as e:
+        raise write_error(path, e) from None
 
 
 def _finite(obj: Any) -> Any:
@@ -49,10 +70,8 @@ class RunLog:
     def __init__(self, run_dir: Path | None, enabled: bool, echo: bool = True):
         self.run_dir, self.enabled, self.echo = run_dir, enabled, echo
         if enabled and run_dir is not None:
-            run_dir.mkdir(parents=True, exist_ok=True)
-            # A fresh run starts fresh files (a rerun into the same folder must not interleave).
-            for name in ("train.log", "metrics.jsonl"):
-                (run_dir / name).write_text("", encoding="utf-8")
+            for name in ("train.log", "metrics.jsonl"):  # created here, never truncated: one run per folder
+                append_text(run_dir / name, "", mode="x")
 
     def line(self, msg: str) -> None:
         if not self.enabled:
@@ -60,17 +79,16 @@ class RunLog:
         if self.echo:
             print(msg, flush=True)
         if self.run_dir is not None:
-            with open(self.run_dir / "train.log", "a", encoding="utf-8") as f:
-                f.write(msg + "\n")
+            append_text(self.run_dir / "train.log", msg + "\n")
 
     def metric(self, **row: Any) -> None:
         if self.enabled and self.run_dir is not None:
-            with open(self.run_dir / "metrics.jsonl", "a", encoding="utf-8") as f:
-                f.write(json.dumps(_finite(row)) + "\n")
+            append_text(self.run_dir / "metrics.jsonl", json.dumps(_finite(row)) + "\n")
 
-    def write(self, name: str, obj: Any) -> None:
+    def write(self, name: str, obj: Any) -> bytes | None:
         if self.enabled and self.run_dir is not None:
-            write_json(self.run_dir / name, obj)
+            return write_json(self.run_dir / name, obj)
+        return None
 
 
 def git_info(where: Path) -> dict[str, Any]:
@@ -132,7 +150,8 @@ def submitted_code_bytes(cfg) -> tuple[int, str]:
     import golfkit
 
     if str(getattr(golfkit, "__file__", "")).endswith("__init__.py"):
-        from golfkit.export import bundle, wrap
+        from golfkit.export import bundle, submission_config, wrap
 
-        return len(wrap(bundle(cfg), "lzma").encode()), "train_gpt.py as golfkit export writes it"
+        # the config as export bakes it (no paths of this machine): the count does not depend on where the data is
+        return len(wrap(bundle(submission_config(cfg)), "lzma").encode()), "train_gpt.py as golfkit export writes it"
     return code_bytes()[0], "this train_gpt.py"

@@ -4,62 +4,27 @@ An exported script carries its run config as JSON and calls `main(config_json, s
 is the only golfkit module that reads the challenge's environment variables: the reference
 `train_gpt.py` is driven by them (DATA_PATH, SEED, ITERATIONS, ...), so a submission must be too,
 e.g. `SEED=42 torchrun --standalone --nproc_per_node=8 train_gpt.py`. Each variable overrides
-the field named in `ENV_FIELDS`; the values are parsed with the config's own types, so a bad
-value is a one-line error naming the variable. Everything else stays as exported.
+the field named in `ENV_FIELDS` (golfkit/envvars.py); the values are parsed with the config's own
+types and checked against its ranges, so a bad value is a one-line error naming the variable.
+Everything else stays as exported.
 
 Outputs follow the reference: the log in `logs/<RUN_ID>.txt` (here `logs/<RUN_ID>/train.log`,
-beside config/metrics JSON and the artifact `final_model.int8.golf`).
+beside config/metrics JSON and the artifact `final_model.int8.golf`). RUN_ID names one folder
+under logs/ (letters, digits, `_ - .`; no path), so a run never writes outside logs/.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
 from typing import Mapping
 
 from golfkit.config import RunConfig
+from golfkit.envvars import ENV_FIELDS
 from golfkit.errors import GolfkitError
-
-# the reference train_gpt.py's Hyperparameters (openai/parameter-golf), by environment variable
-ENV_FIELDS = {
-    "SEED": "seed",
-    "ITERATIONS": "schedule.iterations",
-    "WARMDOWN_ITERS": "schedule.warmdown_iters",
-    "WARMUP_STEPS": "schedule.warmup_steps",
-    "TRAIN_BATCH_TOKENS": "schedule.train_batch_tokens",
-    "TRAIN_SEQ_LEN": "schedule.train_seq_len",
-    "MAX_WALLCLOCK_SECONDS": "schedule.max_wallclock_seconds",
-    "VAL_LOSS_EVERY": "schedule.val_loss_every",
-    "TRAIN_LOG_EVERY": "schedule.train_log_every",
-    "VAL_BATCH_SIZE": "eval.batch_tokens",
-    "VOCAB_SIZE": "model.vocab_size",
-    "NUM_LAYERS": "model.num_layers",
-    "MODEL_DIM": "model.model_dim",
-    "NUM_HEADS": "model.num_heads",
-    "NUM_KV_HEADS": "model.num_kv_heads",
-    "MLP_MULT": "model.mlp_mult",
-    "TIE_EMBEDDINGS": "model.tie_embeddings",
-    "ROPE_BASE": "model.rope_base",
-    "LOGIT_SOFTCAP": "model.logit_softcap",
-    "QK_GAIN_INIT": "model.qk_gain_init",
-    "TIED_EMBED_INIT_STD": "model.tied_embed_init_std",
-    "EMBED_LR": "optim.embed_lr",
-    "HEAD_LR": "optim.head_lr",
-    "TIED_EMBED_LR": "optim.tied_embed_lr",
-    "MATRIX_LR": "optim.matrix_lr",
-    "SCALAR_LR": "optim.scalar_lr",
-    "MUON_MOMENTUM": "optim.muon_momentum",
-    "MUON_BACKEND_STEPS": "optim.muon_backend_steps",
-    "MUON_MOMENTUM_WARMUP_START": "optim.muon_momentum_warmup_start",
-    "MUON_MOMENTUM_WARMUP_STEPS": "optim.muon_momentum_warmup_steps",
-    "BETA1": "optim.beta1",
-    "BETA2": "optim.beta2",
-    "ADAM_EPS": "optim.adam_eps",
-    "GRAD_CLIP_NORM": "optim.grad_clip_norm",
-}
-
 
 def _checked(cfg: RunConfig, var: str, key: str, raw: str) -> str:
     """`raw` if it parses as `key`'s type (override() parses strings; bools accept the reference's 0/1)."""
@@ -93,16 +58,28 @@ def config_from_env(config_json: str, environ: Mapping[str, str]) -> RunConfig:
     return cfg.override(overrides)
 
 
+def run_id_from_env(environ: Mapping[str, str]) -> str:
+    """RUN_ID, checked to name one folder under logs/ (default: the UTC time)."""
+    run_id = environ.get("RUN_ID") or time.strftime("%Y%m%d_%H%M%S", time.gmtime())
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", run_id) or ".." in run_id:
+        raise GolfkitError(f"environment variable RUN_ID={run_id!r:.80} must name one folder under logs/ (letters, "
+                           f"digits, _ - .; at most 128 characters, no '..')")
+    return run_id
+
+
 def main(config_json: str, environ: Mapping[str, str] | None = None) -> int:
     """Train, export, reload and score as the exported run did; 2 with one line on a user error."""
-    from golfkit.train import train  # after the config parsed: a bad variable fails fast
-
     env = os.environ if environ is None else environ
     try:
         cfg = config_from_env(config_json, env)
-        run_id = env.get("RUN_ID") or time.strftime("%Y%m%d_%H%M%S", time.gmtime())
-        train(cfg, Path("logs") / run_id)
+        run_dir = Path("logs") / run_id_from_env(env)
+        from golfkit.train import train  # after the environment is checked: a bad variable costs no torch import
+
+        train(cfg, run_dir)
     except GolfkitError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # the system refused a read or write: one line, like the golfkit command
+        print(f"error: {e.strerror or e}{f' ({e.filename})' if e.filename else ''}", file=sys.stderr)
         return 2
     return 0

@@ -19,9 +19,13 @@ training step compiled when `compile` is on (cpu-small: BENCHMARKS.md) and its e
 from __future__ import annotations
 
 import copy
+import hashlib
 import importlib
 import math
+import json
+import os
 import random
+import secrets
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +37,7 @@ import torch.distributed as tdist
 from torch.nn.parallel import DistributedDataParallel as DDP
 
 from golfkit import artifact, dist, limits, optim, quant
+from golfkit.atomic import write_error
 from golfkit.config import DEFAULT_MAX_PARAMS, RunConfig
 from golfkit.config import validate as validate_config
 from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, check_train_stream, find_dataset, load_tokenizer,
@@ -48,6 +53,12 @@ from golfkit.session import Session
 
 ARTIFACT_NAME = "final_model.int8.golf"
 CHECKPOINT_NAME = "checkpoint.golf"  # full-precision weights, only with schedule.save_checkpoint
+# Written first and exclusively: the folder belongs to the run whose id is inside. A run folder is written by
+# one run, so a folder holding any of RUN_FILES (a finished, failed or killed run) is refused, never mixed into.
+RUN_MARKER = ".golfkit-run.json"
+REPORT_NAME = "quant_report.json"  # a policy export's per-tensor report (golfkit/quant/report.py)
+RUN_FILES = (RUN_MARKER, "config.json", "env.json", "train.log", "metrics.jsonl", "metrics.json", ARTIFACT_NAME,
+             CHECKPOINT_NAME, REPORT_NAME)
 
 
 # The techniques that act during training, in the order their hooks run: (module, installer, wanted(cfg)).
@@ -65,6 +76,43 @@ TRAINING_HOOKS = (
 def default_run_dir(cfg: RunConfig, root: str | Path = "runs") -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return Path(root) / f"{stamp}_{cfg.preset}_s{cfg.seed}"
+
+
+def new_run_id() -> str:
+    """Names one run: written into the marker, env.json, train.log and metrics.json."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(4)
+
+
+def claim_run_dir(run_dir: Path, run_id: str) -> None:
+    """Make `run_dir` this run's folder (rank 0), before anything is written into it.
+
+    Refuses a folder that holds any file a run writes (RUN_FILES): a rerun never overwrites or mixes
+    with an earlier run, finished or not. Other files (a launcher's console.log) are left alone.
+    """
+    if os.path.lexists(run_dir) and not run_dir.is_dir():
+        raise GolfkitError(f"run folder {run_dir} exists and is not a folder")
+    used = [n for n in RUN_FILES if os.path.lexists(run_dir / n)]
+    if used:
+        state = "a finished run" if "metrics.json" in used else "an unfinished run (failed or killed: no metrics.json)"
+        raise GolfkitError(f"run folder {run_dir} already holds {state}: {', '.join(used)}; a run folder is written "
+                           f"by one run: choose another --run-dir or remove that folder")
+    marker = run_dir / RUN_MARKER
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_error(run_dir, e) from None
+    try:
+        with open(marker, "x", encoding="utf-8") as f:
+            try:
+                f.write(json.dumps({"run_id": run_id, "pid": os.getpid()}) + "\n")
+                f.flush()
+            except OSError:
+                marker.unlink(missing_ok=True)
+                raise
+    except FileExistsError:
+        raise GolfkitError(f"run folder {run_dir} was claimed by another run at the same moment") from None
+    except OSError as e:
+        raise write_error(marker, e) from None
 
 
 # ----------------------------------------------------------------------------------
@@ -306,7 +354,7 @@ def run_loop(sess: Session) -> dict[str, Any]:
 def save_checkpoint(sess: Session, path: Path) -> int:
     """The trained (pre-quantization) weights, losslessly, in the artifact container (no pickle)."""
     qts = [quant.passthrough(name, t, "raw") for name, t in sess.base.state_dict().items()]
-    art = artifact.Artifact(qts, sess.cfg.to_dict(), {"kind": "checkpoint"}, "zlib")
+    art = artifact.Artifact(qts, sess.cfg.portable().to_dict(), {"kind": "checkpoint"}, "zlib")
     return artifact.save(art, path) if sess.ctx.is_main else 0
 
 
@@ -360,9 +408,13 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         "peak_memory_mib": peak, "seed": cfg.seed, "preset": cfg.preset,
         "model_params": count_params(sess.base), "world_size": ctx.world_size,
         "artifact": str(path), "wall_seconds": time.perf_counter() - started,
-        # the run's record of its artifact: `golfkit eval` compares it (the container's own checksum detects
-        # corruption, not edits)
+        # the run's record of its files: readers (`golfkit eval`, `export`, `quant report`) check that what they
+        # read is what this run wrote (the container's own checksum detects corruption, not edits)
         "artifact_sha256": artifact.file_sha256(path),
+        "checkpoint_sha256": _sha_if_file(run_dir / CHECKPOINT_NAME) if cfg.schedule.save_checkpoint else None,
+        "quant_report_sha256": _sha_if_file(run_dir / REPORT_NAME),
+        # same seed, data and thread count give the same bytes; another thread count changes float sums
+        "torch_threads": torch.get_num_threads(),
     }
 
 
@@ -407,18 +459,29 @@ def score_by_method(sess: Session, path: Path, flat: EvalResult, label: str) -> 
     budget = cfg.eval.time_budget_seconds
     log.line(f"total_eval_time:{res.eval_seconds:.1f}s budget:{budget:.0f}s over_budget:{res.over_budget}")
     return res
+def _sha_if_file(path: Path) -> str | None:
+    return artifact.file_sha256(path) if path.is_file() else None
 
 
 # ----------------------------------------------------------------------------------
 # entry point
 # ----------------------------------------------------------------------------------
-def agree_on_run_dir(run_dir: Path, ctx: dist.DistContext) -> Path:
-    """Every rank must read the artifact rank 0 wrote: use rank 0's folder name."""
-    if not (tdist.is_available() and tdist.is_initialized()):
-        return run_dir
-    box = [str(run_dir)]
-    tdist.broadcast_object_list(box, src=0)
-    return Path(box[0])
+def agree_on_run(run_dir: Path, ctx: dist.DistContext) -> tuple[Path, str]:
+    """Rank 0 claims the folder and names the run; every rank gets both, or rank 0's refusal.
+
+    (Every rank must read the artifact rank 0 wrote, so all use rank 0's folder name.)
+    """
+    box: list = [str(run_dir), new_run_id(), None]
+    if ctx.is_main:
+        try:
+            claim_run_dir(run_dir, box[1])
+        except GolfkitError as e:
+            box[2] = str(e)
+    if tdist.is_available() and tdist.is_initialized():
+        tdist.broadcast_object_list(box, src=0)
+    if box[2]:
+        raise GolfkitError(box[2])
+    return Path(box[0]), box[1]
 
 
 def train(cfg: RunConfig, run_dir: str | Path | None = None, echo: bool = True,
@@ -428,16 +491,21 @@ def train(cfg: RunConfig, run_dir: str | Path | None = None, echo: bool = True,
     ctx = dist.init(cfg.device)
     try:
         checked = preflight(cfg, ctx, max_params)
-        run_dir = agree_on_run_dir(Path(run_dir) if run_dir else default_run_dir(cfg), ctx)
+        run_dir, run_id = agree_on_run(Path(run_dir) if run_dir else default_run_dir(cfg), ctx)
         log = RunLog(run_dir, ctx.is_main, echo)
         log.line(f"run_dir:{run_dir}")
-        log.write("config.json", cfg.to_dict())
-        log.write("env.json", env_info(ctx.world_size, ctx.device))
+        log.line(f"run_id:{run_id}")
+        config_raw = log.write("config.json", cfg.to_dict())
+        log.write("env.json", {"run_id": run_id, **env_info(ctx.world_size, ctx.device)})
         sess = build_session(cfg, ctx, log, checked)
         prime_compile(sess)
         loop = run_loop(sess)
         metrics = finalize(sess, loop, run_dir, started)
+        # metrics.json, written last, is the run's record: its id, and the sha256 of each file it vouches for
+        metrics.update(run_id=run_id, config_sha256=config_raw and hashlib.sha256(config_raw).hexdigest())
         log.write("metrics.json", metrics)
         return metrics
+    except OSError as e:  # a read or write the system refused (the writes themselves already say which file)
+        raise GolfkitError(f"run stopped: {e.strerror or e}{f' ({e.filename})' if e.filename else ''}") from None
     finally:
         dist.shutdown()

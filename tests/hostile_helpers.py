@@ -13,6 +13,10 @@ folder (the checkout first on PYTHONPATH, so the subprocess imports this worktre
 * an unchanged file system: every entry under the scratch folder (and any extra folder given),
   byte for byte, before and after; nothing created, changed or removed.
 
+`run_golfkit(..., fsize=N)` also caps the size of every file the child writes (RLIMIT_FSIZE): a
+full disk as that process sees it (a write past the cap fails with EFBIG, where a full disk gives
+ENOSPC; golfkit's handling is the same). `argv` runs another command (an exported train_gpt.py).
+
 GOLFKIT_HOSTILE_PYTHONPATH (tests only) points the subprocess at another checkout, e.g. the
 commit before these checks, to confirm every case fails there.
 """
@@ -55,20 +59,31 @@ class Outcome:
                 f"t={self.seconds:.1f}s\n--- stdout (tail)\n{self.stdout[-1500:]}\n--- stderr (tail)\n{self.stderr[-3000:]}")
 
 
-def _limit_memory() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
+def _limits(fsize: int | None):
+    def apply() -> None:  # runs in the child before exec
+        resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
+        if fsize is not None:  # every file the child writes stops at `fsize` bytes (EFBIG; Python ignores SIGXFSZ)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    return apply
 
 
-def run_golfkit(args, cwd: Path, timeout: float = 60.0) -> Outcome:
-    """Run the CLI under the memory limit; never blocks longer than `timeout`."""
+def run_golfkit(args, cwd: Path, timeout: float = 60.0, *, fsize: int | None = None, env: dict | None = None,
+                argv: list[str] | None = None) -> Outcome:
+    """Run the CLI (or `argv`, e.g. an exported script) under the memory limit; never blocks longer than `timeout`.
+
+    `fsize`: RLIMIT_FSIZE for the child, a full disk as one process sees it (writes past it fail with EFBIG
+    where a full disk gives ENOSPC: the same failed write, another errno). `env`: variables added.
+    """
     pythonpath = os.environ.get("GOLFKIT_HOSTILE_PYTHONPATH", str(REPO))
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "PYTHONPATH": os.pathsep.join(p for p in (pythonpath, os.environ.get("PYTHONPATH", "")) if p)}
+           "PYTHONPATH": os.pathsep.join(p for p in (pythonpath, os.environ.get("PYTHONPATH", "")) if p),
+           **(env or {})}
     args = tuple(str(a) for a in args)
+    cmd = [sys.executable, "-m", "golfkit", *args] if argv is None else [*argv, *args]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:  # unlinked: not in any snapshot
         t0 = time.monotonic()
-        p = subprocess.Popen([sys.executable, "-m", "golfkit", *args], cwd=cwd, stdin=subprocess.DEVNULL,
-                             stdout=out, stderr=err, env=env, preexec_fn=_limit_memory, start_new_session=True)
+        p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
+                             preexec_fn=_limits(fsize), start_new_session=True)
         rc, usage = None, None
         while True:
             pid, status, usage = os.wait4(p.pid, os.WNOHANG)
@@ -127,20 +142,27 @@ def fs_diff(before: dict, after: dict) -> list[str]:
     return out
 
 
-def refused(args, cwd: Path, pattern: str, *, watch: tuple[Path, ...] = (), timeout: float = 60.0,
-            rss_bound: int = RSS_BOUND) -> Outcome:
-    """Run a hostile case and assert the refusal contract (see the module docstring)."""
-    roots = (cwd, *watch)
-    before = snapshot(*roots)
-    o = run_golfkit(args, cwd, timeout)
-    after = snapshot(*roots)
+def one_line_error(o: Outcome, pattern: str, *, timeout: float = 60.0, rss_bound: int = RSS_BOUND,
+                   prefix: str = ERROR_PREFIX) -> None:
+    """Exit 2, exactly one stderr line `prefix...` matching `pattern`, no traceback, no hang, bounded memory."""
     assert not o.hung, f"hung: killed after {timeout:.0f}s\n{o.describe()}"
     assert "Traceback" not in o.stderr + o.stdout, f"traceback\n{o.describe()}"
     assert o.peak_rss < rss_bound, f"peak RSS {o.peak_rss >> 20} MiB over {rss_bound >> 20} MiB\n{o.describe()}"
     lines = [line for line in o.stderr.splitlines() if line.strip()]
-    assert o.rc == 2 and len(lines) == 1 and lines[0].startswith(ERROR_PREFIX), \
-        f"expected exit 2 and one '{ERROR_PREFIX}...' line\n{o.describe()}"
+    assert o.rc == 2 and len(lines) == 1 and lines[0].startswith(prefix), \
+        f"expected exit 2 and one '{prefix}...' line\n{o.describe()}"
     assert re.search(pattern, lines[0]), f"message does not match {pattern!r}\n{o.describe()}"
+
+
+def refused(args, cwd: Path, pattern: str, *, watch: tuple[Path, ...] = (), timeout: float = 60.0,
+            rss_bound: int = RSS_BOUND, fsize: int | None = None, env: dict | None = None,
+            argv: list[str] | None = None, prefix: str = ERROR_PREFIX) -> Outcome:
+    """Run a hostile case and assert the refusal contract (see the module docstring)."""
+    roots = (cwd, *watch)
+    before = snapshot(*roots)
+    o = run_golfkit(args, cwd, timeout, fsize=fsize, env=env, argv=argv)
+    after = snapshot(*roots)
+    one_line_error(o, pattern, timeout=timeout, rss_bound=rss_bound, prefix=prefix)
     diff = fs_diff(before, after)
     assert not diff, "file system changed:\n" + "\n".join(diff[:20]) + "\n" + o.describe()
     return o
@@ -152,6 +174,24 @@ def succeeded(args, cwd: Path, *, timeout: float = 120.0, rss_bound: int = RSS_B
     assert o.rc == 0 and "Traceback" not in o.stderr, o.describe()
     assert o.peak_rss < rss_bound, f"peak RSS {o.peak_rss >> 20} MiB over {rss_bound >> 20} MiB\n{o.describe()}"
     return o
+
+
+TRAIN_TOKENS, VAL_TOKENS = 40_000, 4_097  # a tiny copy of the mini data keeps every old-code run short
+
+
+def tiny_data(data_dir: Path, root: Path) -> Path:
+    """A challenge-layout data folder at `root`: the first TRAIN_TOKENS train and VAL_TOKENS validation tokens."""
+    import shutil
+
+    from golfkit.data import read_shard, write_shard
+
+    src = data_dir / "datasets" / "fineweb10B_sp1024"
+    ds = root / "datasets" / "fineweb10B_sp1024"
+    write_shard(ds / "fineweb_train_000000.bin", read_shard(src / "fineweb_train_000000.bin")[:TRAIN_TOKENS])
+    write_shard(ds / "fineweb_val_000000.bin", read_shard(src / "fineweb_val_000000.bin")[:VAL_TOKENS])
+    (root / "tokenizers").mkdir()
+    shutil.copyfile(data_dir / "tokenizers" / "fineweb_1024_bpe.model", root / "tokenizers" / "fineweb_1024_bpe.model")
+    return root
 
 
 # ----------------------------------------------------------------------------------

@@ -134,16 +134,75 @@ def test_exported_script_reproduces_the_run(smoke_run, data_dir, tmp_path):
 
 
 def test_over_budget_export_is_refused_and_writes_nothing(smoke_run, tmp_path):
+    """The budget is the challenge's 16,000,000 bytes, whatever the run's quant.budget_bytes (set to 10^8 here)."""
+    import hashlib
+    import shutil
+
     run_dir, metrics = smoke_run
     fake = tmp_path / "run"
-    fake.mkdir()
-    cfg = json.loads((run_dir / "config.json").read_text())
-    cfg["quant"]["budget_bytes"] = metrics["bytes_model"] + 1000  # the code alone is far more
+    shutil.copytree(run_dir, fake)
+    cfg = json.loads((fake / "config.json").read_text())
+    cfg["quant"]["budget_bytes"] = 100_000_000
     (fake / "config.json").write_text(json.dumps(cfg))
-    (fake / "metrics.json").write_text(json.dumps(metrics))
+    (fake / "final_model.int8.golf").write_bytes(os.urandom(15_990_000))  # a record-size model: the code tips it over
+    m = dict(metrics, bytes_model=15_990_000, config_sha256=hashlib.sha256((fake / "config.json").read_bytes()).hexdigest(),
+             artifact_sha256=hashlib.sha256((fake / "final_model.int8.golf").read_bytes()).hexdigest())
+    (fake / "metrics.json").write_text(json.dumps(m))
     r = golfkit_cli("export", str(fake), "--out", str(tmp_path / "sub"))
-    assert r.returncode == 2 and "over budget" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert r.returncode == 2 and "> 16,000,000" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert not (tmp_path / "sub").exists() and [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_shipped_twins_mirror_the_modules_they_replace():
+    """Each twin has its original's public functions (same signatures) and constants; ranges = the env fields' rows."""
+    import importlib
+    import inspect
+
+    from golfkit.envvars import ENV_FIELDS
+
+    for name, twin in export.SHIPPED_TWINS.items():
+        orig = importlib.import_module(name)
+        if twin is None:
+            ns: dict = {}
+            exec(export.env_ranges_source(), ns)
+            keys = {k for k in ENV_FIELDS.values() if k in orig.RANGES}
+            assert keys and ns["RANGES"] == {k: orig.RANGES[k] for k in keys}
+            continue
+        tw = importlib.import_module(twin)
+        for attr, v in vars(orig).items():
+            if inspect.isfunction(v) and v.__module__ == name and not attr.startswith("_"):
+                assert str(inspect.signature(getattr(tw, attr))) == str(inspect.signature(v)), (name, attr)
+            elif attr.isupper() and isinstance(v, int):
+                assert getattr(tw, attr) == v, (name, attr)
+
+
+def test_twins_give_the_originals_results_on_valid_input(smoke_run, tmp_path):
+    from golfkit import artifact, artifact_table, limits, safeio
+    from golfkit.model import GPT
+    from golfkit.shipped import artifact_table as t_table
+    from golfkit.shipped import limits as t_limits
+    from golfkit.shipped import safeio as t_safeio
+
+    path = smoke_run[0] / "final_model.int8.golf"
+    (tmp_path / "c.json").write_text('{"a": [1, {"b": 2.5}]}')
+    for fn, args in (("read_bytes", (path, "artifact", 1 << 30)), ("read_head", (path, "artifact", 40)),
+                     ("regular_file", (path, "artifact")), ("loads", ((tmp_path / "c.json").read_text(), "c"))):
+        assert getattr(t_safeio, fn)(*args) == getattr(safeio, fn)(*args), fn
+    header = artifact.read_header(path)
+    assert t_table.check_table(header, "x", 1 << 40, artifact._NP_DTYPES, artifact.FORMAT_VERSION) == \
+        artifact_table.check_table(header, "x", 1 << 40, artifact._NP_DTYPES, artifact.FORMAT_VERSION)
+    a1, c1, m1 = limits.load_for_model(path, lambda c: GPT(c.model))
+    a2, c2, m2 = t_limits.load_for_model(path, lambda c: GPT(c.model))
+    assert c1 == c2 and [t.name for t in a1.tensors] == [t.name for t in a2.tensors]
+    assert all((x.parts[k] == y.parts[k]).all() for x, y in zip(a1.tensors, a2.tensors) for k in x.parts)
+
+
+def test_a_bundle_ships_no_input_checks():
+    plain = export.bundle(export.submission_config(get_preset("baseline")), minified=False)
+    for needle in ("nests deeper than", "a FIFO (named pipe)", "over the ceiling of", "appears twice",
+                   "'eval.lora.rank'", "PART_ELEMS_PER_ELEM * numel"):
+        assert needle not in plain, needle
+    assert "'seed': (0, 4294967295, True, True)" in plain  # the environment's fields keep their ranges
 
 
 def test_export_user_errors_are_one_line(tmp_path):

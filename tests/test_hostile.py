@@ -21,25 +21,17 @@ import pytest
 import torch
 
 from golfkit import artifact, quant
-from golfkit.data import read_shard, write_shard
+from golfkit.data import write_shard
 from golfkit.model import GPT
 from golfkit.presets import get_preset
-from hostile_helpers import body, container, editable, forge, layout, refused, succeeded
-
-TRAIN_TOKENS, VAL_TOKENS = 40_000, 4_097  # a tiny copy of the mini data keeps every old-code run short
+from hostile_helpers import (TRAIN_TOKENS, VAL_TOKENS, body, container, editable, forge, layout, refused, succeeded,
+                             tiny_data)
 
 
 @pytest.fixture(scope="module")
 def tiny(data_dir, tmp_path_factory) -> Path:
     """A challenge-layout data folder: the first 40,000 train and 4,097 validation tokens, sp1024."""
-    root = tmp_path_factory.mktemp("tiny_data")
-    src = data_dir / "datasets" / "fineweb10B_sp1024"
-    ds = root / "datasets" / "fineweb10B_sp1024"
-    write_shard(ds / "fineweb_train_000000.bin", read_shard(src / "fineweb_train_000000.bin")[:TRAIN_TOKENS])
-    write_shard(ds / "fineweb_val_000000.bin", read_shard(src / "fineweb_val_000000.bin")[:VAL_TOKENS])
-    (root / "tokenizers").mkdir()
-    shutil.copyfile(data_dir / "tokenizers" / "fineweb_1024_bpe.model", root / "tokenizers" / "fineweb_1024_bpe.model")
-    return root
+    return tiny_data(data_dir, tmp_path_factory.mktemp("tiny_data"))
 
 
 @pytest.fixture(scope="module")

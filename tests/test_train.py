@@ -32,7 +32,15 @@ def test_smoke_run_writes_every_file(smoke_run):
     run_dir, m = smoke_run
     for name in ("train.log", "metrics.jsonl", "config.json", "env.json", "metrics.json", "final_model.int8.golf"):
         assert (run_dir / name).is_file(), name
-    assert not list(run_dir.glob("*.tmp"))
+    assert not list(run_dir.glob("*.tmp")) and not list(run_dir.glob(".*.golfkit-tmp"))
+    # the run's record: its id in the marker, env.json, train.log and metrics.json; the sha256 of config.json
+    run_id = m["run_id"]
+    assert json.loads((run_dir / ".golfkit-run.json").read_text())["run_id"] == run_id
+    assert json.loads((run_dir / "env.json").read_text())["run_id"] == run_id
+    assert f"run_id:{run_id}\n" in (run_dir / "train.log").read_text()
+    import hashlib
+
+    assert m["config_sha256"] == hashlib.sha256((run_dir / "config.json").read_bytes()).hexdigest()
     assert REQUIRED_METRICS <= m.keys()
     assert m["preset"] == "smoke" and m["seed"] == 1337 and m["steps"] == 20 and m["peak_memory_mib"] is None
     assert m["val_tokens"] == 262_144 and m["val_bytes"] == 638_652  # the whole split, every target once

@@ -53,7 +53,7 @@ def export_artifact(sess, path: Path) -> dict[str, Any]:
         return importlib.import_module("golfkit.quant.policy").export_artifact(sess, path)
     control = set(sess.base.tensor_names("scalar"))
     qts = quantize_state_dict_int8(sess.base.state_dict(), control)
-    art = artifact.Artifact(qts, cfg.to_dict(), {"format": "int8_clean_per_row_v1"}, cfg.quant.compressor)
+    art = artifact.Artifact(qts, cfg.portable().to_dict(), {"format": "int8_clean_per_row_v1"}, cfg.quant.compressor)
     nbytes = artifact.save(art, path) if sess.ctx.is_main else 0
     dist.barrier()
     return {"bytes_model": nbytes, "payload_bytes": payload_bytes(qts)}

@@ -210,7 +210,7 @@ def export_artifact(sess, path: Path) -> dict[str, Any]:
     q = cfg.quant
     qts, hess, info = build_tensors(sess)
     extra = {"format": "int8_clean_per_row_v1"} if q.scheme == "int8" else {"format": "golfkit_policy_v1"}
-    art = artifact.Artifact(qts, cfg.to_dict(), extra, q.compressor)
+    art = artifact.Artifact(qts, cfg.portable().to_dict(), extra, q.compressor)
     names = compress.candidates(q.compressor, q.byte_shuffle)
     art.compressor = names[0] if len(names) == 1 else compress.smallest(artifact.encode_body(art), names)
     if q.prune:

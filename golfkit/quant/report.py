@@ -5,7 +5,8 @@ compressed artifact (each tensor's bytes compressed alone with the artifact's co
 artifact's size split in proportion), and the relative reconstruction error
 ||W - W_hat||_F / ||W||_F, plain and Hessian-weighted (sqrt(tr(E H E^T) / tr(W H W^T)),
 where a Hessian was collected). Export writes it as RUN_DIR/quant_report.json; the
-command prints that file, or builds the table from the artifact and checkpoint.golf.
+command prints that file (checked against the run's record and for its shape), or builds the
+table from the artifact and checkpoint.golf the record names.
 """
 
 from __future__ import annotations
@@ -80,18 +81,58 @@ def format_table(rep: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# what a quant_report.json row holds, by JSON type (None allowed for the errors)
+_ROW = {"name": str, "shape": list, "family": str, "format": str, "bits": int, "method": str, "bytes_raw": int,
+        "bytes_compressed_share": int}
+
+
+def check_report(rep: Any, where: str) -> dict[str, Any]:
+    """A quant_report.json's content, refused in one line unless it has the shape build_report writes."""
+    def bad(msg: str) -> GolfkitError:
+        return GolfkitError(f"quant report {where} is malformed: {msg}")
+
+    def num(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    if not isinstance(rep, dict):
+        raise bad(f"expected a JSON object, got {type(rep).__name__}")
+    for key, typ in (("compressor", str), ("bytes_model", int), ("bytes_raw", int), ("tensors", list)):
+        if not isinstance(rep.get(key), typ) or isinstance(rep.get(key), bool):
+            raise bad(f"'{key}' must be a {typ.__name__}, got {rep.get(key)!r:.60}")
+    for i, row in enumerate(rep["tensors"]):
+        if not isinstance(row, dict):
+            raise bad(f"tensor row #{i} must be an object")
+        for key, typ in _ROW.items():
+            if not isinstance(row.get(key), typ) or isinstance(row.get(key), bool):
+                raise bad(f"tensor row #{i}: '{key}' must be a {typ.__name__}, got {row.get(key)!r:.60}")
+        if not all(isinstance(d, int) and not isinstance(d, bool) for d in row["shape"]):
+            raise bad(f"tensor row #{i}: 'shape' must be a list of integers")
+        for key in ("rel_err", "rel_err_hessian"):
+            if row.get(key) is not None and not num(row[key]):
+                raise bad(f"tensor row #{i}: '{key}' must be a number or null, got {row[key]!r:.60}")
+    return rep
+
+
 def report_for_run(run_dir: str | Path) -> dict[str, Any]:
-    """The run's quant_report.json, or one built from its artifact (+ checkpoint.golf for errors)."""
-    run_dir = Path(run_dir)
-    if (run_dir / REPORT_NAME).is_file():
-        return json.loads((run_dir / REPORT_NAME).read_text(encoding="utf-8"))
-    arts = sorted(p for p in run_dir.glob("final_model*.golf"))
-    if not arts:
-        raise GolfkitError(f"no {REPORT_NAME} and no final_model*.golf artifact in {run_dir}")
-    art = artifact.load(arts[0])
-    ckpt = run_dir / "checkpoint.golf"
-    sd = dequantize(artifact.load(ckpt).tensors) if ckpt.is_file() else {}
-    return build_report(art, sd, {}, arts[0].stat().st_size)
+    """The run's quant_report.json, or one built from its artifact (+ checkpoint.golf for errors).
+
+    Every file is the one the run's record (metrics.json) names, by sha256 (golfkit/runrecord.py).
+    """
+    from golfkit import runrecord
+
+    rec = runrecord.load(run_dir)
+    if rec.metrics.get("quant_report_sha256"):
+        path = rec.file(REPORT_NAME, "quant_report_sha256")
+        return check_report(runrecord.read_json(path, "quant report")[0], str(path))
+    if (rec.dir / REPORT_NAME).exists():
+        raise GolfkitError(f"{rec.dir / REPORT_NAME} is not in the run record: run {rec.run_id} wrote no quant report "
+                           f"(a file from another run?)")
+    art_path = rec.artifact()
+    art = artifact.load(art_path)
+    sd = {}
+    if rec.metrics.get("checkpoint_sha256"):
+        sd = dequantize(artifact.load(rec.file("checkpoint.golf", "checkpoint_sha256")).tensors)
+    return build_report(art, sd, {}, art_path.stat().st_size)
 
 
 # ----------------------------------------------------------------------------------
