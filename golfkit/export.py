@@ -10,16 +10,21 @@ modules, so the exporter bundles them:
    builders' tables select for that config (SWITCH_TABLES: the model's TECHNIQUES, train's
    TRAINING_HOOKS, quant's SCHEMES, eval's METHODS). Those modules are imported only through the
    tables, so the closure never reaches them otherwise: a baseline run ships the baseline's code;
-2. each module is minified by the AST: docstrings and function annotations dropped, comments
-   gone with `ast.unparse`, one space per indent level (rec 04-03 onward minify too); the
-   readable originals go beside it, not counted;
-3. the sources are embedded as string literals, served by a small import hook (a meta-path
-   finder), so every module keeps its name and import semantics: no code is rewritten;
-4. by default the whole is wrapped as `exec(lzma.decompress(base64.b85decode(...)))`, the
-   records' self-extracting form (rec 04-05, 04-27); `wrapper="none"` ships the plain bundle.
+2. what the submission's entry (`golfkit.submission.main`) never reaches is cut out of those
+   modules: top-level functions, classes, constants, imported names and methods that no kept code
+   names (golfkit/treeshake.py; names reached dynamically, e.g. through the tables or getattr,
+   are matched by name). The readable copy is the same shaken program, comments kept;
+3. each module is minified by the AST: docstrings and function annotations dropped, comments
+   gone with `ast.unparse`, one space per indent level (rec 04-03 onward minify too);
+4. the sources sit in one raw string, each after a `#!golfkit NAME` line, served by a small
+   import hook (a meta-path finder), so every module keeps its name and import semantics;
+5. by default the whole is compressed (.lzma, preset 9e) and shipped as base-124 ASCII digits in
+   a bytes literal that a two-line loop turns back into the stream (`wrapper="lzma"`); the
+   records' printable `exec(lzma.decompress(base64.b85decode(...)))` form (rec 04-05, 04-27) is
+   `wrapper="lzma-b85"`, 8% larger; `wrapper="none"` ships the plain bundle.
 
-The run config is baked in as JSON; the challenge's environment variables override it at start
-(golfkit/submission.py). The folder follows a record's layout: train_gpt.py, README.md,
+The run config is baked in as JSON, as its difference from RunConfig's defaults; the challenge's
+environment variables override it at start (golfkit/submission.py). The folder follows a record's layout: train_gpt.py, README.md,
 submission.json, requirements.txt, the run's train log(s), plus train_gpt_readable.py and
 config.json for reviewers. It is written to a temporary folder and renamed; an export whose
 code + model bytes exceed the budget is refused with the numbers.
