@@ -16,7 +16,8 @@ a run's config switches on (golfkit/export.py).
     reload                artifact -> model -> score (never imports the training loop)
     session, optim, averaging, train   the training session and hooks, Muon/Adam, EMA/SWA/LAWA, the loop
     runlog, submission    train.log / metrics files; the entry point inside an exported train_gpt.py
-    export, cli, __main__, dataprep    tooling: the exporter, the `golfkit` command, data fetch/build
+    export, treeshake     tooling: the exporter, and the pruner of what its bundle never reaches
+    cli, __main__, dataprep            tooling: the `golfkit` command, data fetch/build
     runrecord             tooling: a run folder's files checked against its metrics.json
     lab/                  tooling: notebook runs, launcher, comparisons, statistics, analyses
 """
@@ -24,10 +25,10 @@ a run's config switches on (golfkit/export.py).
 __version__ = "0.1.0"
 
 # Modules a submission never ships, by name prefix: the command line, data preparation, the
-# exporter and the notebook workbook, and the validation guard (it protects a golfkit user's data folder; a
+# exporter and its tree shaker, the notebook workbook, and the validation guard (it protects a golfkit user's data folder; a
 # submission trains on the graders' canonical data). Everything else a run imports is counted as code.
 TOOLING_MODULES = ("golfkit.cli", "golfkit.__main__", "golfkit.dataprep", "golfkit.export", "golfkit.lab",
-                   "golfkit.overlap", "golfkit.runrecord")
+                   "golfkit.overlap", "golfkit.runrecord", "golfkit.treeshake")
 
 
 def is_tooling(name: str) -> bool:

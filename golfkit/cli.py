@@ -8,7 +8,7 @@
     golfkit audit FOLDER [--previous PR|FOLDER|LOSS]           (golfkit/lab/audit.py)
     golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/lab/commands.py)
     golfkit runs list | golfkit runs compare A B ...
-    golfkit export RUN_DIR --out DIR [--wrapper lzma|none]     (or --preset P [--set ...] instead of RUN_DIR)
+    golfkit export RUN_DIR --out DIR [--wrapper lzma|lzma-b85|none]     (or --preset P [--set ...] instead of RUN_DIR)
 
 Under torchrun: `torchrun --standalone --nproc_per_node=8 -m golfkit train --preset baseline`.
 User mistakes print one line `golfkit: error: ...` and exit 2; no traceback.
@@ -95,15 +95,16 @@ def _add_data(sub) -> None:
 def _add_export(sub) -> None:
     p = sub.add_parser("export", help="write a submission folder with one standalone train_gpt.py",
                        description="Bundle the golfkit modules a run needs into one train_gpt.py (minified, by "
-                                   "default lzma+base85-wrapped) with README.md, submission.json, requirements.txt "
+                                   "default lzma-compressed in an ASCII stub) with README.md, submission.json, requirements.txt "
                                    "and the run's log; refuses a run whose model + code bytes exceed the budget.")
     p.add_argument("run_dir", nargs="?", help="a finished run folder (config.json, metrics.json, train.log)")
     p.add_argument("--out", required=True, help="submission folder to create")
     p.add_argument("--preset", help="export a preset's config instead of a run (no score, no budget check)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override a field of --preset's config")
-    p.add_argument("--wrapper", choices=["lzma", "none"], default="lzma",
-                   help="lzma: self-extracting lzma+base85 stub (the records' form, smallest); none: plain bundle")
+    p.add_argument("--wrapper", choices=["lzma", "lzma-b85", "none"], default="lzma",
+                   help="lzma: self-extracting lzma stub, base-124 ASCII digits (smallest); lzma-b85: the "
+                        "records' printable lzma+base85 stub (8%% larger); none: plain bundle")
     p.add_argument("--name", default="golfkit submission", help="submission name (README, submission.json)")
     p.add_argument("--github-id", default="", help="your GitHub id (submission.json)")
     p.add_argument("--data-dir", default="./data", help="data.dir baked into the script (default ./data)")

@@ -88,11 +88,41 @@ def test_wrapper_decompresses_to_the_plain_bundle(data_dir):
     cfg = smoke_config(data_dir)
     plain = export.bundle(cfg)
     wrapped = export.wrap(plain, "lzma")
-    blob = re.search(r'b85decode\("(.*)"\)\)\)', wrapped).group(1)
-    assert lzma.decompress(base64.b85decode(blob)).decode() == plain
+    wrapped.encode("ascii")  # ASCII, so valid UTF-8 for anything that reads the script as text
+    digits = ast.literal_eval(re.search(r'(b""".*""")', wrapped, re.S).group(1))
+    n = 0
+    for c in digits:
+        n = n * 124 + export.B124.index(c)
+    size = int(re.search(r'to_bytes\((\d+),"big"\)', wrapped).group(1))
+    assert lzma.decompress(n.to_bytes(size, "big")).decode() == plain
     assert len(wrapped) < len(plain) / 2.5  # the minified plain bundle (one-space indents) is already dense
+    b85 = export.wrap(plain, "lzma-b85")
+    blob = re.search(r'b85decode\("(.*)"\)\)\)', b85).group(1)
+    assert lzma.decompress(base64.b85decode(blob)).decode() == plain
+    assert len(wrapped) < len(b85)
     with pytest.raises(GolfkitError, match="unknown wrapper"):
         export.wrap(plain, "zip")
+
+
+@pytest.mark.parametrize("wrapper", ["lzma", "lzma-b85"])
+def test_wrapped_script_runs_the_plain_one(tmp_path, wrapper):
+    """The stub, run by Python, executes the plain bundle with this script's __file__ and __name__."""
+    plain = 'import sys\nprint(__name__, __file__.endswith("t.py"), "%d")\n' % 7 + "x = 1\n" * 500
+    (tmp_path / "t.py").write_text(export.wrap(plain, wrapper))
+    r = subprocess.run([sys.executable, "t.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout == "__main__ True 7\n", r.stderr
+
+
+def test_b124_digits_round_trip_through_a_python_literal(tmp_path):
+    """Every byte value, leading zero bytes, and the digits next to the quotes survive a bytes literal."""
+    data = b"\x00\x00" + bytes(range(256)) * 8 + bytes(range(255, -1, -1))
+    digits = export.b124encode(data)
+    assert set(digits) <= set(export.B124) and len(export.B124) == 124
+    (tmp_path / "d.py").write_bytes(b'import sys\nn=0\nfor c in b"""' + digits + b'""":n=n*124+'
+                                    + export._B124_DIGIT.encode() + b'\nsys.stdout.buffer.write(n.to_bytes(%d,"big"))'
+                                    % len(data))
+    r = subprocess.run([sys.executable, "d.py"], cwd=tmp_path, capture_output=True)
+    assert r.returncode == 0 and r.stdout == data, r.stderr
 
 
 def test_env_overrides_parse_with_the_config_types(data_dir):
