@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import importlib
 import math
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Callable
 
 import torch
@@ -180,7 +180,10 @@ class GPT(nn.Module):
             self.frontend = technique("golfkit.model.embeddings", cfg).TokenFrontend(cfg, self.fctx) if wanted else None
         # multi-token prediction: a training loss only; not in state_dict()
         self.mtp = technique("golfkit.model.mtp", cfg).MTPHeads(cfg) if cfg.mtp_heads > 0 else None
-        self.fused_ce = technique("golfkit.model.fused_ce", cfg) if cfg.fused_ce else None  # the loss kernel
+        # the loss kernel; its functions, not the module, so that copy.deepcopy(model) works (TTT copies it)
+        fce = technique("golfkit.model.fused_ce", cfg) if cfg.fused_ce else None
+        self.fused_ce = SimpleNamespace(available=fce.available, softcapped_cross_entropy=fce.softcapped_cross_entropy) \
+            if fce is not None else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -43,7 +43,9 @@ def bits_of(qt) -> int:
 
 
 def build_report(art: artifact.Artifact, sd: dict[str, Tensor], hess: dict[str, Tensor], nbytes: int) -> dict[str, Any]:
-    comp, _ = compress.get_codec(art.compressor)
+    # shares from each tensor compressed alone; the pergroup frame is an artifact body's layout (one lrzip
+    # stream over every code matrix), so its shares use brotli, the codec of the frame's other part
+    comp, _ = compress.get_codec("brotli" if art.compressor == "pergroup" else art.compressor)
     restored = dequantize(art.tensors)
     alone = [len(comp(b"".join(np.ascontiguousarray(a).tobytes() for a in qt.parts.values()))) for qt in art.tensors]
     total_alone = max(sum(alone), 1)
