@@ -232,6 +232,8 @@ def cmd_eval(args) -> int:
             if cfg.eval.method != "flat":
                 print(f"eval_method:{cfg.eval.method} eval_time:{1000 * res.eval_seconds:.0f}ms "
                       f"budget:{cfg.eval.time_budget_seconds:.0f}s over_budget:{res.over_budget}")
+            if res.legality_note:
+                print(f"not_c1_legal: {res.legality_note}")
             print(f"final_int8_zlib_roundtrip val_loss:{res.val_loss:.4f} val_bpb:{res.val_bpb:.4f} "
                   f"eval_time:{1000 * res.eval_seconds:.0f}ms")
             print(f"final_int8_zlib_roundtrip_exact val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f}")

@@ -320,9 +320,11 @@ class LoRATTTConfig:
     batch_docs: int = 64
     steps_per_chunk: int = 1  # optimizer steps after each scored chunk; 0 = no adaptation
     a_init: Literal["reset", "warm"] = "reset"  # warm: only B is zeroed per batch, A persists (PR #1767)
-    # longest_first: the records' queue (similar lengths per batch); it reads document lengths (BOS
-    # positions) before scoring, which the records accept. stream: documents in validation order.
-    doc_order: Literal["longest_first", "stream"] = "longest_first"
+    # stream: documents in validation order (causal with any carried state). longest_first: the records'
+    # queue (similar lengths per batch), built from every document's length; with a_init=warm or
+    # ttt-phased it makes earlier scores depend on later documents, and such a score is labelled not
+    # C1-legal (golfkit/eval/ttt.py stream_causal).
+    doc_order: Literal["stream", "longest_first"] = "stream"
 
 
 @dataclass
