@@ -6,6 +6,7 @@
     golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N] [--transform lossless_caps_caseops_v1]
     golfkit data verify DIR [--variant sp1024|sp8192_lossless_caps_caseops_v1_reserved] [--extra PATH]...
     golfkit audit FOLDER [--previous PR|FOLDER|LOSS]           (golfkit/lab/audit.py)
+    golfkit audit RUN_DIR... [--baseline RUN_DIR...]           (golfkit/lab/run_audit.py)
     golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/lab/commands.py)
     golfkit runs list | golfkit runs compare A B ...
     golfkit export RUN_DIR --out DIR [--wrapper lzma|none]     (or --preset P [--set ...] instead of RUN_DIR)

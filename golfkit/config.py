@@ -54,6 +54,9 @@ class DataConfig:
     # The validation guard (golfkit/overlap.py): training and calibration shards are checked by content
     # against the validation split beside them, the data root's holdout/ and these extra sources
     # (shard files, dataset folders or data roots, e.g. another export whose val shard may be linked here).
+    # off: names and symlink targets only; `golfkit export` writes off into a submission (the graders'
+    # data is the canonical export) and `golfkit audit` reports a run trained with it off.
+    guard: Literal["on", "off"] = "on"
     guard_extra: list[str] = field(default_factory=list)
     guard_cache: str = "~/.cache/golfkit/valguard"  # index + per-shard results; "" = memory only
     guard_max_overlap: float = 0.01  # refuse a shard when more than this share of it is validation content

@@ -54,7 +54,17 @@ SWITCH_TABLES = (
     ("golfkit.train", "TRAINING_HOOKS", None),
     ("golfkit.quant", "SCHEMES", "quant"),
     ("golfkit.eval", "METHODS", None),
+    ("golfkit.data", "DATA_GUARDS", "data"),
 )
+
+# What a submission's config always says, and why (README.md of the folder repeats it): the validation
+# guard (golfkit.overlap) is tooling, never bundled; the graders run the script on the challenge's
+# canonical data, whose training shards hold no validation document.
+SUBMISSION_SETTINGS = {"data.guard": "off"}
+SUBMISSION_REASON = ("data.guard=off: the content check of training data against validation data (golfkit.overlap) "
+                     "protects a golfkit user's own data folder and is not shipped; a submission runs on the "
+                     "challenge's canonical data, whose train shards hold no validation document. The run this folder "
+                     "was exported from trained with the guard as its config.json says (`golfkit audit RUN_DIR`).")
 
 
 # ---------------------------------------------------------------------------------- the bundle
@@ -180,8 +190,15 @@ if __name__ == "__main__":
 '''
 
 
+def submission_config(cfg: RunConfig) -> RunConfig:
+    """`cfg` as a submission runs it: SUBMISSION_SETTINGS applied (a table module a submission cannot
+    ship, such as the validation guard, is switched off in the config rather than left to fail at import)."""
+    return cfg.override(SUBMISSION_SETTINGS)
+
+
 def bundle(cfg: RunConfig, minified: bool = True, entry: str = ENTRY) -> str:
-    """One Python file holding the config, the modules it needs and the import hook."""
+    """One Python file holding the config (as `submission_config` makes it), the modules it needs and the import hook."""
+    cfg = submission_config(cfg)
     names = module_closure(cfg, entry)
     sources = {n: module_path(n).read_text() for n in names}
     if minified:
@@ -242,6 +259,7 @@ def _readme(cfg: RunConfig, m: dict[str, Any] | None, code: int, name: str) -> s
                   f"world size {m['world_size']}", ""]
     lines += ["Run: `torchrun --standalone --nproc_per_node=8 train_gpt.py` with the challenge's data in ./data",
               "(DATA_PATH, TOKENIZER_PATH, SEED, RUN_ID, ITERATIONS, MAX_WALLCLOCK_SECONDS, ... override the config).",
+              "", f"The baked config has {SUBMISSION_REASON}",
               "", "`train_gpt.py` is the counted code. `train_gpt_readable.py` is the same program unminified and",
               "uncompressed, with its comments, for review; it is not part of the submission's bytes.",
               "The SentencePiece .model file is not counted, as in every record (reference/techniques.md 2.1)."]
@@ -257,7 +275,8 @@ def export_submission(out_dir: str | Path, cfg: RunConfig | None = None, run_dir
         cfg, m = _run_record(Path(run_dir))
     if cfg is None:
         raise GolfkitError("export needs a run folder or a config")
-    cfg = cfg.override({"data.dir": data_dir, "data.tokenizer": ""})  # the challenge's layout, not this machine's
+    # the challenge's layout, not this machine's; and what every submission's config says (SUBMISSION_SETTINGS)
+    cfg = submission_config(cfg.override({"data.dir": data_dir, "data.tokenizer": ""}))
     plain = bundle(cfg)
     script = wrap(plain, wrapper)
     code = len(script.encode())
