@@ -6,6 +6,7 @@
     golfkit data build --text FILE --tokenizer MODEL --out DIR [--val-docs N] [--transform lossless_caps_caseops_v1]
     golfkit data verify DIR [--variant sp1024|sp8192_lossless_caps_caseops_v1_reserved] [--extra PATH]...
     golfkit audit FOLDER [--previous PR|FOLDER|LOSS]           (golfkit/lab/audit.py)
+    golfkit audit RUN_DIR... [--baseline RUN_DIR...]           (golfkit/lab/run_audit.py)
     golfkit run NOTEBOOK [-p NAME VALUE]... [--run-id ID]      (golfkit/lab/commands.py)
     golfkit runs list | golfkit runs compare A B ...
     golfkit export RUN_DIR --out DIR [--wrapper lzma|lzma-b85|none]     (or --preset P [--set ...] instead of RUN_DIR)
@@ -240,6 +241,8 @@ def cmd_eval(args) -> int:
             if cfg.eval.method != "flat":
                 print(f"eval_method:{cfg.eval.method} eval_time:{1000 * res.eval_seconds:.0f}ms "
                       f"budget:{cfg.eval.time_budget_seconds:.0f}s over_budget:{res.over_budget}")
+            if res.legality_note:
+                print(f"not_c1_legal: {res.legality_note}")
             print(f"final_int8_zlib_roundtrip val_loss:{res.val_loss:.4f} val_bpb:{res.val_bpb:.4f} "
                   f"eval_time:{1000 * res.eval_seconds:.0f}ms")
             print(f"final_int8_zlib_roundtrip_exact val_loss:{res.val_loss:.8f} val_bpb:{res.val_bpb:.8f}")

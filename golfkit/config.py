@@ -60,6 +60,9 @@ class DataConfig:
     # The validation guard (golfkit/overlap.py): training and calibration shards are checked by content
     # against the validation split beside them, the data root's holdout/ and these extra sources
     # (shard files, dataset folders or data roots, e.g. another export whose val shard may be linked here).
+    # off: names and symlink targets only; `golfkit export` writes off into a submission (the graders'
+    # data is the canonical export) and `golfkit audit` reports a run trained with it off.
+    guard: Literal["on", "off"] = "on"
     guard_extra: list[str] = field(default_factory=list)
     guard_cache: str = "~/.cache/golfkit/valguard"  # index + per-shard results; "" = memory only
     guard_max_overlap: float = 0.01  # refuse a shard when more than this share of it is validation content
@@ -390,9 +393,11 @@ class LoRATTTConfig:
     batch_docs: int = 64
     steps_per_chunk: int = 1  # optimizer steps after each scored chunk; 0 = no adaptation
     a_init: Literal["reset", "warm"] = "reset"  # warm: only B is zeroed per batch, A persists (PR #1767)
-    # longest_first: the records' queue (similar lengths per batch); it reads document lengths (BOS
-    # positions) before scoring, which the records accept. stream: documents in validation order.
-    doc_order: Literal["longest_first", "stream"] = "longest_first"
+    # stream: documents in validation order (causal with any carried state). longest_first: the records'
+    # queue (similar lengths per batch), built from every document's length; with a_init=warm or
+    # ttt-phased it makes earlier scores depend on later documents, and such a score is labelled not
+    # C1-legal (golfkit/eval/ttt.py stream_causal).
+    doc_order: Literal["stream", "longest_first"] = "stream"
 
 
 @dataclass

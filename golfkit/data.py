@@ -15,7 +15,8 @@ stands for; golfkit/caseops.py). `fineweb_val_*.bin` also matches the sidecar, s
 by exact name patterns, never by that glob.
 
 Training reads train shards only: `TokenStream` takes a glob of `fineweb_train_*`, and
-the validation split is loaded by a separate function used only by evaluation.
+the validation split is loaded by a separate function used only by evaluation. Their content is
+checked against validation data by the guard `DATA_GUARDS` selects (`data.guard`, golfkit/overlap.py).
 
 val_bpb's byte counts come from one of two sources: the challenge's per-piece tables
 (`ByteLUTs`, `build_sentencepiece_luts`) or, for transformed text, the sidecar
@@ -24,9 +25,11 @@ val_bpb's byte counts come from one of two sources: the challenge's per-piece ta
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -56,6 +59,7 @@ class Dataset:
     tokenizer: Path
     val_bytes_files: list[Path] = field(default_factory=list)  # the byte sidecar, one per val shard
     byte_source: str = "pieces"  # resolved data.byte_source: "pieces" or "sidecar"
+    guard: dict | None = None  # what the validation guard checked (`refuse_non_train`), for the run's log and record
 
     @property
     def vocab_size_hint(self) -> int | None:
@@ -179,12 +183,26 @@ def _same_bytes(a: Path, b: Path, probe: int = 1 << 20) -> bool:
         return fa.read(probe) == fb.read(probe)
 
 
+# The content checks of training and calibration data against validation data: module -> wanted(the
+# run's DataConfig). Selected like the model's TECHNIQUES and read by the exporter (golfkit/export.py
+# SWITCH_TABLES). golfkit.overlap is tooling that a submission never ships: `golfkit export` bakes
+# data.guard=off into the submission's config and its README says why (the graders train on the
+# challenge's canonical data, whose train shards hold no validation document).
+DATA_GUARDS: dict[str, Callable[[Any], bool]] = {
+    "golfkit.overlap": lambda d: d.guard == "on",
+}
+
+
 def refuse_non_train(files: list[Path], val_files: list[Path] | None = None, what: str = "training",
-                     guard=None) -> None:
+                     guard=None, accepted_ok: bool = False) -> dict | None:
     """Refuse any training file that is not a train shard: by name, by symlink target,
     (when `val_files` is given) by being a renamed copy of a validation shard, and by content
-    (golfkit.overlap: windows and documents shared with any validation data it knows; `guard`
-    is the run's DataConfig, whose `guard_*` fields set the policy; None = the defaults).
+    through the guards DATA_GUARDS selects (golfkit.overlap: windows and documents shared with any
+    validation data it knows). `guard` is the run's DataConfig: `data.guard` selects the content
+    check and its `guard_*` fields set the policy; None = no run config, the content check with the
+    default policy. `accepted_ok`: shards a run's preflight accepted in this process stay accepted
+    (a loader re-opening them). Returns what the content check found (GuardReport.summary), or the
+    record of why it did not run.
 
     The challenge README: "You CANNOT access validation data during training". PR #675
     trained on the validation split (its 1.2302 is therefore not a usable anchor); golfkit
@@ -210,23 +228,26 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None, wha
             if same:
                 raise GolfkitError(f"training refuses {f}: it has the same bytes as validation shard {v}. The challenge "
                                    f"rules forbid training on validation data (PR #675 did it; its score is not valid).")
-    import golfkit
-
-    if not str(getattr(golfkit, "__file__", "")).endswith("__init__.py"):
-        return  # an exported train_gpt.py ships without the content guard (golfkit/export.py: NEVER_BUNDLED)
-    from golfkit import overlap  # by content: a changed token, a shifted copy, a holdout, another folder's val
-
-    policy = overlap.policy_from(guard, torch.get_num_threads()) if guard is not None else None
-    overlap.check([Path(f) for f in files], val_files, policy, what)
+    chosen = [m for m, wanted in DATA_GUARDS.items() if guard is None or wanted(guard)]
+    if not chosen:
+        return {"guard": "off", "what": what, "shards": len(files),
+                "reason": "(data.guard=off: file names and symlink targets checked, content not)"}
+    summary = None
+    for module in chosen:  # by content: a changed token, a shifted copy, a holdout, another folder's val
+        report = importlib.import_module(module).check_data(files, val_files, None if accepted_ok else guard, what)
+        summary = report.summary(what)
+    return summary
 
 
 class TokenStream:
     """One contiguous stream over the sorted train shards, wrapping around forever."""
 
-    def __init__(self, files: list[Path], vocab_size: int | None = None):
+    def __init__(self, files: list[Path], vocab_size: int | None = None, guard=None):
         if not files:
             raise GolfkitError("no training shards to stream")
-        refuse_non_train(files)  # structural guard: the training stream only ever opens train shards
+        # structural guard: the training stream only ever opens train shards; `guard` is the run's
+        # DataConfig (None = the content check at its defaults), whose preflight already checked them
+        refuse_non_train(files, guard=guard, accepted_ok=True)
         self.files, self.idx, self.vocab_size = files, 0, vocab_size
         self.tokens, self.pos = read_shard(files[0], vocab_size), 0
 
@@ -258,9 +279,9 @@ class DistributedTokenLoader:
     """
 
     def __init__(self, files: list[Path], rank: int, world_size: int, device: torch.device,
-                 vocab_size: int | None = None):
+                 vocab_size: int | None = None, guard=None):
         self.rank, self.world_size, self.device = rank, world_size, device
-        self.stream = TokenStream(files, vocab_size)
+        self.stream = TokenStream(files, vocab_size, guard)
 
     def next_batch(self, local_tokens: int, seq_len: int) -> tuple[Tensor, Tensor]:
         span = local_tokens + 1

@@ -76,7 +76,17 @@ SWITCH_TABLES = (
     ("golfkit.train", "TRAINING_HOOKS", None),
     ("golfkit.quant", "SCHEMES", "quant"),
     ("golfkit.eval", "METHODS", None),
+    ("golfkit.data", "DATA_GUARDS", "data"),
 )
+
+# What a submission's config always says, and why (README.md of the folder repeats it): the validation
+# guard (golfkit.overlap) is tooling, never bundled; the graders run the script on the challenge's
+# canonical data, whose training shards hold no validation document.
+SUBMISSION_SETTINGS = {"data.guard": "off"}
+SUBMISSION_REASON = ("data.guard=off: the content check of training data against validation data (golfkit.overlap) "
+                     "protects a golfkit user's own data folder and is not shipped; a submission runs on the "
+                     "challenge's canonical data, whose train shards hold no validation document. The run this folder "
+                     "was exported from trained with the guard as its config.json says (`golfkit audit RUN_DIR`).")
 
 
 # Modules that check input from outside a run -> the module an exported train_gpt.py ships under that name
@@ -265,8 +275,18 @@ def shipped_source(name: str) -> str:
     return env_ranges_source() if twin is None else module_path(twin).read_text()
 
 
+def submission_config(cfg: RunConfig, data_dir: str | None = "./data") -> RunConfig:
+    """`cfg` as a submission runs it: without this machine's paths (data.dir = `data_dir`, the challenge's
+    layout; None keeps cfg's) and with SUBMISSION_SETTINGS applied (a table module a submission cannot ship,
+    such as the validation guard, is switched off in the config rather than left to fail at import)."""
+    if data_dir is not None:
+        cfg = cfg.portable().override({"data.dir": data_dir})
+    return cfg.override(SUBMISSION_SETTINGS)
+
+
 def bundle(cfg: RunConfig, minified: bool = True, entry: str = ENTRY) -> str:
-    """One Python file holding the config, the modules it needs and the import hook."""
+    """One Python file holding the config (as `submission_config` makes it), the modules it needs and the import hook."""
+    cfg = submission_config(cfg, data_dir=None)
     names = module_closure(cfg, entry)
     sources = {n: shipped_source(n) for n in names}
     for n in set(names) & set(SHIPPED_TWINS):  # a twin may import only what the bundle holds anyway
@@ -361,11 +381,6 @@ def requirements(cfg: RunConfig) -> str:
     return "".join(pin(p) + "\n" for p in dict.fromkeys(pkgs))
 
 
-def submission_config(cfg: RunConfig, data_dir: str = "./data") -> RunConfig:
-    """The config an exported train_gpt.py bakes in: no paths of this machine, the challenge's data layout."""
-    return cfg.portable().override({"data.dir": data_dir})
-
-
 def _readme(cfg: RunConfig, m: dict[str, Any] | None, code: int, name: str) -> str:
     lines = [f"# {name}", "", f"Exported by golfkit {__version__} from preset `{cfg.preset}` (config.json).", ""]
     if m:
@@ -376,6 +391,7 @@ def _readme(cfg: RunConfig, m: dict[str, Any] | None, code: int, name: str) -> s
                   f"world size {m['world_size']}", ""]
     lines += ["Run: `torchrun --standalone --nproc_per_node=8 train_gpt.py` with the challenge's data in ./data",
               "(DATA_PATH, TOKENIZER_PATH, SEED, RUN_ID, ITERATIONS, MAX_WALLCLOCK_SECONDS, ... override the config).",
+              "", f"The baked config has {SUBMISSION_REASON}",
               "", "`train_gpt.py` is the counted code. `train_gpt_readable.py` is the same program unminified and",
               "uncompressed, with its comments, for review; it is not part of the submission's bytes.",
               "It reads only its own config and the artifact it writes, so golfkit's checks of outside input",
@@ -403,6 +419,7 @@ def export_submission(out_dir: str | Path, cfg: RunConfig | None = None, run_dir
     if cfg is None:
         raise GolfkitError("export needs a run folder or a config")
     replace = check_out(out, Path(run_dir) if run_dir is not None else None, force)  # before any work
+    # the challenge's layout, not this machine's; and what every submission's config says (SUBMISSION_SETTINGS)
     cfg = submission_config(cfg, data_dir)
     plain = bundle(cfg)
     script = wrap(plain, wrapper)

@@ -480,15 +480,24 @@ def _try_write(path: Path, data: bytes | str) -> None:
         pass  # the cache is an optimisation: a full disk or a read-only folder must not stop a run
 
 
-def load_index(src: Source, policy: Policy) -> ValIndex:
+def _count(stats: dict | None, what: str) -> None:
+    if stats is not None:
+        with _LOCK:
+            stats[what] = stats.get(what, 0) + 1
+
+
+def load_index(src: Source, policy: Policy, stats: dict | None = None) -> ValIndex:
+    """A source's index: from this process's memory, the cache folder, or built (counted in `stats`)."""
     key = source_key(src)
     with _LOCK:
         ix = _INDEXES.get(key)
     if ix is not None:  # the same content may sit in another folder: name the one this run uses
+        _count(stats, "index_memory")
         return dataclasses.replace(ix, label=src.label)
     cache = _cache_dir(policy)
     path = cache / f"index-{key}.npz" if cache else None
     ix = ValIndex.from_file(path, key) if path and path.is_file() else None
+    _count(stats, "index_cache" if ix is not None else "index_built")
     if ix is None:
         ix = ValIndex.build(src, key)
         if path:
@@ -503,8 +512,10 @@ def _result_path(cache: Path, ident: tuple, key: str) -> Path:
     return cache / "shards" / f"{key}-{hashlib.blake2b(repr(ident).encode(), digest_size=12).hexdigest()}.json"
 
 
-def shard_overlaps(files: list[Path], indexes: list[ValIndex], policy: Policy) -> list[list[Overlap]]:
-    """Per file, its Overlap with each index: from memory, the cache, or a scan (threads over files)."""
+def shard_overlaps(files: list[Path], indexes: list[ValIndex], policy: Policy,
+                   stats: dict | None = None) -> list[list[Overlap]]:
+    """Per file, its Overlap with each index: from memory, the cache, or a scan (threads over files;
+    each (shard, source) pair counted in `stats` as shard_memory, shard_cache or shard_scanned)."""
     cache = _cache_dir(policy)
 
     def one(f: Path) -> list[Overlap]:
@@ -513,12 +524,15 @@ def shard_overlaps(files: list[Path], indexes: list[ValIndex], policy: Policy) -
         for ix in indexes:
             with _LOCK:
                 r = _RESULTS.get((ident, ix.key))
-            if r is None and cache:
+            if r is not None:
+                _count(stats, "shard_memory")
+            elif cache:
                 try:
                     d = json.loads(_result_path(cache, ident, ix.key).read_text())
                     if d.get("algo") == ALGO:
                         d.pop("algo")
                         r = Overlap(**d)
+                        _count(stats, "shard_cache")
                 except (OSError, ValueError, TypeError):
                     r = None
             if r is not None:
@@ -527,6 +541,7 @@ def shard_overlaps(files: list[Path], indexes: list[ValIndex], policy: Policy) -
         if todo:
             for ix, r in zip(todo, scan_shard(Path(f), todo)):
                 got[ix.key] = r
+                _count(stats, "shard_scanned")
                 if cache:
                     _try_write(_result_path(cache, ident, ix.key), json.dumps({"algo": ALGO, **asdict(r)}))
         with _LOCK:
@@ -547,20 +562,48 @@ class GuardReport:
     sources: list[dict]
     shards: list[list[Overlap]]
     contained: dict[str, int]  # source label -> documents of it contained in the checked shards
+    stats: dict = field(default_factory=dict)  # index_{memory,cache,built}, shard_{memory,cache,scanned} counts
+    policy: Policy | None = None
 
     def worst(self) -> Overlap | None:
         flat = [o for per in self.shards for o in per]
         return max(flat, key=lambda o: o.fraction) if flat else None
 
+    def summary(self, what: str = "training") -> dict:
+        """What the run record keeps (metrics.json "data_guard") and train.log's `data_guard:` line shows."""
+        w = self.worst()
+        p = self.policy or Policy()
+        return {"guard": "on", "what": what, "shards": len(self.shards),
+                "sources": [{"label": s["label"], "tokens": s["tokens"], "docs": s["docs"]} for s in self.sources],
+                "worst_fraction": w.fraction if w else 0.0, "worst_shard": Path(w.file).name if w else None,
+                "worst_source": w.source if w else None,
+                "contained_docs": dict(self.contained), "max_overlap": p.max_overlap, "max_val_docs": p.max_val_docs,
+                "extra": list(p.extra), "cache": p.cache or "(memory only)", "work": dict(sorted(self.stats.items()))}
+
+
+def format_summary(d: dict) -> str:
+    """One `data_guard:` line from a GuardReport.summary() (or the record of a guard that was off)."""
+    if d.get("guard") != "on":
+        return f"data_guard:off {d.get('reason', '')}".rstrip()
+    srcs = "; ".join(f"{s['label']} ({s['tokens']:,} tokens, {s['docs']:,} docs)" for s in d["sources"]) or "none found"
+    docs = sum(d["contained_docs"].values())
+    work = " ".join(f"{k}:{v}" for k, v in d["work"].items()) or "-"
+    return (f"data_guard:on checked {d['shards']} {d['what']} shard(s) by content against {len(d['sources'])} "
+            f"validation source(s) [{srcs}]: worst overlap {d['worst_fraction']:.4%} of sampled {WINDOW}-token "
+            f"windows ({d['worst_shard']} vs {d['worst_source']}), {docs} validation document(s) contained; "
+            f"thresholds max_overlap={d['max_overlap']:g} max_val_docs={d['max_val_docs']:g}; "
+            f"cache {d['cache']}; {work}")
+
 
 def inspect(files: list[Path], val_files: list[Path] | None = None, policy: Policy | None = None,
-            sources: list[Source] | None = None) -> GuardReport:
+            sources: list[Source] | None = None, stats: dict | None = None) -> GuardReport:
     """Overlap of `files` with every known validation source, without judging it."""
     policy = policy or Policy()
+    stats = {} if stats is None else stats
     files = [Path(f) for f in files]
     srcs = sources if sources is not None else sources_for(files, val_files, policy.extra)
-    indexes = [load_index(s, policy) for s in srcs]
-    shards = shard_overlaps(files, indexes, policy) if indexes else [[] for _ in files]
+    indexes = [load_index(s, policy, stats) for s in srcs]
+    shards = shard_overlaps(files, indexes, policy, stats) if indexes else [[] for _ in files]
     contained = {}
     for k, ix in enumerate(indexes):
         docs: set[int] = set()
@@ -569,10 +612,10 @@ def inspect(files: list[Path], val_files: list[Path] | None = None, policy: Poli
         contained[ix.label] = len(docs)
     info = [{"label": ix.label, "key": ix.key, "tokens": ix.tokens, "docs": ix.docs, "windows": ix.windows}
             for ix in indexes]
-    return GuardReport(info, shards, contained)
+    return GuardReport(info, shards, contained, stats, policy)
 
 
-def _share_first_pass(files: list[Path], val_files: list[Path] | None, policy: Policy) -> None:
+def _share_first_pass(files: list[Path], val_files: list[Path] | None, policy: Policy, stats: dict) -> None:
     """Under torchrun (a run's preflight, which every rank executes): rank 0 builds the indexes, then
     rank r scans shards r, r + world, ...; each writes its results to the cache and every rank then
     reads them all. Without a cache (or a process group) every rank does the whole pass itself."""
@@ -590,16 +633,16 @@ def _share_first_pass(files: list[Path], val_files: list[Path] | None, policy: P
     try:
         if rank == 0:
             for src in srcs:
-                load_index(src, policy)
+                load_index(src, policy, stats)
     except GolfkitError as e:
         err = e
     tdist.barrier()
     if err:
         raise err
-    indexes = [load_index(src, policy) for src in srcs]
+    indexes = [load_index(src, policy, stats) for src in srcs]
     try:
         if indexes:
-            shard_overlaps([Path(f) for f in files][rank::world], indexes, policy)
+            shard_overlaps([Path(f) for f in files][rank::world], indexes, policy, stats)
     except GolfkitError as e:
         err = e
     tdist.barrier()
@@ -616,9 +659,10 @@ def check(files: list[Path], val_files: list[Path] | None = None, policy: Policy
     """
     explicit = policy is not None
     policy = policy or Policy()
+    stats: dict = {}
     if explicit:
-        _share_first_pass(files, val_files, policy)
-    report = inspect(files, val_files, policy)
+        _share_first_pass(files, val_files, policy, stats)
+    report = inspect(files, val_files, policy, stats=stats)
     for per, f in zip(report.shards, files):
         ident = identity(Path(f))
         for o in per:
@@ -648,6 +692,15 @@ def check(files: list[Path], val_files: list[Path] | None = None, policy: Policy
             ident = identity(Path(f))
             _ACCEPTED.update((ident, o.source_key) for o in per)
     return report
+
+
+def check_data(files: list[Path], val_files: list[Path] | None, data_cfg, what: str = "training") -> GuardReport:
+    """`check` under a run's DataConfig (golfkit.data.DATA_GUARDS calls this when data.guard=on);
+    `data_cfg=None`: the defaults, for a loader opened without a run config (see `check`)."""
+    import torch
+
+    policy = policy_from(data_cfg, torch.get_num_threads()) if data_cfg is not None else None
+    return check([Path(f) for f in files], val_files, policy, what)
 
 
 def split_fingerprint(files: list[Path]) -> dict:

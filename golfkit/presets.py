@@ -243,6 +243,9 @@ def _stack_1787(cfg: RunConfig) -> RunConfig:
         "eval.lora.alpha": 144.0, "eval.lora.lr": 1e-4, "eval.lora.beta1": 0.0, "eval.lora.eps": 1e-10,
         "eval.lora.chunk_tokens": 48, "eval.lora.context": 2048, "eval.lora.batch_docs": 64,
         "eval.lora.steps_per_chunk": 1, "eval.lora.a_init": "warm",
+        # the records' queue: batches of similar lengths, longest first (PR #2135 _build_ttt_global_batches);
+        # with warm A and phases it is not C1-legal, and golfkit labels the score so (eval/ttt.py stream_causal)
+        "eval.lora.doc_order": "longest_first",
         "eval.phased.phases": 3, "eval.phased.lr": 0.001, "eval.phased.momentum": 0.9, "eval.phased.epochs": 1,
         "eval.phased.chunk_tokens": 32_768, "eval.phased.batch_seqs": 32, "eval.phased.grad_clip_norm": 1.0,
     })

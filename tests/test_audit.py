@@ -129,13 +129,22 @@ def test_known_records_table_matches_the_record_folders(records):
         assert {s.variant for s in logs} == {audit.KNOWN_RECORDS[pr]["variant"]}
 
 
-def test_audit_imports_no_training_code():
+def _golfkit_imports(path: Path) -> set[str]:
     import ast
 
-    tree = ast.parse(Path(audit.__file__).read_text())
+    tree = ast.parse(path.read_text())
     mods = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module} | \
            {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert {m for m in mods if m.startswith("golfkit")} <= {"golfkit", "golfkit.canonical", "golfkit.errors"}
+    return {m for m in mods if m.startswith("golfkit")}
+
+
+def test_audit_imports_no_training_code():
+    # the folder audit reads other participants' folders: nothing but the canonical facts
+    assert _golfkit_imports(Path(audit.__file__)) <= {"golfkit", "golfkit.canonical", "golfkit.errors", "golfkit.lab"}
+    from golfkit.lab import run_audit
+
+    training = {"golfkit.train", "golfkit.session", "golfkit.optim", "golfkit.averaging", "golfkit.submission"}
+    assert not _golfkit_imports(Path(run_audit.__file__)) & training
 
 
 def test_not_a_folder_is_one_line(tmp_path):

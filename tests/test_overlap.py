@@ -234,12 +234,45 @@ def test_index_and_shard_results_are_cached_and_a_corrupt_cache_is_rebuilt(data_
     assert overlap.ValIndex.from_file(indexes[0], first.sources[0]["key"]) is None
 
 
-def test_exported_submissions_ship_without_the_guard():
-    """A submission trains on the graders' canonical data: the guard would only cost its bytes."""
-    from golfkit.export import module_closure
+def test_exported_submissions_ship_without_the_guard(tmp_path):
+    """A submission trains on the graders' canonical data: the guard would only cost its bytes. It is
+    switched off in the submission's config (explicit wiring, data.DATA_GUARDS), and the README says why."""
+    import inspect
+    import json
+    import re
+
+    from golfkit import data
+    from golfkit.export import bundle, export_submission, module_closure
+    from golfkit.presets import get_preset
 
     names = module_closure()
     assert "golfkit.data" in names and "golfkit.overlap" not in names
+    cfg = get_preset("smoke")
+    assert cfg.data.guard == "on"
+    plain = bundle(cfg, minified=False)
+    baked = json.loads(re.search(r"^_CONFIG = '(.*)'$", plain, re.M).group(1))
+    assert baked["data"]["guard"] == "off" and "'golfkit.overlap'" not in plain
+    export_submission(tmp_path / "sub", cfg=cfg)
+    assert json.loads((tmp_path / "sub" / "config.json").read_text())["data"]["guard"] == "off"
+    assert "data.guard=off" in (tmp_path / "sub" / "README.md").read_text()
+    assert "__file__" not in inspect.getsource(data.refuse_non_train)  # no sniffing of how golfkit was loaded
+
+
+def test_data_guard_off_checks_names_only_and_says_so(data_dir, tmp_path, policy):
+    from golfkit.config import DataConfig
+
+    root = make_folder(tmp_path / "d", data_dir, train=np.append(val_head(data_dir), 5))
+    rec = refuse_non_train(train_files(root), None, guard=DataConfig(guard="off"))
+    assert rec["guard"] == "off" and "content not" in rec["reason"]
+    refused(root, policy)
+    with pytest.raises(GolfkitError, match="only fineweb_train"):  # names are checked whatever the setting
+        refuse_non_train(sorted((root / "datasets" / SP1024).glob("fineweb_val_*.bin")), guard=DataConfig(guard="off"))
+    good = make_folder(tmp_path / "g", data_dir)
+    rec = refuse_non_train(train_files(good), None, guard=as_data_cfg(policy))
+    line = overlap.format_summary(rec)
+    assert line.startswith("data_guard:on checked 1 training shard(s)") and "shard_scanned:1" in line, line
+    again = overlap.format_summary(refuse_non_train(train_files(good), None, guard=as_data_cfg(policy)))
+    assert "index_memory:1" in again and "shard_memory:1" in again  # computed once, then read back
 
 
 def test_two_ranks_share_the_first_pass_and_both_refuse(data_dir, tmp_path):

@@ -57,9 +57,11 @@ METHODS: dict[str, Callable[..., bool]] = {
 def evaluate(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, cfg, ctx: DistContext, probe=None) -> EvalResult:
     """Score with `cfg.eval.method` (flat | sliding | doc | ttt-sgd | ttt-lora | ttt-phased), timed against the budget.
 
-    flat without temperature/RoPE scaling/probe is `evaluate_flat` itself; otherwise flat is the
-    window plan with stride = window (golfkit/eval/windows.py). `probe(logp, pos, tgt)` sees every
-    scored distribution (tests). TTT modes work on a copy: `model` is left as it was.
+    flat without temperature/RoPE scaling is `evaluate_flat` itself (with or without a probe: a probe
+    must see the path that scores); otherwise flat is the window plan with stride = window
+    (golfkit/eval/windows.py). `probe(logp, pos, tgt)` sees every scored distribution, and with an
+    `adapted(pos)` method every TTT hand-over (golfkit/causality.py). TTT modes work on a copy: `model`
+    is left as it was.
     """
     e, train_len = cfg.eval, cfg.schedule.train_seq_len
     L = e.seq_len or train_len
@@ -71,8 +73,8 @@ def evaluate(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, cfg, ctx: Dis
         hints = importlib.import_module("golfkit.eval.tilt").ngram_hints(val_tokens, t.order, t.threshold, t.boost)
     scorer = Scorer(cfg.model.vocab_size, e.temperature, probe, hints)
     bt = max(1, e.batch_tokens // ctx.world_size)  # per rank
-    if plain_flat(cfg) and probe is None:
-        res = evaluate_flat(model, val_tokens, luts, L, e.batch_tokens, ctx)
+    if plain_flat(cfg):
+        res = evaluate_flat(model, val_tokens, luts, L, e.batch_tokens, ctx, probe)
     else:
         windows = importlib.import_module("golfkit.eval.windows")
         with windows.rope_scaled(model, scale):

@@ -37,7 +37,9 @@ from golfkit.data import ByteLUTs
 from golfkit.dist import DistContext, all_reduce_sum, sync
 from golfkit.errors import GolfkitError
 
-Probe = Callable[[Tensor, Tensor, Tensor], None]  # (log-probs (n, V), target positions (n,), targets (n,))
+# (log-probs (n, V), target positions (n,), targets (n,)); a probe object may also have `adapted(pos)`,
+# which the TTT driver calls with every position it hands to an adaptation step (golfkit/causality.py)
+Probe = Callable[[Tensor, Tensor, Tensor], None]
 
 
 @dataclass
@@ -49,6 +51,7 @@ class EvalResult:
     eval_seconds: float
     method: str = "flat"  # eval.method that produced it
     over_budget: bool = False  # eval_seconds exceeded eval.time_budget_seconds
+    legality_note: str = ""  # why this score is not C1-legal as configured ("" = no known reason; eval/ttt.py)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -7,6 +7,13 @@ targets of the chunk just scored. The book checks that every target in that hand
 already committed (score before update: condition 3 of openai/parameter-golf issue #1017) before
 adapt runs.
 
+Condition 1 of the same issue (strict causal dependence: the distribution at t is a function of the
+artifact and the tokens before t, not "of any statistic computed from future validation tokens")
+shapes the rest: a chunk's window does not depend on where its document ends (`lora_windows`), the
+phases do not depend on how many documents the split holds (`Phases`), and the document queue keeps
+stream order whenever state is carried across documents (`stream_causal`). golfkit/causality.py
+checks all of it by changing the stream after t and comparing.
+
 Modes (off by default: eval.method = flat):
 * ttt-sgd: full-weight chunked SGD on the stream (PR #461 -> rec 03-23 / PR #549, 5.2):
   sliding windows scored chunk by chunk, then SGD epochs on that chunk, cosine across chunks.
@@ -21,7 +28,7 @@ from __future__ import annotations
 import copy
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -63,19 +70,27 @@ class Scored:
 
 
 def score_then_adapt(n_chunks: int, score: Callable[[int, ScoreBook], Scored], adapt: Callable[[int, Scored], None],
-                     book: ScoreBook, clock: Clock) -> None:
-    """The TTT loop: score chunk i (inference mode, committed), then adapt on chunk i only, never after the last."""
+                     book: ScoreBook, clock: Clock, watch: Callable[[Tensor], None] | None = None) -> None:
+    """The TTT loop: score chunk i (inference mode, committed), then adapt on chunk i only, never after the last.
+
+    `watch` (the causality probe's `adapted`, golfkit/causality.py) sees the positions of every
+    hand-over, so that a second ledger, kept outside the ScoreBook, can check condition 3 too.
+    """
     for i in range(n_chunks):
         with torch.inference_mode():
             sc = score(i, book)
         clock.check()
         if i == n_chunks - 1:
             break
-        book.require_scored(sc.pos[sc.valid])  # every target adapt can see is committed...
+        targets = sc.pos[sc.valid]
+        book.require_scored(targets)  # every target adapt can see is committed...
         # ...and each row's first input is the stream start, a document's BOS (the boundary the
         # document split already reveals) or a committed target.
         first = sc.pos[:, 0] - 1
-        book.require_scored(first[(first > 0) & (sc.x[:, 0].cpu() != BOS_ID)])
+        first = first[(first > 0) & (sc.x[:, 0].cpu() != BOS_ID)]
+        book.require_scored(first)
+        if watch is not None:
+            watch(torch.cat([targets, first]))
         adapt(i, sc.detached())
 
 
@@ -170,7 +185,7 @@ def ttt_sgd(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e: 
         seqs = sequences_from(torch.cat([sc.x[0, :1], sc.y[0]]), c.seq_len or L)
         sgd_steps(work, opt, params, seqs, lr, c.epochs, c.batch_seqs, c.grad_clip_norm, ctx)
 
-    score_then_adapt(len(bounds) - 1, score, adapt, book, clock)
+    score_then_adapt(len(bounds) - 1, score, adapt, book, clock, getattr(scorer.probe, "adapted", None))
     return book.result(clock.elapsed())
 
 
@@ -197,7 +212,10 @@ class Phases:
             raise GolfkitError("eval.phased needs docs >= 0, phases >= 1, epochs >= 0 and chunk_tokens >= 1")
         if ctx.world_size > 1:
             raise GolfkitError("ttt-phased runs in one process in golfkit so far (use ttt-lora under torchrun)")
-        N = min(p.docs, n_docs)
+        # The phase boundaries are fractions of eval.phased.docs, not of the split's document count: that
+        # count is a statistic of later tokens (condition 1, module docstring). A split with fewer
+        # documents never reaches the last boundaries (the warning at the end of ttt_lora says so).
+        N = p.docs
         self.p, self.S, self.ctx = p, S, ctx
         # PR #1855 / #2135: boundary q = N * q // P (floor), e.g. 2,500 documents in 3 phases: 833, 1666, 2500
         self.bounds = sorted({N * q // p.phases for q in range(1, p.phases + 1)} - {0})
@@ -238,8 +256,39 @@ class Phases:
         lora.attach()
 
 
+def stream_causal(e: EvalConfig) -> str:
+    """"" when the document queue of `e` keeps stream causality; otherwise why it does not.
+
+    Condition 1 (module docstring): a score may depend on the documents before it in the validation
+    stream, never on later ones. Which orders keep it:
+    * stream (the default): documents in validation order; any state carried from batch to batch
+      comes from earlier documents only;
+    * longest_first (the records' queue: PR #1767 -> #1855/#2135 sort documents by length so that a
+      batch holds similar lengths) keeps it only when no state passes between documents: per-document
+      adapters re-drawn at every batch (a_init=reset) and no phases. Rows are independent (one adapter
+      and one Adam state per row), so a document's score depends on itself alone, whatever its queue
+      position (the argument PR #1530 gave for its document-independent TTT).
+    With carried state (a_init=warm keeps A from batch to batch, PR #1767; ttt-phased trains the base
+    model on the queue's first documents, PR #1610) state flows in queue order: under longest_first an
+    early document is scored after adapting on long documents that come later in the stream, and the
+    queue itself is built from every document's length. Such a score is computed and labelled as not
+    C1-legal (EvalResult.legality_note, a WARNING line, `golfkit audit`), not refused: it is how the
+    accepted records PR #1855 and #2135 scored, which the record presets reproduce.
+    """
+    if e.method not in ("ttt-lora", "ttt-phased") or e.lora.doc_order == "stream":
+        return ""
+    carried = [what for what, on in (("eval.lora.a_init=warm", e.lora.a_init == "warm"),
+                                     ("ttt-phased's global SGD", e.method == "ttt-phased")) if on]
+    if not carried:
+        return ""
+    return (f"eval.lora.doc_order={e.lora.doc_order} with {' and '.join(carried)}: adapted state flows in queue "
+            f"order, not stream order, so earlier documents' scores depend on later documents (not C1-legal, "
+            f"openai/parameter-golf issue #1017 condition 1); eval.lora.doc_order=stream keeps it")
+
+
 def lora_queue(segs: list[tuple[int, int]], c: LoRATTTConfig, ctx: DistContext) -> tuple[list[int], list[list[int]]]:
-    """Chunks per doc and this rank's batches (longest first: similar lengths per batch, as the records)."""
+    """Chunks per doc and this rank's batches: stream order, or longest first (similar lengths per batch,
+    as the records; see `stream_causal` for when that keeps condition 1)."""
     nck = [math.ceil((b - a) / c.chunk_tokens) for a, b in segs]
     order = list(range(len(segs)))
     if c.doc_order == "longest_first":
@@ -249,13 +298,19 @@ def lora_queue(segs: list[tuple[int, int]], c: LoRATTTConfig, ctx: DistContext) 
 
 
 def lora_windows(segs, docs: list[int], k: int, c: LoRATTTConfig) -> Tensor:
-    """Window (start, length, score_from) of chunk k of each doc: up to `context` prefix tokens, scoring chunk k."""
+    """Window (start, length, score_from) of chunk k of each doc: up to `context` prefix tokens, scoring chunk k.
+
+    The window starts at the chunk's nominal end minus `context`, also for a document's last, shorter
+    chunk: starting it at the document's end minus `context` (the records' _compute_chunk_window,
+    PR #1855/#2135) gives the last chunk's targets a context that depends on where the next BOS falls,
+    a statistic of later tokens (condition 1). The last chunk keeps at least context - chunk_tokens.
+    """
     rows = []
     for d in docs:
         a, b = segs[d]
         lo = a + k * c.chunk_tokens
         hi = min(lo + c.chunk_tokens, b)
-        start = max(a, hi - c.context)
+        start = max(a, lo + c.chunk_tokens - c.context)
         rows.append((start, hi - start, lo - start))
     return torch.tensor(rows, dtype=torch.int64)
 
@@ -312,7 +367,10 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
             lora.reset(mine[j + 1], reset_a=c.a_init == "reset")
             state["opt"] = make_lora_opt(c, lora.parameters())
 
-    score_then_adapt(len(steps), score, adapt, book, clock)
+    note = stream_causal(e)
+    if note and ctx.rank == 0:
+        print(f"WARNING not_c1_legal: {note}", file=sys.stderr)
+    score_then_adapt(len(steps), score, adapt, book, clock, getattr(scorer.probe, "adapted", None))
     missed = [b for b in (phases.bounds if phases is not None else []) if b < len(segs)]  # the last one is moot
     if missed and ctx.rank == 0:
         # phases fire only at batch ends: a short split (or batch_docs >= the doc count) never reaches one,
@@ -320,4 +378,4 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
         print(f"WARNING ttt-phased: {len(missed)} of {e.phased.phases} phase(s) never ran: {len(segs)} documents "
               f"in batches of eval.lora.batch_docs={c.batch_docs}; lower batch_docs or eval.phased.docs",
               file=sys.stderr)
-    return book.result(clock.elapsed())
+    return replace(book.result(clock.elapsed()), legality_note=note)

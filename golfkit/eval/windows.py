@@ -6,6 +6,12 @@
   (rec 04-01 fixed a double-counted tail), and the tail keeps a full L context.
 * `doc_segments(tokens)`: documents at BOS; a document's targets run up to and including
   the next BOS, so the target count is that of the continuous stream.
+* `prefix_windows(n, L, s)`: the plan inside a document. Windows start at 0, s, 2s, ... and the last
+  one is cut at the document's end instead of right-aligned to it, so the window of every target is
+  the same whatever follows it: where the next BOS falls is a statistic of later tokens, which a
+  score may not depend on (condition 1 of openai/parameter-golf issue #1017). `plan_windows` keeps
+  the right-aligned tail for the whole stream, whose length is the split's, fixed and public (every
+  log prints it as val_tokens).
 * `score_windows`: windows scored through golfkit.eval.score's Scorer into its ScoreBook.
 * `rope_scaled`: NTK RoPE scaling for windows longer than training (rec 03-19_WarmdownQuantization).
 """
@@ -46,6 +52,26 @@ def plan_windows(n: int, L: int, s: int) -> np.ndarray:
     return wins
 
 
+def prefix_windows(n: int, L: int, s: int) -> np.ndarray:
+    """Windows (W, 3) scoring each of n targets once, each window a function of its own start only.
+
+    Window j >= 1 starts at j*s and scores its targets past L - s (so >= L - s context); the first
+    scores all its targets; the last is cut at n. On n targets it agrees with `plan_windows` except
+    for the tail, which here keeps at least L - s context instead of a right-aligned full L.
+    """
+    if L < 1 or not 1 <= s <= L:
+        raise GolfkitError(f"sliding window needs 1 <= stride <= window, got window {L} stride {s}")
+    if n <= 0:
+        return np.zeros((0, 3), dtype=np.int64)
+    if n <= L:
+        return np.array([[0, n, 0]], dtype=np.int64)
+    starts = np.arange(0, n - (L - s), s, dtype=np.int64)  # window j scores (j*s + L - s, j*s + L]
+    lens = np.minimum(L, n - starts)
+    wins = np.stack([starts, lens, np.full_like(starts, L - s)], axis=1)
+    wins[0, 2] = 0
+    return wins
+
+
 def doc_segments(tokens: Tensor) -> list[tuple[int, int]]:
     """(a, b) per document: inputs from tokens[a] (its BOS), targets a+1 .. b (b = next BOS or the end)."""
     n = tokens.numel()
@@ -60,10 +86,11 @@ def stream_windows(n_tokens: int, L: int, s: int) -> np.ndarray:
 
 
 def doc_windows(segs: list[tuple[int, int]], L: int, s: int) -> np.ndarray:
-    """Sliding windows inside each document: no window crosses a BOS."""
+    """Sliding windows inside each document: no window crosses a BOS, and none depends on where the
+    document ends (`prefix_windows`)."""
     parts = []
     for a, b in segs:
-        w = plan_windows(b - a, L, s)
+        w = prefix_windows(b - a, L, s)
         w[:, 0] += a
         parts.append(w)
     return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)

@@ -2,6 +2,9 @@
 
     golfkit audit records/track_10min_16mb/2026-05-01_... [--previous 1855|FOLDER|LOSS] [--previous-bpb X]
 
+(`golfkit audit RUN_DIR [RUN_DIR ...]` on golfkit run folders is golfkit/lab/run_audit.py; the command
+dispatches on what the folders hold.)
+
 Works on any submission folder: golfkit's export or another participant's. It reads README.md,
 submission.json, train_gpt.py and the train logs (`*.log`, `train*.txt`; one per seed) and prints one
 row per check: pass, fail or unknown, with the evidence (the log lines and numbers it used). It exits
@@ -420,7 +423,13 @@ def significance(scored: list[SeedLog], sub: dict, previous: str | None, previou
     name = "beats previous by 0.005 nats, p<0.01"
     if non_record and previous is None and previous_bpb is None:
         return Check(name, "pass", f"not required: track {sub.get('track')}")
-    prev_losses, prev_mean, prev_variant, desc = _previous(previous, previous_bpb, sub, scored)
+    return significance_from(scored, *_previous(previous, previous_bpb, sub, scored))
+
+
+def significance_from(scored: list[SeedLog], prev_losses: list[float] | None, prev_mean: float | None,
+                      prev_variant: str | None, desc: str) -> Check:
+    """The challenge's bar for `scored` against the previous per-seed losses (Welch) or mean (one-sample)."""
+    name = "beats previous by 0.005 nats, p<0.01"
     if prev_losses is None and prev_mean is None:
         return Check(name, "unknown", desc)
     new = [s.val_loss for s in scored]
@@ -455,7 +464,7 @@ def significance(scored: list[SeedLog], sub: dict, previous: str | None, previou
 # ----------------------------------------------------------------------------------
 # CLI
 # ----------------------------------------------------------------------------------
-def format_table(folder: Path, checks: list[Check]) -> str:
+def format_table(folder: Path | str, checks: list[Check]) -> str:
     w = max(len(c.name) for c in checks)
     lines = [f"audit {folder}", f"{'check'.ljust(w)}  status   evidence"]
     lines += [f"{c.name.ljust(w)}  {c.status.ljust(7)}  {c.evidence}" for c in checks]
@@ -467,23 +476,46 @@ def format_table(folder: Path, checks: list[Check]) -> str:
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("audit", help="check a submission folder against the challenge's conditions",
-                       description="Files, submission.json vs logs, bytes, canonical data, 600 s budgets and the "
-                                   "significance bar of a record folder; exit 1 when a check fails.")
-    p.add_argument("folder", help="a submission folder (README.md, submission.json, train_gpt.py, train logs)")
+    p = sub.add_parser("audit", help="check a submission folder, or golfkit run folders, against the challenge's "
+                                     "conditions",
+                       description="A submission folder: files, submission.json vs logs, bytes, canonical data, 600 s "
+                                   "budgets and the significance bar. golfkit run folders (the seeds of one config): "
+                                   "C1-C4 by the causality probe on the run's own artifact, bytes, train and eval "
+                                   "time, the validation guard and train/val overlap, the split's fingerprint, seeds "
+                                   "and the significance bar (golfkit/lab/run_audit.py). Exit 1 when a check fails.")
+    p.add_argument("folder", nargs="+", help="a submission folder (README.md, submission.json, train_gpt.py, train "
+                                             "logs), or one or more golfkit run folders (config.json, metrics.json)")
     p.add_argument("--previous", help=f"the record to beat: a PR number ({', '.join(KNOWN_RECORDS)}), "
                                       f"a record folder, or a mean val_loss in nats")
     p.add_argument("--previous-bpb", type=float, help="the record to beat as a val_bpb (converted with this "
                                                       "submission's own nats per bpb)")
+    p.add_argument("--baseline", nargs="+", metavar="RUN_DIR", help="run folders: the seeds to beat (run folders only)")
+    p.add_argument("--no-probe", action="store_true", help="skip the causality probe (run folders only)")
+    p.add_argument("--probe-all", action="store_true", help="probe every run's artifact, not only the first's")
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
 
 
 def cmd_audit(args) -> int:
-    checks = audit_folder(args.folder, args.previous, args.previous_bpb)
+    from golfkit.lab import run_audit
+
+    runs = [run_audit.is_run_folder(f) for f in args.folder]
+    if all(runs):
+        checks = run_audit.audit_runs(args.folder, args.baseline, args.previous, args.previous_bpb,
+                                      probe=not args.no_probe, probe_all=args.probe_all)
+    elif len(args.folder) == 1:
+        if args.baseline or args.no_probe or args.probe_all:
+            raise GolfkitError("audit: --baseline, --no-probe and --probe-all apply to golfkit run folders "
+                               "(config.json + metrics.json)")
+        checks = audit_folder(args.folder[0], args.previous, args.previous_bpb)
+    else:
+        bad = [f for f, r in zip(args.folder, runs) if not r]
+        raise GolfkitError(f"audit: several folders must all be golfkit run folders (config.json + metrics.json); "
+                           f"{bad[0]} is not")
+    where = " ".join(args.folder)
     if args.json:
         print(json.dumps([c.__dict__ for c in checks], indent=1))
     else:
-        print(format_table(Path(args.folder), checks))
+        print(format_table(where, checks))
     return 1 if any(c.status == "fail" for c in checks) else 0
 
 

@@ -27,10 +27,11 @@ from golfkit.errors import GolfkitError
 from golfkit.eval.score import autocast_for
 from golfkit.quant.gptq import collect_hessians
 
-def check_train_files(files) -> list[Path]:
+def check_train_files(files, guard=None) -> list[Path]:
     """Refuse anything that is not a list of training shard files, naming the offender.
 
-    The shard-name check is the training stream's own (`golfkit.data.refuse_non_train`).
+    The shard-name check is the training stream's own (`golfkit.data.refuse_non_train`); `guard` is
+    the run's DataConfig (data.guard selects the content check; None = its defaults).
     """
     if isinstance(files, Tensor):
         raise GolfkitError("calibration takes training shard files, not a token tensor "
@@ -41,18 +42,19 @@ def check_train_files(files) -> list[Path]:
     for f in files:
         if f.name.startswith("fineweb_val_"):
             raise GolfkitError(f"calibration refuses validation data {f.name}: only fineweb_train_*.bin may calibrate")
-    refuse_non_train(files, what="calibration")  # names, and content against validation data (golfkit.overlap)
+    refuse_non_train(files, what="calibration", guard=guard)  # names, and content against validation data
     return files
 
 
 def train_batches(files, n_batches: int, batch_tokens: int, seq_len: int, device: torch.device,
-                  rank: int = 0, world_size: int = 1, deadline: float | None = None):
+                  rank: int = 0, world_size: int = 1, deadline: float | None = None, guard=None):
     """Yield up to `n_batches` input-id batches from the training stream, stopping at `deadline`.
 
     A fresh stream from the start of the training shards (the record re-reads training
     data the same way); at least one batch is yielded even if the deadline has passed.
+    `guard`: the run's DataConfig (`check_train_files`).
     """
-    loader = DistributedTokenLoader(check_train_files(files), rank, world_size, device)
+    loader = DistributedTokenLoader(check_train_files(files, guard), rank, world_size, device, guard=guard)
     for i in range(n_batches):
         if i > 0 and deadline is not None and time.perf_counter() >= deadline:
             return
@@ -101,7 +103,7 @@ def calibrate(sess, names: set[str] | None) -> tuple[dict[str, Tensor], dict]:
         reserve = cfg.schedule.wallclock_reserve_seconds
         deadline = t0 + reserve if reserve > 0 and cfg.schedule.max_wallclock_seconds > 0 else None
         batches = train_batches(sess.ds.train_files, q.calib_batches, per_rank, cfg.schedule.train_seq_len,
-                                ctx.device, ctx.rank, ctx.world_size, deadline)
+                                ctx.device, ctx.rank, ctx.world_size, deadline, guard=cfg.data)
     else:
         batches = selfgen_batches(sess.base, q.selfgen_seqs, q.selfgen_len or cfg.schedule.train_seq_len,
                                   q.selfgen_temperature, q.selfgen_batch, cfg.model.vocab_size, ctx.device, cfg.seed)
