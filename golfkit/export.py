@@ -156,7 +156,9 @@ def module_closure(cfg: RunConfig | None = None, entry: str = ENTRY) -> list[str
                 continue
             seen.add(name)
             todo += sorted(_imported(ast.parse(module_path(name).read_text())) - seen)
-        todo = [m for owner, m, wanted, section in tables if owner in seen and m not in seen
+        # a tooling table module (the validation guard, golfkit.overlap) is never bundled: submission_config
+        # switches it off, and cfg=None ("any config") must not wait for it
+        todo = [m for owner, m, wanted, section in tables if owner in seen and m not in seen and not is_tooling(m)
                 and (cfg is None or wanted(getattr(cfg, section) if section else cfg))]
     return sorted(seen, key=lambda n: (n != "golfkit", n))
 

@@ -7,7 +7,7 @@ folder (the checkout first on PYTHONPATH, so the subprocess imports this worktre
 * a non-zero exit (2, the CLI's user-error code) and exactly one stderr line `golfkit: error: ...`
   matching the case's pattern, no traceback anywhere;
 * bounded memory: the child runs under RLIMIT_AS = MEM_LIMIT (so an unchecked allocation fails
-  there, never on the shared host) and its peak RSS (os.wait4) must stay under RSS_BOUND: a
+  there, never on the shared host) and its peak RSS (VmHWM, polled) must stay under RSS_BOUND: a
   refusal costs the interpreter and torch, nothing the input asked for;
 * bounded time: killed (with its process group) after `timeout` seconds, reported as a hang;
 * an unchanged file system: every entry under the scratch folder (and any extra folder given),
@@ -67,6 +67,25 @@ def _limits(fsize: int | None):
     return apply
 
 
+def _hwm_after_exec(pid: int, cmd: list[bytes]) -> int:
+    """The child's peak RSS so far (VmHWM, bytes); 0 until it runs `cmd`.
+
+    Not rusage: Linux carries a process's maxrss across fork and exec, so a child forked from a large
+    pytest process reports the parent's RSS (3 GiB on CI after the records' tests). VmHWM belongs to
+    the memory map, which exec replaces; the map before exec (the parent's copy) is told apart by its
+    command line. Polled every 20 ms: growth in the last 20 ms before exit can be missed (RLIMIT_AS
+    bounds it anyway)."""
+    try:
+        if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1] != cmd:
+            return 0
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 def run_golfkit(args, cwd: Path, timeout: float = 60.0, *, fsize: int | None = None, env: dict | None = None,
                 argv: list[str] | None = None) -> Outcome:
     """Run the CLI (or `argv`, e.g. an exported script) under the memory limit; never blocks longer than `timeout`.
@@ -84,15 +103,16 @@ def run_golfkit(args, cwd: Path, timeout: float = 60.0, *, fsize: int | None = N
         t0 = time.monotonic()
         p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
                              preexec_fn=_limits(fsize), start_new_session=True)
-        rc, usage = None, None
+        rc, peak, want = None, 0, [os.fsencode(c) for c in cmd]
         while True:
-            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            peak = max(peak, _hwm_after_exec(p.pid, want))
+            pid, status, _ = os.wait4(p.pid, os.WNOHANG)
             if pid:
                 rc = os.waitstatus_to_exitcode(status)
                 break
             if time.monotonic() - t0 > timeout:
                 os.killpg(p.pid, signal.SIGKILL)
-                _, _, usage = os.wait4(p.pid, 0)
+                os.wait4(p.pid, 0)
                 break
             time.sleep(0.02)
         p.returncode = -1 if rc is None else rc  # reaped here: keep Popen from waiting again
@@ -104,7 +124,7 @@ def run_golfkit(args, cwd: Path, timeout: float = 60.0, *, fsize: int | None = N
         out.seek(0)
         err.seek(0)
         return Outcome(args, rc, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                       usage.ru_maxrss * 1024, seconds)
+                       peak, seconds)
 
 
 def snapshot(*roots: Path) -> dict[str, tuple]:
