@@ -95,18 +95,18 @@ def _attempt(what: str, fn, expect_refusal: bool = True) -> dict[str, Any]:
     return {"check": what, "refused": False, "detail": "accepted", "ok": not expect_refusal}
 
 
-def plot_methods(rows: list[dict[str, Any]], ax=None):
-    """val_bpb and eval time per method, side by side."""
+def plot_methods(comparisons: list[dict[str, Any]], seconds: dict[str, float], margin: float | None = None):
+    """Left: each method's val_loss difference vs the first (mean ± 95% interval, bars from zero);
+    right: mean evaluation seconds per method (bars from zero)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 3.8))
-    names = [r["method"] for r in rows]
-    ax.bar(names, [r["val_bpb"] for r in rows], color=[f"C{i}" for i in range(len(rows))])
-    lo, hi = min(r["val_bpb"] for r in rows), max(r["val_bpb"] for r in rows)
-    ax.set_ylim(lo - 0.2 * (hi - lo + 1e-3), hi + 0.2 * (hi - lo + 1e-3))
-    ax.set_ylabel("val_bpb")
-    ax2 = ax.twinx()
-    ax2.plot(names, [r["eval seconds"] for r in rows], "ko--", label="eval seconds")
-    ax2.set_ylabel("eval seconds")
-    ax.tick_params(axis="x", rotation=25)
+    from golfkit.lab.workbook import plot_differences
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 0.8 + 0.5 * max(len(comparisons), 2)),
+                                 gridspec_kw={"width_ratios": [3, 2], "wspace": 0.8})
+    plot_differences(comparisons, "nats", margin, ax=a1)
+    names = list(seconds)
+    a2.barh(names, [seconds[n] for n in names], color="C7")
+    a2.invert_yaxis()
+    a2.set_xlabel("eval seconds (mean over seeds)")
     return fig

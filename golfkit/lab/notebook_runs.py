@@ -140,11 +140,17 @@ def run_notebook(notebook: str | Path, params: dict[str, Any] | None = None, run
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]*", run_id):
         raise GolfkitError(f"run id {run_id!r} may hold only letters, digits and . _ + -")
     run_dir = Path(runs_root) / run_id
-    if run_dir.exists():
-        raise GolfkitError(f"run folder {run_dir} already exists (pick another --run-id)")
-    (run_dir / "figures").mkdir(parents=True)
     if "run_dir" in defaults:
         params["run_dir"] = str(run_dir)
+    if run_dir.exists():
+        # The same notebook with the same parameters resumes its run: its finished trainings are
+        # reused by config hash (golfkit.lab.workbook); anything else would mix two runs in one folder.
+        prev = _read_yaml(run_dir / "params.yaml")
+        if not (isinstance(prev, dict) and prev.get("notebook") == str(notebook) and prev.get("overrides") == params):
+            raise GolfkitError(f"run folder {run_dir} already exists with other parameters "
+                               f"(pick another --run-id; the same notebook and parameters resume it)")
+        print(f"resuming run {run_id}: finished trainings are reused")
+    (run_dir / "figures").mkdir(parents=True, exist_ok=True)
     write_yaml(run_dir / "params.yaml", {"notebook": str(notebook), "overrides": params,
                                          "parameters": {**defaults, **params}})
     write_env(run_dir / "env.json")
@@ -265,6 +271,15 @@ def write_yaml(path: Path, obj: Any) -> None:
     import yaml
 
     atomic_write(path, yaml.safe_dump(obj, sort_keys=False))
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 def read_json(path: Path) -> Any:
