@@ -70,6 +70,7 @@ def make_notebook(path: Path, *cells: str, params: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_with_its_finished_trainings(tmp_path, data_dir):
     """Kill the kernel after the first training; the rerun with the same id trains only what is missing."""
     marker = tmp_path / "killed-once"
