@@ -94,8 +94,8 @@ print("smallest compressor per format:", best)
 scored = [{"name": x["format"], "seed": x["seed"], "val_loss": x["val_loss"], "val_bpb": x["val_bpb"]}
           for x in rows if x["compressor"] == comps[0]]
 ref = f"int{max(bits_used)} rtn"
-cost = findings.compare(scored, ref, worse=True, names=[f"int{b} {m}" for b in bits_used for m in methods
-                                                        if f"int{b} {m}" != ref])
+cost = findings.compare(scored, ref, worse=True, names=[f"int{b} {m}" for b in bits_used if b != max(bits_used)
+                                                        for m in methods])
 gain = [c for b in bits_used if "gptq" in methods and "rtn" in methods
         for c in findings.compare([s for s in scored if s["name"] in (f"int{b} gptq", f"int{b} rtn")], f"int{b} rtn")]
 workbook.show_table(cost + gain)

@@ -21,18 +21,20 @@ import torch
 
 
 
-def _setup(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any]):
+def _setup(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any], device: str | None = None):
     from golfkit import dist
     from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
     from golfkit.reload import model_from_artifact
 
     cfg, _ = model_from_artifact(artifact_path)
-    cfg = cfg.override({"data.dir": str(data_dir), "device": "cpu", **overrides})
+    # a challenge-scale run scores on its GPU; the legality demonstration stays on the CPU (small tensors)
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    cfg = cfg.override({"data.dir": str(data_dir), "device": device.type, **overrides})
     _, model = model_from_artifact(artifact_path, cfg)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False)
-    luts = build_byte_luts(load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size)
-    ctx = dist.DistContext(rank=0, world_size=1, local_rank=0, device=torch.device("cpu"))
-    return cfg, model.eval(), load_val_tokens(ds), luts, ctx
+    luts = build_byte_luts(load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size).to(device)
+    ctx = dist.DistContext(rank=0, world_size=1, local_rank=0, device=device)
+    return cfg, model.to(device).eval(), load_val_tokens(ds), luts, ctx
 
 
 def evaluate_with(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any], probe=None):
@@ -60,7 +62,7 @@ def legality_checks(artifact_path: str | Path, data_dir: str | Path) -> list[dic
     """Each forbidden action, attempted against the real guards; `refused` must be True for all but the probe."""
     from golfkit.eval.score import ScoreBook
 
-    cfg, model, val, luts, ctx = _setup(artifact_path, data_dir, {"eval.method": "sliding"})
+    cfg, model, val, luts, ctx = _setup(artifact_path, data_dir, {"eval.method": "sliding"}, device="cpu")
     n = 64
     book = ScoreBook(luts, ctx.device, n)
     pos = torch.arange(1, 9)

@@ -201,6 +201,9 @@ def analyze(result: dict[str, Any], data_dir: str | Path, bits: list[int], metho
 
     `result` is a workbook training result (its folder must hold checkpoint.golf).
     """
+    import time
+
+    t0 = time.monotonic()
     cfg, model = load_float(result["dir"])
     toks = val_tokens(data_dir, cfg, n_seqs)
     H = hessians(model, cfg, data_dir, calib_batches) if "gptq" in methods else {}
@@ -218,6 +221,8 @@ def analyze(result: dict[str, Any], data_dir: str | Path, bits: list[int], metho
                          "gap_bpb": sc["val_bpb"] - result["pre_quant_val_bpb"],
                          "float_val_loss": result["pre_quant_val_loss"], "q_val_loss": sc["val_loss"],
                          "gap_loss": sc["val_loss"] - result["pre_quant_val_loss"]})
+    print(f"analysed {result['name']} seed {result['seed']}: {len(rows)} formats in {time.monotonic() - t0:.0f} s",
+          flush=True)
     return rows
 
 
