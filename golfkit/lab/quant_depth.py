@@ -453,8 +453,10 @@ def format_sweep(result: dict[str, Any], data_dir: str | Path, bits: list[int], 
 
 
 def plot_frontier(rows: list[dict[str, Any]], ax=None):
-    """Model bytes vs val_bpb, one point per format (its smallest compressor), mean over seeds."""
+    """Model bytes vs val_bpb, one point per format (its smallest compressor): mean ± 95% interval over seeds."""
     import matplotlib.pyplot as plt
+
+    from golfkit.lab import stats
 
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4.2))
     methods = list(dict.fromkeys(r["method"] for r in rows))
@@ -463,12 +465,15 @@ def plot_frontier(rows: list[dict[str, Any]], ax=None):
         for b in sorted({r["bits"] for r in rows if r["method"] == m}):
             rs = [r for r in rows if r["method"] == m and r["bits"] == b]
             best = min(_mean(r["model bytes"] for r in rs if r["compressor"] == c) for c in {r["compressor"] for r in rs})
-            pts.append((best, _mean(r["val_bpb"] for r in rs), b))
-        ax.plot([x for x, _, _ in pts], [y for _, y, _ in pts], "o-", color=f"C{mi}", label=m.upper())
-        for x, y, b in pts:
-            ax.annotate(f"int{b}", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+            sm = stats.summarize([r["val_bpb"] for r in rs if r["compressor"] == rs[0]["compressor"]])
+            pts.append((best, sm.mean, sm.ci95 if sm.ci95 == sm.ci95 else 0.0, b))
+        ax.errorbar([x for x, *_ in pts], [y for _, y, _, _ in pts], yerr=[e for *_, e, _ in pts], fmt="o-",
+                    color=f"C{mi}", capsize=3, label=m.upper())
+        for x, y, _, b in pts:
+            ax.annotate(f"int{b}", (x, y), textcoords="offset points", xytext=(4, 4 + 8 * mi), fontsize=8)
+    ax.ticklabel_format(useOffset=False)
     ax.set_xlabel("model bytes (best compressor)")
-    ax.set_ylabel("val_bpb after quantization")
+    ax.set_ylabel("val_bpb after quantization (mean ± 95% interval)")
     ax.set_title("size vs val_bpb frontier")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return fig
