@@ -284,6 +284,19 @@ def pass_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def layer_rows(rows: list[dict[str, Any]], bits: int) -> list[dict[str, Any]]:
+    """The relative hidden-state error after every virtual layer at one bit width, mean over seeds."""
+    out = []
+    for v, m in dict.fromkeys((r["variant"], r["method"]) for r in rows if r["bits"] == bits):
+        rs = [r for r in rows if (r["variant"], r["bits"], r["method"]) == (v, bits, m)]
+        row: dict[str, Any] = {"variant": v, "format": f"int{bits} {m.upper()}"}
+        for i in range(len(rs[0]["layer_errors"])):
+            mark = "*" if i in rs[0]["pass_ends"] else ""
+            row[f"L{i + 1}{mark}"] = _mean(r["layer_errors"][i] for r in rs)
+        out.append(row)
+    return out
+
+
 def _mean(xs) -> float:
     xs = list(xs)
     return sum(xs) / max(len(xs), 1)
