@@ -93,7 +93,7 @@ summary = quant_depth.summary_rows(rows)
 workbook.show_table([{k: v for k, v in r.items() if k != "gap values"} for r in summary])
 passes = quant_depth.pass_rows(rows)
 workbook.show_table(passes)
-workbook.show_table(quant_depth.layer_rows(rows, hb))  # per virtual layer at the headline width (*: end of a loop pass)
+workbook.show_table(quant_depth.layer_rows(rows, hb))  # per virtual layer at the headline width ("end": the end of a loop pass)
 
 # %%
 fig, axes = plt.subplots(len(methods), 1, figsize=(9, 4.2 * len(methods)), squeeze=False)

@@ -291,7 +291,7 @@ def layer_rows(rows: list[dict[str, Any]], bits: int) -> list[dict[str, Any]]:
         rs = [r for r in rows if (r["variant"], r["bits"], r["method"]) == (v, bits, m)]
         row: dict[str, Any] = {"variant": v, "format": f"int{bits} {m.upper()}"}
         for i in range(len(rs[0]["layer_errors"])):
-            mark = "*" if i in rs[0]["pass_ends"] else ""
+            mark = " end" if i in rs[0]["pass_ends"] else ""
             row[f"L{i + 1}{mark}"] = _mean(r["layer_errors"][i] for r in rs)
         out.append(row)
     return out
