@@ -122,6 +122,14 @@ def resolve_path(path: str | Path) -> Path:
     return (here if not there.exists() and here.exists() else there).resolve()
 
 
+def shown_path(path: str | Path) -> str:
+    """A path as a record states it: relative to the repository root when inside it (no machine paths in runs/)."""
+    p, root = Path(path), repo_root()
+    if root is not None and p.is_absolute() and p.is_relative_to(root):
+        return str(p.relative_to(root))
+    return str(p)
+
+
 def data_hint(data_dir: Path) -> str:
     return (f"data: {data_dir}  (set data_dir in the parameters cell or `golfkit run NOTEBOOK -p data_dir PATH`; "
             f"`golfkit data fetch --dir data` writes the default data/)")
@@ -221,7 +229,7 @@ class Plan:
             print("\n".join(tail))
             raise
         rec = {"key": key, "name": name, "seed": seed, "preset": self.preset, "overrides": ov,
-               "nproc": self.nproc, "seconds": round(time.monotonic() - t0, 2), "run_dir": str(self.run_dir),
+               "nproc": self.nproc, "seconds": round(time.monotonic() - t0, 2), "run_dir": shown_path(self.run_dir),
                "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         atomic_write(part / TRAINING_RECORD, json.dumps(rec, indent=2) + "\n")
         part.rename(cache)
@@ -291,7 +299,8 @@ class Plan:
                            bytes_total=max(r["bytes_total"] for r in head),
                            seeds=[r["seed"] for r in head], seed_values={"val_bpb": bpb, "val_loss": loss})
             summary["scale"] = self.scale(results)
-        summary["runs"] = [{k: r.get(k) for k in RUN_FIELDS} for r in results]
+        summary["runs"] = [{k: (shown_path(r[k]) if k == "dir" and r.get(k) else r.get(k)) for k in RUN_FIELDS}
+                           for r in results]
         summary.update(extra)
         if findings is not None:
             summary["findings"] = list(findings)
