@@ -107,7 +107,7 @@ workbook.show_table([{"model": "context-free (unigram, train-split frequencies)"
 # %%
 results = p.train_variants({"baseline": {}})
 steps = results[0]["steps"]
-horizon_runs = p.train_variants({f"steps x{m:g}": {"schedule.iterations": max(1, int(round(m * steps)))}
+horizon_runs = p.train_variants({f"steps_x{m:g}": {"schedule.iterations": max(1, int(round(m * steps)))}
                                  for m in horizon}, seeds=p.seeds[:1])
 workbook.show_table(workbook.training_rows(results + horizon_runs))
 
