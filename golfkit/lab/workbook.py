@@ -705,7 +705,7 @@ def plot_differences(rows: list[dict[str, Any]], unit: str = "nats", margin: flo
     """
     import matplotlib.pyplot as plt
 
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(rows), 1)))
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, max(2.2, 0.6 + 0.45 * len(rows))))
     labels = [r["variant"] for r in rows]
     diffs = [r["diff"] for r in rows]
     errs = [r["ci95"] if isinstance(r["ci95"], float) and math.isfinite(r["ci95"]) else 0.0 for r in rows]
