@@ -16,28 +16,33 @@
 # %% [markdown]
 # # 04 · Formats, GPTQ vs RTN, compressors, and the size-vs-val_bpb frontier
 #
-# **Question.** For a trained model, what does each storage format cost in bytes and in val_bpb,
-# how much does GPTQ recover over round-to-nearest, which compressor packs the result best, and what
-# does that frontier say about spending the 16,000,000 bytes?
+# **Question.** For a trained model, what does each storage format cost in bytes and in validation
+# loss, how much does GPTQ recover over round-to-nearest, which compressor packs the result best, and
+# how many parameters of a baseline-shaped model does that let into the 16,000,000 bytes?
 #
-# **Method.** Train the preset per seed with float checkpoints. Re-export each float model through the
-# export pipeline (`golfkit.quant.policy.quantize_policy`: attention and MLP matrices at int8/6/5/4 per row,
-# percentile clip, by RTN or by GPTQ with Hessians from the training stream; the embedding int8;
-# small tensors fp16 as the baseline), pack each into an artifact with every compressor, and score
-# each quantized model on the whole validation split. (`golfkit.lab.quant_depth.format_sweep`.)
+# **Method.** Train the protocol's model per seed with float checkpoints (reused when another notebook
+# trained it). Re-export each float model through the export pipeline (`golfkit.quant.policy.quantize_policy`:
+# every attention and MLP matrix at int8/6/5/4 per row, percentile clip, by RTN or by GPTQ with Hessians from
+# the training stream; the embedding int8), pack each into an artifact with every compressor, and score
+# each quantized model on the validation targets. (`golfkit.lab.quant_depth.format_sweep`.) Compressors
+# are lossless, so they are compared by bytes alone; each lossy format gets one test against int8 RTN,
+# and GPTQ one test against RTN at the same width. The budget table is `golfkit.lab.budget.fit_table`,
+# the function notebook 00 uses.
 #
-# Run it: `golfkit run notebooks/04_gptq_and_the_budget.ipynb` (`-p data_dir data` for the full challenge data; `-p smoke True` for the seconds-long CI version).
+# Run it: `golfkit run notebooks/04_gptq_and_the_budget.ipynb` (data from `data/`; `-p data_dir PATH` points
+# elsewhere; `-p smoke True` is the seconds-long CI version).
 
 # %% tags=["parameters"]
 smoke = False  # type: bool  tiny model and a few steps (CI); numbers are meaningless
 nproc = 1  # type: int  processes per node: torchrun when > 1 (8 on 8xH100)
 preset = "cpu-small"  # type: str  golfkit preset: cpu-small on a CPU, baseline on 8xH100
+protocol = "cpu-trained"  # type: str  named training protocol (golfkit.lab.workbook.PROTOCOLS), empty for preset and overrides only
 seeds = [1337, 42, 2025]  # type: list  one training run per seed
-data_dir = "../shared/data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), e.g. data after golfkit data fetch
-run_dir = "runs/scratch/04_gptq_and_the_budget"  # type: str  the run folder (golfkit run sets it)
-wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the preset cap
-overrides = {}  # type: dict  dotted config overrides applied to every training run (a reduced protocol, e.g. {"schedule.iterations": 40})
-val_tokens = 0  # type: int  score only the first N validation targets, 0 scores the whole split (faster, noisier, not a challenge score)
+data_dir = "data"  # type: str  data folder in the challenge layout (datasets/, tokenizers/), relative to the repository root
+run_dir = "runs/scratch/04_gptq_and_the_budget"  # type: str  the run folder, relative to the repository root (golfkit run sets it)
+wallclock_seconds = 0.0  # type: float  training cap per run in seconds, 0 keeps the protocol's
+overrides = {}  # type: dict  dotted config overrides applied to every training run, after the protocol's
+val_tokens = 0  # type: int  score only the first N validation targets, 0 keeps the protocol's (faster, noisier, not a challenge score)
 bits = [8, 6, 5, 4]  # type: list  bit widths of the attention and MLP matrices
 methods = ["rtn", "gptq"]  # type: list  rtn and/or gptq
 compressors = ["zlib", "lzma", "zstd", "brotli"]  # type: list  compressors to try (missing ones are skipped)
@@ -47,21 +52,23 @@ calib_batches = 8  # type: int  training-stream batches for the GPTQ Hessians
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit.lab import budget, quant_depth, workbook
+from golfkit.lab import budget, findings, quant_depth, stats, workbook
 
-p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc,
-                  wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens, save_checkpoint=True)
+p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir,
+                  nproc=nproc, wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
 comps = quant_depth.available_compressors(compressors)
 print("compressors available:", comps)
 
 # %% [markdown]
-# ## 1. Train (float checkpoints kept)
+# ## 1. Train (or reuse) the protocol's model per seed
+# One line per training; the logs are in `train/<variant>_s<seed>/train.log`.
 
 # %%
-results = p.train_variants({p.preset: {}})
-workbook.show_table([{"seed": r["seed"], "float val_bpb": r["pre_quant_val_bpb"], "int8+zlib val_bpb": r["val_bpb"],
-                      "bytes_model": r["bytes_model"], "bytes_code": r["bytes_code"], "params": r["model_params"]}
-                     for r in results])
+results = p.train_variants({"baseline": {}})
+workbook.show_table(workbook.training_rows(results))
+fig = workbook.plot_curves(results, title="the protocol's model per seed: train and validation loss")
+p.figure(fig, "loss_curves")
+plt.show()
 
 # %% [markdown]
 # ## 2. Every format x method x compressor
@@ -69,47 +76,75 @@ workbook.show_table([{"seed": r["seed"], "float val_bpb": r["pre_quant_val_bpb"]
 # %%
 bits_used, calib = p.pick(bits, 2), p.smoke_or(calib_batches, 2)
 rows = [row for r in results for row in quant_depth.format_sweep(r, p.data_dir, bits_used, methods, comps, calib)]
-fmt_rows = workbook.summarize_variants([{**x, "name": f"{x['format']} {x['compressor']}", "bytes_total": x["total bytes"]}
-                                        for x in rows], "val_bpb")
-workbook.show_table(fmt_rows)
-print("\n".join(workbook.findings(fmt_rows)))
+sizes = [{"format": f, "compressor": c,
+          "model bytes (mean over seeds)": sum(x["model bytes"] for x in rows if (x["format"], x["compressor"]) == (f, c))
+          / len(results)} for f in dict.fromkeys(x["format"] for x in rows) for c in comps]
+workbook.show_table(sizes)
+best = {f: min(comps, key=lambda c: sum(x["model bytes"] for x in rows if (x["format"], x["compressor"]) == (f, c)))
+        for f in dict.fromkeys(x["format"] for x in rows)}
+print("smallest compressor per format:", best)
+
+# %% [markdown]
+# ## 3. What each lossy step costs: one test per comparison
+# val_loss is the same for every compressor (they are lossless), so each format is scored once. Each
+# format is tested against int8 RTN for a cost beyond the bar (one-sided, val_loss higher by more than 0.005
+# nats at p < 0.01, paired over seeds), and GPTQ against RTN at the same width for a gain beyond the bar.
 
 # %%
-fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 4.2))
+scored = [{"name": x["format"], "seed": x["seed"], "val_loss": x["val_loss"], "val_bpb": x["val_bpb"]}
+          for x in rows if x["compressor"] == comps[0]]
+ref = f"int{max(bits_used)} rtn"
+cost = findings.compare(scored, ref, worse=True, names=[f"int{b} {m}" for b in bits_used if b != max(bits_used)
+                                                        for m in methods])
+gain = [c for b in bits_used if "gptq" in methods and "rtn" in methods
+        for c in findings.compare([s for s in scored if s["name"] in (f"int{b} gptq", f"int{b} rtn")], f"int{b} rtn")]
+workbook.show_table(cost + gain)
+
+# %%
+fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"wspace": 0.45})
 quant_depth.plot_frontier(rows, ax=a1)
 for ci, comp in enumerate(comps):
     rs = [x for x in rows if x["compressor"] == comp and x["method"] == methods[0]]
-    a2.plot([x["bits"] for x in rs], [x["model bytes"] for x in rs], "o", color=f"C{ci}", label=comp)
-a2.set_xlabel("bits per matrix weight")
+    a2.plot([x["bits"] + 0.06 * ci for x in rs], [x["model bytes"] for x in rs], "o", color=f"C{ci}", label=comp)
+a2.set_ylim(bottom=0)
+a2.set_xlabel("bits per matrix weight (points offset per compressor)")
 a2.set_ylabel("model bytes")
-a2.set_title(f"compressors ({methods[0].upper()} codes)")
-a2.legend()
+a2.set_title(f"compressors ({methods[0].upper()} codes, every seed)")
+a2.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
 p.figure(fig, "frontier")
 plt.show()
 
 # %% [markdown]
-# ## 3. What the budget buys
-# Scaling the measured bytes per parameter of each format to the 16,000,000-byte budget:
+# ## 4. What the budget buys
+# A baseline-shaped model at int8 costs what the NaiveBaseline record's int8+zlib model cost per parameter;
+# each lower width costs that times how much better it compressed than int8 on these trained weights
+# (`golfkit.lab.budget.fit_table`, the same function and the same first-seed model as notebook 00).
 
 # %%
-fit_rows = quant_depth.budget_fit(rows, results[0], comps[0], budget.BUDGET_BYTES)
-workbook.show_table(fit_rows)
-summary = p.record(results, formats=fmt_rows, budget_fit=fit_rows)
-print({k: summary[k] for k in ("val_bpb", "val_bpb_summary", "seeds")})
+ratios = budget.matrix_ratios(results[0], sorted({8, *bits_used}, reverse=True))
+layout = budget.baseline_layout()
+fit = budget.fit_table(ratios, results[0]["bytes_code"], layout=layout)
+workbook.show_table(fit)
 
 # %% [markdown]
-# ## Result and what it means
-# The format table gives, per format and compressor, the mean val_bpb over the seeds listed and
-# its difference from int8 (first row) with a paired t-test over the seeds (and Welch); the frontier plots bytes against val_bpb.
-# A format is worth it when the parameters it frees (last table) buy more val_bpb than its
-# quantization gap costs; GPTQ's value is the vertical distance between its curve and RTN's at
-# equal bytes. Smoke models are too small for most matrices to be quantized at all (the export keeps
-# tensors of <= 65,536 elements in fp16), so only full runs show the frontier.
-# Numbers from ../shared/data on a CPU are CPU-scale, mini-data numbers.
-#
-# **Recorded run** `runs/20261122_04_gptq_and_the_budget_cpu-small_40it` (40 steps x 6,144 tokens, 3 seeds, first
-# 65,536 targets; CPU-scale, mini data): against int8 RTN, int6 and int5 cost nothing measurable (≤ +0.0004 bpb);
-# int4 RTN costs +0.0022 (paired p=0.0004) and GPTQ cuts that to +0.0006. Brotli is the smallest compressor at every
-# width. A 3M-parameter model spends 1.18–1.30 bytes per parameter (fp16 embedding and small tensors), so the formats
-# free little here; near-init weights quantize easily, so trust a trained model's frontier over this one.
+# ## Result: findings computed from this run
+# Generated from this run's numbers (also in `metrics.json`): the scale, whether the models are trained,
+# the smallest compressor per format (bytes only: lossless), one verdict per lossy comparison under the stated
+# rule, and the parameters that fit the budget.
 
+# %%
+ev = findings.training_evidence(results)
+mult, mult_lines = findings.multiplicity(len(cost) + len(gain))
+size_of = {(s["format"], s["compressor"]): s["model bytes (mean over seeds)"] for s in sizes}
+lines = [findings.scale_sentence(p.scale(results)), findings.training_sentence(ev),
+         "Compressors (lossless: bytes only, no test): the smallest per format is "
+         + "; ".join(f"{f} {c} ({size_of[(f, c)]:,.0f} bytes, zlib {size_of[(f, 'zlib')]:,.0f})" if "zlib" in comps
+                     else f"{f} {c} ({size_of[(f, c)]:,.0f} bytes)" for f, c in best.items()) + ".",
+         findings.rule_sentence(worse=True) + " GPTQ against RTN uses the improvement form of the same rule.",
+         *findings.comparison_sentences(cost + gain), *mult_lines,
+         "Budget: at the compression measured here, a baseline-shaped model fits "
+         + ", ".join(f"{f['params that fit']:,} parameters at int{f['bits']}" for f in fit) + "."]
+summary = p.record(results, findings=lines, formats=rows, sizes=sizes, comparisons=cost + gain,
+                   verdict_rule=findings.rule(), multiple_comparisons=mult, training_evidence=ev,
+                   budget_ratios=ratios, budget_fit=fit, baseline_layout=layout, smallest_compressor=best)
+findings.show(lines)

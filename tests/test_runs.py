@@ -286,7 +286,7 @@ def test_plan_overrides_and_val_head(tmp_path, data_dir):
     with pytest.raises(GolfkitError, match="iteratons"):
         workbook.plan(False, "cpu-small", [1], data_dir, tmp_path / "bad", overrides={"schedule.iteratons": 3})
     p = workbook.plan(False, "cpu-small", [1], data_dir, tmp_path / "ok", overrides={"schedule.iterations": 3},
-                      val_tokens=1000)
+                      val_tokens=1000, save_checkpoint=False)
     assert p.base == {"schedule.iterations": 3} and p.val_tokens == 1000
     vals = sorted(p.data_dir.glob("datasets/*/*_val_*.bin"))
     trains = sorted(p.data_dir.glob("datasets/*/*_train_*.bin"))

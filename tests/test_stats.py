@@ -66,15 +66,38 @@ def test_paired_matches_scipy_and_sees_through_seed_spread():
         stats.paired([1.0, 2.0], [1.0])
 
 
-def test_findings_state_numbers_and_noise():
-    from golfkit.lab import workbook
+def test_improvement_is_the_challenge_bar_paired_or_welch():
+    base = [2.000, 2.010, 1.990]
+    arm = [1.990, 2.0005, 1.979]  # ~0.0102 better on every seed: clears 0.005 only with the pairing
+    r = stats.improvement(arm, base)
+    ref = st.ttest_1samp(np.subtract(arm, base) + 0.005, 0.0, alternative="less")
+    assert r.test == "one-sided paired t" and r.pvalue == pytest.approx(ref.pvalue) and r.significant
+    w = stats.improvement(arm, base, paired=False)
+    assert w.test == "one-sided Welch t" and not w.significant  # the seed spread hides it without the pairing
+    assert not stats.improvement([1.998, 2.008, 1.988], base).significant  # 0.002 better: under the bar
+    assert math.isnan(stats.improvement([1.9, 1.8], [2.0, 1.9]).pvalue)  # a constant shift: t undefined
+    ci = stats.diff_ci95(arm, base)
+    assert ci == pytest.approx(stats.summarize(np.subtract(arm, base)).ci95)
 
-    res = [{"name": n, "seed": s, "val_bpb": v, "bytes_total": 1}
-           for n, vals in (("base", (2.84, 2.83, 2.85)), ("good", (2.83, 2.821, 2.839)), ("same", (2.85, 2.82, 2.84)))
-           for s, v in zip((1, 2, 3), vals)]
-    lines = workbook.findings(workbook.summarize_variants(res))
-    assert lines[0].startswith("base: val_bpb 2.8400 ± 0.0100")
-    assert "good: -0.0100 bpb" in lines[1] and "paired t" in lines[1] and lines[1].endswith("better")
-    assert lines[2].endswith("within seed noise")
-    rows = workbook.summarize_variants(res, reference="same")  # the reference need not come first
-    assert workbook.findings(rows)[0].startswith("same:")
+
+def test_findings_state_numbers_the_metrics_hold():
+    from golfkit.lab import findings
+
+    res = [{"name": n, "seed": s, "val_loss": v, "val_bpb": v / 1.7}
+           for n, vals in (("base", (2.000, 2.010, 1.990)), ("good", (1.990, 2.0005, 1.979)),
+                           ("same", (2.001, 2.009, 1.992))) for s, v in zip((1, 2, 3), vals)]
+    rows = findings.compare(res, "base")
+    assert [r["verdict"] for r in rows] == ["clears the bar", "not established"]
+    lines = findings.comparison_sentences(rows)
+    assert lines[0].startswith("good vs base: -0.0102 nats val_loss") and "one-sided paired t" in lines[0]
+    assert lines[1].endswith("not established.")
+    assert findings.unmatched_numbers(lines, {"comparisons": rows, "rule": findings.rule()}) == []
+    assert findings.unmatched_numbers(["gain 0.0123 at 3 seeds"], {"x": 0.01234, "n": 3}) == []
+    assert findings.unmatched_numbers(["gain 0.0124"], {"x": 0.01234}) == ["0.0124"]  # not what was computed
+    # names with digits and code spans are not claims
+    assert findings.numbers_in("int8 vs 3x3 at s64 `-p nproc 8` p=4.1e-05, −1,048,576 tokens") == ["4.1e-05", "−1,048,576"]
+    worse = findings.compare(res, "good", worse=True, names=["base"])
+    assert worse[0]["verdict"] == "costs more than the bar" and worse[0]["diff"] > 0
+    info, note = findings.multiplicity(4)
+    assert info["bonferroni_alpha"] == pytest.approx(0.0025) and "4 comparisons" in note[0]
+    assert findings.multiplicity(1)[1] == []

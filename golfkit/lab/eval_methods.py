@@ -21,18 +21,20 @@ import torch
 
 
 
-def _setup(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any]):
+def _setup(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any], device: str | None = None):
     from golfkit import dist
     from golfkit.data import build_byte_luts, find_dataset, load_tokenizer, load_val_tokens
     from golfkit.reload import model_from_artifact
 
     cfg, _ = model_from_artifact(artifact_path)
-    cfg = cfg.override({"data.dir": str(data_dir), "device": "cpu", **overrides})
+    # a challenge-scale run scores on its GPU; the legality demonstration stays on the CPU (small tensors)
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    cfg = cfg.override({"data.dir": str(data_dir), "device": device.type, **overrides})
     _, model = model_from_artifact(artifact_path, cfg)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False)
-    luts = build_byte_luts(load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size)
-    ctx = dist.DistContext(rank=0, world_size=1, local_rank=0, device=torch.device("cpu"))
-    return cfg, model.eval(), load_val_tokens(ds), luts, ctx
+    luts = build_byte_luts(load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size).to(device)
+    ctx = dist.DistContext(rank=0, world_size=1, local_rank=0, device=device)
+    return cfg, model.to(device).eval(), load_val_tokens(ds), luts, ctx
 
 
 def evaluate_with(artifact_path: str | Path, data_dir: str | Path, overrides: dict[str, Any], probe=None):
@@ -60,7 +62,7 @@ def legality_checks(artifact_path: str | Path, data_dir: str | Path) -> list[dic
     """Each forbidden action, attempted against the real guards; `refused` must be True for all but the probe."""
     from golfkit.eval.score import ScoreBook
 
-    cfg, model, val, luts, ctx = _setup(artifact_path, data_dir, {"eval.method": "sliding"})
+    cfg, model, val, luts, ctx = _setup(artifact_path, data_dir, {"eval.method": "sliding"}, device="cpu")
     n = 64
     book = ScoreBook(luts, ctx.device, n)
     pos = torch.arange(1, 9)
@@ -95,18 +97,18 @@ def _attempt(what: str, fn, expect_refusal: bool = True) -> dict[str, Any]:
     return {"check": what, "refused": False, "detail": "accepted", "ok": not expect_refusal}
 
 
-def plot_methods(rows: list[dict[str, Any]], ax=None):
-    """val_bpb and eval time per method, side by side."""
+def plot_methods(comparisons: list[dict[str, Any]], seconds: dict[str, float], margin: float | None = None):
+    """Left: each method's val_loss difference vs the first (mean ± 95% interval, bars from zero);
+    right: mean evaluation seconds per method (bars from zero)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 3.8))
-    names = [r["method"] for r in rows]
-    ax.bar(names, [r["val_bpb"] for r in rows], color=[f"C{i}" for i in range(len(rows))])
-    lo, hi = min(r["val_bpb"] for r in rows), max(r["val_bpb"] for r in rows)
-    ax.set_ylim(lo - 0.2 * (hi - lo + 1e-3), hi + 0.2 * (hi - lo + 1e-3))
-    ax.set_ylabel("val_bpb")
-    ax2 = ax.twinx()
-    ax2.plot(names, [r["eval seconds"] for r in rows], "ko--", label="eval seconds")
-    ax2.set_ylabel("eval seconds")
-    ax.tick_params(axis="x", rotation=25)
+    from golfkit.lab.workbook import plot_differences
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 0.8 + 0.5 * max(len(comparisons), 2)),
+                                 gridspec_kw={"width_ratios": [3, 2], "wspace": 0.8})
+    plot_differences(comparisons, "nats", margin, ax=a1)
+    names = list(seconds)
+    a2.barh(names, [seconds[n] for n in names], color="C7")
+    a2.invert_yaxis()
+    a2.set_xlabel("eval seconds (mean over seeds)")
     return fig

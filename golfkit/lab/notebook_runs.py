@@ -274,18 +274,27 @@ def run_notebook(notebook: str | Path, params: dict[str, Any] | None = None, run
     check_run_id(run_id)
     root = check_runs_root(runs_root, write=True)
     run_dir = root / run_id
-    if run_dir.exists() or run_dir.is_symlink():
-        raise GolfkitError(f"run folder {run_dir} already exists (pick another --run-id)")
     if "run_dir" in defaults:
         params["run_dir"] = str(run_dir)
+    resuming = False
+    if run_dir.exists() or run_dir.is_symlink():
+        # The same notebook with the same parameters resumes its run: its finished trainings are
+        # reused by config hash (golfkit.lab.workbook); anything else would mix two runs in one folder.
+        prev = _read_yaml(run_dir / "params.yaml") if run_dir.is_dir() and not run_dir.is_symlink() else None
+        if not (isinstance(prev, dict) and prev.get("notebook") == str(notebook) and prev.get("overrides") == params):
+            raise GolfkitError(f"run folder {run_dir} already exists with other parameters "
+                               f"(pick another --run-id; the same notebook and parameters resume it)")
+        resuming = True
     title = runinfo.notebook_title(nb.cells, notebook.stem)
 
     index = _IndexWriter(root)  # the last refusal point: from here on the run is recorded
+    if resuming:
+        print(f"resuming run {run_id}: finished trainings are reused")
     started, t0 = datetime.now(timezone.utc), time.monotonic()
     status, error, io_error = "ok", None, None
     stopper = _Stopper(run_dir)
     try:
-        (run_dir / "figures").mkdir(parents=True)
+        (run_dir / "figures").mkdir(parents=True, exist_ok=resuming)
         write_yaml(run_dir / "params.yaml", {"notebook": str(notebook), "overrides": params,
                                              "parameters": {**defaults, **params}})
         write_env(run_dir / "env.json")
@@ -595,6 +604,15 @@ def write_yaml(path: Path, obj: Any) -> None:
     import yaml
 
     atomic_write(path, yaml.safe_dump(obj, sort_keys=False))
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 def append_index(root: Path, record: dict) -> None:

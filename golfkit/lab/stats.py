@@ -146,6 +146,53 @@ def paired(a_values: Sequence[float], b_values: Sequence[float], alpha: float = 
     return TestResult("paired t", float(r.statistic), float(r.pvalue), float(a.size - 1), diff, 0.0, alpha)
 
 
+def improvement(a_values: Sequence[float], b_values: Sequence[float], margin: float = CHALLENGE_MARGIN_NATS,
+                alpha: float = CHALLENGE_ALPHA, paired: bool = True) -> TestResult:
+    """The challenge's bar between two run sets: is mean(a) below mean(b) by more than `margin`?
+
+    One-sided. `paired` (a[i] and b[i] share a seed: same init and data order in golfkit): a one-sample
+    t-test of the per-seed differences, H0 "mean(a - b) >= -margin" against H1 "mean(a - b) < -margin"
+    (`scipy.stats.ttest_1samp(d + margin, 0, alternative="less")`); otherwise the one-sided Welch test
+    (`welch`). The label says which, so a table never mixes tests silently.
+    """
+    from scipy import stats
+
+    if not paired:
+        r = welch(a_values, b_values, margin, alpha)
+        r.test = "one-sided Welch t"
+        return r
+    a, b = _arr(a_values, "paired a"), _arr(b_values, "paired b")
+    if a.size != b.size:
+        raise ValueError(f"paired test needs equal lengths, got {a.size} and {b.size}")
+    d = a - b
+    diff = float(d.mean())
+    if a.size < 2 or np.allclose(d, d[0], rtol=0.0, atol=1e-12):  # n=1, or a constant shift: t undefined
+        return TestResult("one-sided paired t", math.nan, math.nan, float(a.size - 1), diff, margin, alpha)
+    r = stats.ttest_1samp(d + margin, 0.0, alternative="less")
+    return TestResult("one-sided paired t", float(r.statistic), float(r.pvalue), float(a.size - 1), diff,
+                      margin, alpha)
+
+
+def diff_ci95(a_values: Sequence[float], b_values: Sequence[float], paired: bool = True) -> float:
+    """Half-width of the 95% t interval of mean(a) - mean(b) (paired differences, or Welch's); nan for n < 2.
+
+    A description of the spread, not a second test: verdicts come from `improvement` alone.
+    """
+    from scipy import stats
+
+    a, b = _arr(a_values, "ci a"), _arr(b_values, "ci b")
+    if paired:
+        return summarize(a - b).ci95 if a.size == b.size else math.nan
+    if a.size < 2 or b.size < 2:
+        return math.nan
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return 0.0
+    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))  # Welch-Satterthwaite
+    return float(stats.t.ppf(0.975, df) * se)
+
+
 def nats_to_bpb(nats_per_token: float, bytes_per_token: float) -> float:
     """A per-token loss difference in nats as bits per byte (the challenge's 0.005 nats ~ 0.003 bpb)."""
     return nats_per_token / (math.log(2.0) * bytes_per_token)

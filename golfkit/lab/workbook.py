@@ -1,24 +1,38 @@
-"""What the numbered notebooks call: plan runs, train through the launcher, summarise, plot, record.
+"""What the numbered notebooks call: plan runs, train through the launcher (cached), summarise, plot, record.
 
 Notebooks hold no library code: a cell is a call into here plus a display. The
 pattern of every notebook:
 
-    p = workbook.plan(smoke=smoke, preset=preset, seeds=seeds, data_dir=data_dir, run_dir=run_dir, nproc=nproc)
+    p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir)
     results = p.train_variants({"baseline": {}, "untied": {"model.tie_embeddings": False}})
-    workbook.show_table(workbook.summarize_variants(results))
-    fig = workbook.plot_loss_curves(results); p.figure(fig, "loss_curves"); plt.show()
-    p.record(results, headline="baseline")          # -> run_dir/metrics.json, read by the runner
+    workbook.show_curves(p, results)                   # train and validation loss of every training
+    rows = findings.compare(results, "baseline")       # one labelled test per comparison (golfkit.lab.findings)
+    p.record(results, headline="baseline", findings=...)   # -> run_dir/metrics.json, read by the runner
 
-Smoke mode (CI, `-p smoke True`) swaps in the `smoke` preset, a few steps, the first
-`smoke_seeds` seeds, and a copy of the data whose validation split is cut to
-`SMOKE_VAL_TARGETS` targets (scoring the whole mini split twice would dominate a smoke run).
-Smoke numbers only show that the path works; they mean nothing.
+Paths. Relative paths (data_dir, run_dir) are relative to the repository root when the kernel
+runs inside a golfkit checkout (JupyterLab starts it in notebooks/), else to the working
+directory; the default data folder is `data/`, what `golfkit data fetch` writes.
+
+Protocols. A named protocol (`PROTOCOLS`) is the overrides and validation size that define how
+models are trained for the workbook's recorded runs; `cpu-trained` trains to a flattened
+validation curve on the mini data, `challenge` is the 10-minute 8xH100 setting. Smoke mode
+(CI, `-p smoke True`) swaps in the `smoke` preset, a few steps, the first `smoke_seeds` seeds,
+and a copy of the data whose validation split is cut to `SMOKE_VAL_TARGETS` targets. Smoke
+numbers only show that the path works; they mean nothing.
+
+Trainings are cached by a hash of what decides their result (the resolved config with its seed,
+the data files' contents, the training code, the process count): a finished training is linked
+into the run folder from `<runs>/.cache/<key>/` instead of being trained again, so a rerun of a
+killed notebook run resumes, and notebooks that train the same model share it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import math
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -31,8 +45,99 @@ from golfkit.lab import launch, stats
 
 SMOKE_VAL_TARGETS = 16_384  # 128 smoke-length sequences
 SMOKE_STEPS = 4
+CACHE_DIR = ".cache"  # under the runs root: finished trainings by key (git-ignored)
+TRAINING_RECORD = "training.json"  # written into a finished training folder: its key and provenance
+
+# The challenge's scale, from the NaiveBaseline record's train log (openai/parameter-golf
+# records/track_10min_16mb/2026-03-17_NaiveBaseline): 13,780 steps of 524,288 tokens in the
+# 600 s cap on 8xH100, validation on the whole split (val_loader ... tokens:63779840).
+CHALLENGE_STEPS = 13_780
+CHALLENGE_BATCH_TOKENS = 524_288
+CHALLENGE_TRAIN_TOKENS = CHALLENGE_STEPS * CHALLENGE_BATCH_TOKENS
+CHALLENGE_VAL_TOKENS = 63_779_840
+CHALLENGE_SECONDS = 600
 
 
+@dataclass(frozen=True)
+class Protocol:
+    """How the workbook trains a notebook's models: a preset, overrides on every training, a validation size."""
+
+    name: str
+    preset: str
+    overrides: dict[str, Any]
+    val_tokens: int  # >0: the first val_tokens validation targets are scored (in training and after)
+    about: str
+
+
+# cpu-trained: chosen from calibration runs on the mini data (1,048,576 train tokens; LOG.md 2026-11-29):
+# at 8,192 tokens/step a 4 x 128 model's validation loss stops falling at constant learning rate
+# after ~400 steps (4,096 tokens/step plateaus higher: gradient noise); a 30% fraction warmdown
+# then anneals it. 600 steps (4.7 epochs) stop before the longer runs that overfit (2,400 steps
+# ended worse than 1,200).
+CPU_TRAINED = {
+    "model.num_layers": 4, "model.model_dim": 128, "model.num_heads": 4, "model.num_kv_heads": 2,
+    "schedule.train_batch_tokens": 8192, "schedule.micro_batches": 1, "schedule.iterations": 600,
+    "schedule.max_wallclock_seconds": 0.0, "schedule.warmup_steps": 0,
+    "schedule.warmdown_kind": "fraction", "schedule.warmdown_frac": 0.3,
+    "schedule.val_loss_every": 50, "schedule.train_log_every": 10, "schedule.save_checkpoint": True,
+}
+PROTOCOLS = {
+    "cpu-trained": Protocol("cpu-trained", "cpu-small", CPU_TRAINED, 65_536,
+                            "4 layers x 128, seq 256, 8,192 tokens/step, 600 steps, fraction warmdown 0.3; "
+                            "val on the first 65,536 targets (CPU, mini data)"),
+    "challenge": Protocol("challenge", "baseline", {}, 0,
+                          "the baseline preset as the challenge runs it: 10-minute cap, whole validation split "
+                          "(8xH100: -p nproc 8)"),
+}
+
+
+# ----------------------------------------------------------------------------------
+# paths
+# ----------------------------------------------------------------------------------
+def repo_root(start: Path | None = None) -> Path | None:
+    """The golfkit checkout around `start` (default the working directory), or None outside one."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "pyproject.toml").is_file() and (d / "golfkit").is_dir() and (d / "notebooks").is_dir():
+            return d
+    return None
+
+
+def resolve_path(path: str | Path) -> Path:
+    """An absolute path for a notebook parameter.
+
+    Relative paths mean the repository root inside a checkout (the kernel of JupyterLab runs in
+    notebooks/, a `golfkit run` kernel in the directory it was started from), else the working
+    directory. A folder that exists only relative to the working directory (a run folder the
+    runner made from a subdirectory) is taken from there.
+    """
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    root = repo_root()
+    here = Path.cwd() / p
+    if root is None:
+        return here.resolve()
+    there = root / p
+    return (here if not there.exists() and here.exists() else there).resolve()
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as a record states it: relative to the repository root when inside it (no machine paths in runs/)."""
+    p, root = Path(path), repo_root()
+    if root is not None and p.is_absolute() and p.is_relative_to(root):
+        return str(p.relative_to(root))
+    return str(p)
+
+
+def data_hint(data_dir: Path) -> str:
+    return (f"data: {data_dir}  (set data_dir in the parameters cell or `golfkit run NOTEBOOK -p data_dir PATH`; "
+            f"`golfkit data fetch --dir data` writes the default data/)")
+
+
+# ----------------------------------------------------------------------------------
+# the plan of one notebook run
+# ----------------------------------------------------------------------------------
 @dataclass
 class Plan:
     """Resolved settings of one notebook run, and the training runs it launched."""
@@ -46,26 +151,101 @@ class Plan:
     base: dict[str, Any] = field(default_factory=dict)  # overrides applied to every training run
     timeout: float | None = None  # seconds per training run; None = the preset's own cap decides
     val_tokens: int = 0  # >0: only the first val_tokens validation targets are scored (stated in metrics)
+    protocol: str = ""  # the PROTOCOLS name, "smoke", or "" (preset + overrides as given)
     results: list[dict[str, Any]] = field(default_factory=list)
-    train_seconds: float = 0.0  # wall time spent inside training subprocesses
+    train_seconds: float = 0.0  # wall time spent inside training subprocesses (this run, not reused ones)
+    cache_dir: Path | None = None
+    _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
+
+    # -- one training ----------------------------------------------------------------
+    def config_for(self, overrides: dict[str, Any] | None, seed: int):
+        """The resolved RunConfig of one training (preset + base + overrides + seed)."""
+        from golfkit.presets import get_preset
+
+        return get_preset(self.preset).override({**self.base, **(overrides or {}), "seed": seed})
+
+    def training_key(self, overrides: dict[str, Any] | None, seed: int) -> str:
+        """Hash of what decides a training's result: config, data contents, training code, processes."""
+        cfg = self.config_for(overrides, seed).to_dict()
+        cfg["data"] = {k: v for k, v in cfg["data"].items() if k != "dir"}  # where the data lies is not what it is
+        variant = f"{cfg['data'].get('variant')}|{cfg['data'].get('tokenizer')}"
+        if variant not in self._fingerprints:
+            self._fingerprints[variant] = data_fingerprint(self.data_dir, cfg["data"].get("variant"),
+                                                           cfg["data"].get("tokenizer"))
+        if "code" not in self._fingerprints:
+            self._fingerprints["code"] = code_fingerprint()
+        blob = json.dumps({"config": cfg, "data": self._fingerprints[variant], "code": self._fingerprints["code"],
+                           "nproc": self.nproc, "timeout": self.timeout}, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
     def train(self, name: str, overrides: dict[str, Any] | None = None, seed: int | None = None,
-              every: int = 1) -> dict[str, Any]:
-        """One training run into run_dir/train/<name>_s<seed>; returns its metrics.json plus labels."""
+              progress: tuple[int, int] | None = None) -> dict[str, Any]:
+        """One training into run_dir/train/<name>_s<seed> (reused when finished before); its metrics plus labels.
+
+        progress: (i, n) of this training in the notebook's list, for the progress line.
+        """
         seed = self.seeds[0] if seed is None else seed
         sub = self.run_dir / "train" / f"{name}_s{seed}"
         ov = {**self.base, **(overrides or {}), "seed": seed}
-        res = launch.train_subprocess(sub, self.preset, ov, self.data_dir, self.nproc, timeout=self.timeout, every=every)
-        self.train_seconds += res.seconds
+        key = self.training_key(overrides, seed)
+        tag = f"training {progress[0]}/{progress[1]} ({name}, seed {seed})" if progress else f"training ({name}, seed {seed})"
+        src, reused = _finished(sub, key), True
+        if src is None:
+            cache = self.cache_dir / key
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            with _locked(cache.with_name(key + ".lock")):
+                src = _finished(cache, key)
+                if src is None:
+                    reused = False
+                    print(f"{tag}: training ({_clock(self)})", flush=True)
+                    src = self._train_into(cache, key, name, seed, ov)
+        if src != sub:
+            _materialize(src, sub)
+        rec = json.loads((sub / TRAINING_RECORD).read_text(encoding="utf-8"))
         metrics = json.loads((sub / "metrics.json").read_text(encoding="utf-8"))
-        out = {**metrics, "name": name, "seed": seed, "dir": str(sub), "overrides": overrides or {}}
+        curve = curve_summary(sub, metrics)
+        out = {**metrics, "name": name, "seed": seed, "dir": str(sub), "overrides": overrides or {},
+               "artifact": str(sub / Path(metrics.get("artifact", "final_model.golf")).name),
+               "key": key, "reused": reused, "trained_by": rec.get("run_dir"), "train_wall_s": rec.get("seconds"),
+               **curve}
+        if not reused:
+            self.train_seconds += rec.get("seconds") or 0.0
+            self._trained.append(rec.get("seconds") or 0.0)
         self.results.append(out)
+        print(f"{tag}: {'reused ' + key[:8] if reused else 'trained'}; {summary_line(out)}", flush=True)
         return out
+
+    def _train_into(self, cache: Path, key: str, name: str, seed: int, ov: dict[str, Any]) -> Path:
+        part = cache.with_name(key + ".part")
+        if part.exists():  # a killed training: golfkit wrote it, under its own key
+            shutil.rmtree(part)
+        t0 = time.monotonic()
+        try:
+            launch.train_subprocess(part, self.preset, ov, self.data_dir, self.nproc, timeout=self.timeout,
+                                    echo=lambda line: None)
+        except launch.TrainingFailed:
+            log = part / launch.CONSOLE_LOG
+            tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:] if log.is_file() else []
+            print("\n".join(tail))
+            raise
+        rec = {"key": key, "name": name, "seed": seed, "preset": self.preset, "overrides": ov,
+               "nproc": self.nproc, "seconds": round(time.monotonic() - t0, 2), "run_dir": shown_path(self.run_dir),
+               "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        atomic_write(part / TRAINING_RECORD, json.dumps(rec, indent=2) + "\n")
+        part.rename(cache)
+        return cache
 
     def train_variants(self, variants: dict[str, dict[str, Any]], seeds: list[int] | None = None) -> list[dict]:
         """Every variant x every seed (seed-major, so a cut-short run still has every variant once)."""
-        return [self.train(name, ov, seed) for seed in (seeds or self.seeds) for name, ov in variants.items()]
+        jobs = [(name, ov, seed) for seed in (seeds or self.seeds) for name, ov in variants.items()]
+        self._pending = len(jobs)
+        out = []
+        for i, (name, ov, seed) in enumerate(jobs, 1):
+            self._pending = len(jobs) - i
+            out.append(self.train(name, ov, seed, progress=(i, len(jobs))))
+        return out
 
+    # -- small helpers the notebooks use ------------------------------------------------
     def pick(self, items: list, smoke_count: int) -> list:
         """`items`, or only the first `smoke_count` of them in smoke mode (CI time)."""
         return list(items)[:smoke_count] if self.smoke else list(items)
@@ -87,25 +267,153 @@ class Plan:
         fig.savefig(path, dpi=110, bbox_inches="tight")
         return path
 
+    def scale(self, results: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """This run's scale against the challenge's: tokens and steps per training, val targets, seeds."""
+        results = self.results if results is None else results
+        r = results[0] if results else {}
+        steps, tokens = int(r.get("steps") or 0), int(r.get("train_tokens") or 0)
+        val = int(r.get("val_tokens") or 0)
+        return {"protocol": self.protocol or "custom", "steps": steps, "tokens_per_step": tokens // max(steps, 1),
+                "train_tokens": tokens, "epochs": r.get("epochs"),
+                "challenge_steps": CHALLENGE_STEPS, "challenge_seconds": CHALLENGE_SECONDS, "challenge_train_tokens": CHALLENGE_TRAIN_TOKENS,
+                "steps_pct_of_challenge": 100.0 * steps / CHALLENGE_STEPS,
+                "tokens_pct_of_challenge": 100.0 * tokens / CHALLENGE_TRAIN_TOKENS,
+                "val_targets": val, "challenge_val_tokens": CHALLENGE_VAL_TOKENS,
+                "val_pct_of_challenge": 100.0 * val / CHALLENGE_VAL_TOKENS,
+                "seeds": list(self.seeds), "n_seeds": len(self.seeds), "model_params": r.get("model_params"),
+                "trainings": len({x["key"] for x in results if "key" in x}),
+                "trainings_reused": len({x["key"] for x in results if x.get("reused")})}
+
     def record(self, results: list[dict[str, Any]] | None = None, headline: str | None = None,
-               **extra: Any) -> dict[str, Any]:
-        """Write run_dir/metrics.json: the headline variant's per-seed numbers and their mean."""
+               findings: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+        """Write run_dir/metrics.json: the headline variant's per-seed numbers, every training, the findings."""
         results = self.results if results is None else results
         head = [r for r in results if headline is None or r["name"] == headline] or results
-        summary: dict[str, Any] = {"smoke": self.smoke, "preset": self.preset, "nproc": self.nproc,
-                                   "train_seconds": round(self.train_seconds, 2), "headline": headline,
-                                   "base_overrides": self.base, "val_tokens_cap": self.val_tokens}
+        summary: dict[str, Any] = {"smoke": self.smoke, "preset": self.preset, "protocol": self.protocol,
+                                   "nproc": self.nproc, "train_seconds": round(self.train_seconds, 2),
+                                   "headline": headline, "base_overrides": self.base, "val_tokens_cap": self.val_tokens}
         if head:
             bpb, loss = [r["val_bpb"] for r in head], [r["val_loss"] for r in head]
             summary.update(val_bpb=float(sum(bpb) / len(bpb)), val_loss=float(sum(loss) / len(loss)),
                            val_bpb_summary=stats.summarize(bpb).to_dict(),
                            bytes_total=max(r["bytes_total"] for r in head),
                            seeds=[r["seed"] for r in head], seed_values={"val_bpb": bpb, "val_loss": loss})
-        summary["runs"] = [{k: r.get(k) for k in ("name", "seed", "dir", "val_bpb", "val_loss", "bytes_total",
-                                                   "pre_quant_val_bpb", "steps", "train_time_ms")} for r in results]
+            summary["scale"] = self.scale(results)
+        summary["runs"] = [{k: (shown_path(r[k]) if k == "dir" and r.get(k) else r.get(k)) for k in RUN_FIELDS}
+                           for r in results]
         summary.update(extra)
+        if findings is not None:
+            summary["findings"] = list(findings)
         atomic_write(self.run_dir / "metrics.json", json.dumps(_clean(summary), indent=2) + "\n")
         return summary
+
+    def __post_init__(self):
+        self._trained: list[float] = []
+        self._pending = 0
+        self._t0 = time.monotonic()
+
+
+RUN_FIELDS = ("name", "seed", "dir", "key", "reused", "val_bpb", "val_loss", "bytes_total", "bytes_model", "bytes_code",
+              "model_params", "pre_quant_val_bpb",
+              "pre_quant_val_loss", "train_loss_end", "train_val_gap", "val_last20_pct", "val_plateau_pct", "val_best",
+              "val_best_step", "epochs",
+              "steps", "train_tokens", "train_time_ms", "train_wall_s")
+
+
+def _clock(p: Plan) -> str:
+    """'elapsed 12m03s, ETA 41m' from this run's trainings so far (ETA: mean trained time x trainings left)."""
+    elapsed = time.monotonic() - p._t0
+    eta = "unknown"
+    if p._trained:
+        eta = _dur(sum(p._trained) / len(p._trained) * (p._pending + 1))
+    return f"elapsed {_dur(elapsed)}, ETA {eta}"
+
+
+def _dur(s: float) -> str:
+    s = int(round(s))
+    return f"{s // 3600}h{s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
+
+
+def _finished(folder: Path, key: str) -> Path | None:
+    """`folder` if it holds a finished training under `key` (its record, metrics and artifact), else None."""
+    rec_path = folder / TRAINING_RECORD
+    if not rec_path.is_file() or not (folder / "metrics.json").is_file():
+        return None
+    try:
+        rec = json.loads(rec_path.read_text(encoding="utf-8"))
+        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    if rec.get("key") != key:
+        return None
+    if not (folder / Path(metrics.get("artifact", "final_model.golf")).name).is_file():
+        return None  # e.g. a committed run folder on a fresh clone: logs only, the model was not committed
+    ov = rec.get("overrides") or {}
+    if ov.get("schedule.save_checkpoint") and not (folder / "checkpoint.golf").is_file():
+        return None
+    return folder
+
+
+def _materialize(src: Path, dest: Path) -> None:
+    """Link (or copy) a finished training's files into the run folder's train/<name>_s<seed>."""
+    if dest.exists():
+        if not ((dest / TRAINING_RECORD).is_file() or (dest / "config.json").is_file()):
+            raise GolfkitError(f"{dest} exists and is not a golfkit training folder; move it away")
+        shutil.rmtree(dest)  # an older training of another config under the same name: golfkit wrote it
+    tmp = dest.with_name(dest.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    for f in src.iterdir():
+        if f.is_file():
+            try:
+                os.link(f, tmp / f.name)
+            except OSError:
+                shutil.copy2(f, tmp / f.name)
+    tmp.rename(dest)
+
+
+class _locked:
+    """An exclusive flock on `path` (released when the process dies): two runs never train one key at once."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.f = open(self.path, "a+")
+        fcntl.flock(self.f, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.f, fcntl.LOCK_UN)
+        self.f.close()
+
+
+def data_fingerprint(data_dir: Path, variant: str | None, tokenizer: str | None) -> str:
+    """sha256 over the contents of the dataset's shards and tokenizer a training reads."""
+    from golfkit.data import find_dataset
+
+    ds = find_dataset(data_dir, variant, tokenizer)
+    h = hashlib.sha256()
+    for f in [*ds.train_files, *ds.val_files, Path(ds.tokenizer)]:
+        h.update(Path(f).name.encode())
+        with open(f, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """sha256 over golfkit's sources outside lab/ (what trains, exports and scores a model)."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*.py")):
+        rel = f.relative_to(root)
+        if rel.parts[0] == "lab":
+            continue
+        h.update(str(rel).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 def _clean(obj: Any) -> Any:
@@ -123,37 +431,56 @@ def _clean(obj: Any) -> Any:
 
 def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_dir: str | Path, nproc: int = 1,
          wallclock_seconds: float = 0.0, smoke_seeds: int = 1, smoke_steps: int = SMOKE_STEPS,
-         timeout: float | None = None, save_checkpoint: bool = False, overrides: dict[str, Any] | None = None,
-         val_tokens: int = 0) -> Plan:
-    """Resolve a notebook's parameters into a Plan (and, in smoke mode, a trimmed data copy).
+         timeout: float | None = None, save_checkpoint: bool = True, overrides: dict[str, Any] | None = None,
+         val_tokens: int = 0, protocol: str = "", cache_dir: str | Path | None = None) -> Plan:
+    """Resolve a notebook's parameters into a Plan (and, with a validation cap, a trimmed data copy).
 
-    save_checkpoint: every training run also writes its float weights (for later analysis).
-    overrides: dotted config overrides applied to every training run, after the smoke/wallclock
-      settings (a reduced protocol, e.g. {"schedule.iterations": 40}); checked against the preset now,
-      so a typo fails before any training starts.
+    protocol: a PROTOCOLS name: its overrides go under `overrides` and its validation size applies
+      unless `val_tokens` is given; "" uses preset + overrides as they are.
+    save_checkpoint: every training run also writes its float weights (for later analysis; on by default,
+      so that every notebook trains the same config, and the cache serves them all).
+    overrides: dotted config overrides applied to every training run, after the protocol and the
+      smoke/wallclock settings; checked against the preset now, so a typo fails before any training starts.
     val_tokens: >0 scores only the first val_tokens targets of the validation split (a data copy like smoke mode's):
       faster analyses, noisier numbers; metrics.json records the cap. Not a challenge score.
+    cache_dir: where finished trainings are kept by key (default <run_dir's parent>/.cache).
     """
     if not seeds:
         raise GolfkitError("seeds is empty: give at least one seed")
-    run_dir, data_dir = Path(run_dir), Path(data_dir)
-    (run_dir / "figures").mkdir(parents=True, exist_ok=True)
+    run_dir, data_dir = resolve_path(run_dir), resolve_path(data_dir)
+    if not (data_dir / "datasets").is_dir():
+        raise GolfkitError(f"no datasets/ under {data_dir}: {data_hint(data_dir).split('  ', 1)[1]}")
     base: dict[str, Any] = {}
     if smoke:
-        preset, seeds = "smoke", list(seeds[:smoke_seeds])
-        base = {"schedule.iterations": smoke_steps, "schedule.train_log_every": 1}
+        preset, seeds, protocol = "smoke", list(seeds[:smoke_seeds]), "smoke"
+        base = {"schedule.iterations": smoke_steps, "schedule.train_log_every": 1, "schedule.val_loss_every": 2}
         val_tokens = SMOKE_VAL_TARGETS
-    elif wallclock_seconds > 0:
+    elif protocol:
+        if protocol not in PROTOCOLS:
+            raise GolfkitError(f"unknown protocol {protocol!r} (known: {', '.join(PROTOCOLS)}; '' for none)")
+        proto = PROTOCOLS[protocol]
+        if preset != proto.preset:
+            raise GolfkitError(f"protocol {protocol} is defined on preset {proto.preset}, not {preset} "
+                               f"(pass -p protocol '' to train {preset} with your own overrides)")
+        base.update(proto.overrides)
+        val_tokens = val_tokens or proto.val_tokens
+    if not smoke and wallclock_seconds > 0:
         base["schedule.max_wallclock_seconds"] = float(wallclock_seconds)
     if save_checkpoint:
         base["schedule.save_checkpoint"] = True
     base.update(overrides or {})
     _check_overrides(preset, base)
+    (run_dir / "figures").mkdir(parents=True, exist_ok=True)
+    given_data = data_dir
     if val_tokens > 0:
         data_dir = val_head_copy(data_dir, run_dir / ("smoke_data" if smoke else "val_head_data"), val_tokens)
-    p = Plan(smoke, preset, list(seeds), data_dir, run_dir, nproc, base, timeout, max(val_tokens, 0))
+    cache = resolve_path(cache_dir) if cache_dir else run_dir.parent / CACHE_DIR
+    p = Plan(smoke, preset, list(seeds), data_dir, run_dir, nproc, base, timeout, max(val_tokens, 0), protocol,
+             cache_dir=cache)
     mode = "SMOKE (tiny model, a few steps: numbers are meaningless)" if smoke else "full"
-    print(f"mode: {mode}\npreset: {preset}  nproc: {nproc}  seeds: {p.seeds}\ndata: {data_dir}\nrun_dir: {run_dir}")
+    print(f"mode: {mode}\npreset: {preset}  protocol: {protocol or 'none'}  nproc: {nproc}  seeds: {p.seeds}")
+    print(data_hint(given_data))
+    print(f"run_dir: {run_dir}")
     if overrides:
         print(f"overrides on every run: {overrides}")
     if val_tokens > 0 and not smoke:
@@ -173,7 +500,7 @@ def val_head_copy(data_dir: Path, dest: Path, targets: int) -> Path:
     from golfkit.data import read_shard, write_shard
 
     if not (data_dir / "datasets").is_dir():
-        raise GolfkitError(f"no datasets/ under {data_dir} (pass -p data_dir DIR in the challenge layout)")
+        raise GolfkitError(f"no datasets/ under {data_dir}: {data_hint(data_dir).split('  ', 1)[1]}")
     if dest.exists():
         shutil.rmtree(dest)
     for src in sorted((data_dir / "datasets").glob("*/*.bin")):
@@ -189,92 +516,8 @@ def val_head_copy(data_dir: Path, dest: Path, targets: int) -> Path:
 
 
 # ----------------------------------------------------------------------------------
-# summaries and plots
+# one training's curves: flattening, train/val gap
 # ----------------------------------------------------------------------------------
-def summarize_variants(results: list[dict[str, Any]], key: str = "val_bpb",
-                       reference: str | None = None) -> list[dict[str, Any]]:
-    """One row per variant: n, mean ± std, 95% CI, bytes, and its difference from `reference`.
-
-    Variants trained on the same seeds as the reference also get a paired t-test over those
-    seeds (same seed = same init and data order, so it sees through the seed spread); every
-    variant gets the two-sided Welch test, which ignores the pairing.
-    """
-    names = list(dict.fromkeys(r["name"] for r in results))
-    reference = reference or names[0]
-    ref_by_seed = {r["seed"]: r[key] for r in results if r["name"] == reference}
-    rows = []
-    for name in names:
-        mine = [r for r in results if r["name"] == name]
-        vals = [r[key] for r in mine]
-        s = stats.summarize(vals)
-        row = {"variant": name, "n": s.n, f"{key} mean": s.mean, "std": s.std, "95% CI ±": s.ci95,
-               "bytes_total": max(r["bytes_total"] for r in mine), "seeds": [r["seed"] for r in mine]}
-        if name != reference:
-            t = stats.two_sided_welch(vals, list(ref_by_seed.values()))
-            row[f"diff vs {reference}"], row["p (Welch)"] = t.diff, t.pvalue
-            both = [r for r in mine if r["seed"] in ref_by_seed]
-            if len(both) >= 2:
-                pt = stats.paired([r[key] for r in both], [ref_by_seed[r["seed"]] for r in both])
-                row["paired diff"], row["p (paired)"] = pt.diff, pt.pvalue
-        rows.append(row)
-    return rows
-
-
-def findings(rows: list[dict[str, Any]], key: str = "val_bpb", unit: str = "bpb", alpha: float = 0.05) -> list[str]:
-    """Plain sentences stating each variant's result with its numbers (what a notebook prints last).
-
-    Uses the paired test where `summarize_variants` has one, else Welch; "within noise" when
-    p >= alpha, so a reader never sees a ranking the seeds do not support.
-    """
-    ref = next(r for r in rows if not any(k.startswith("diff vs") for k in r))  # the reference has no diff
-    lines = [f"{ref['variant']}: {key} {ref[f'{key} mean']:.4f} ± {_num(ref['std'])} (std over n={ref['n']} seeds)"]
-    for r in (x for x in rows if x is not ref):
-        paired_ = "p (paired)" in r
-        diff = r["paired diff"] if paired_ else r[f"diff vs {ref['variant']}"]
-        p = r["p (paired)"] if paired_ else r["p (Welch)"]
-        test = "paired t" if paired_ else "Welch"
-        verdict = ("within seed noise" if not (isinstance(p, float) and p < alpha)
-                   else ("better" if diff < 0 else "worse"))
-        lines.append(f"{r['variant']}: {diff:+.4f} {unit} vs {ref['variant']} "
-                     f"({test} p={_num(p, '.3g')}, n={r['n']}): {verdict}")
-    return lines
-
-
-def _num(v: Any, spec: str = ".4f") -> str:
-    """A float formatted with `spec`, or "n/a" when undefined (n < 2, a constant paired shift)."""
-    return format(v, spec) if isinstance(v, float) and math.isfinite(v) else "n/a"
-
-
-def markdown_table(rows: list[dict[str, Any]], digits: int = 4) -> str:
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-
-    def fmt(v: Any) -> str:
-        if isinstance(v, float):
-            return "–" if not math.isfinite(v) else (f"{v:.3g}" if abs(v) < 1e-3 and v != 0 else f"{v:.{digits}f}")
-        if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:
-            return f"{v:,}"
-        return "–" if v is None else str(v)
-
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(fmt(r.get(c)) for c in cols) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def show_table(rows: list[dict[str, Any]], digits: int = 4) -> None:
-    """Display rows as a Markdown table in a notebook (plain text elsewhere)."""
-    text = markdown_table(rows, digits)
-    try:
-        from IPython import get_ipython
-        from IPython.display import Markdown, display
-
-        if get_ipython() is not None:
-            display(Markdown(text))
-            return
-    except ImportError:
-        pass
-    print(text)
-
-
 def load_curve(train_dir: str | Path, kind: str = "train", key: str = "train_loss") -> tuple[list, list]:
     """(steps, values) of one training run's metrics.jsonl rows of `kind`."""
     steps, values = [], []
@@ -287,8 +530,157 @@ def load_curve(train_dir: str | Path, kind: str = "train", key: str = "train_los
     return steps, values
 
 
+def curve_summary(train_dir: str | Path, metrics: dict[str, Any], tail: float = 0.2) -> dict[str, Any]:
+    """How trained one model is, from its own curves.
+
+    train_loss_end: mean logged batch loss over the last 10% of steps (each batch scored before the
+    update on it); val_loss_end: the float model's validation loss at the end; train_val_gap: their
+    difference (overfitting shows as a growing gap); val_last20_pct: how much validation loss fell
+    over the last `tail` of the steps, in percent of its value there (flattened: small);
+    val_best / val_best_step: the lowest validation loss logged and where.
+    """
+    steps = int(metrics.get("steps") or 0)
+    ts, tl = load_curve(train_dir)
+    vs, vl = load_curve(train_dir, "val", "val_loss")
+    out: dict[str, Any] = {"train_loss_end": None, "val_loss_end": metrics.get("pre_quant_val_loss"),
+                           "train_val_gap": None, "val_last20_pct": None, "val_plateau_pct": None,
+                           "warmdown_start": None, "val_best": None, "val_best_step": None}
+    last = [v for s, v in zip(ts, tl) if s > 0.9 * steps]
+    if last:
+        out["train_loss_end"] = sum(last) / len(last)
+    if out["train_loss_end"] is not None and out["val_loss_end"] is not None:
+        out["train_val_gap"] = out["val_loss_end"] - out["train_loss_end"]
+    if vl:
+        i = min(range(len(vl)), key=lambda j: vl[j])
+        out["val_best"], out["val_best_step"] = vl[i], vs[i]
+        before = [v for s, v in zip(vs, vl) if s <= (1 - tail) * steps]
+        if before and steps > 0:
+            ref = before[-1]
+            out["val_last20_pct"] = 100.0 * (ref - vl[-1]) / ref
+        ws = _warmdown_start(train_dir, steps)
+        if ws:  # the constant-LR phase: has validation loss stopped falling before the warmdown starts?
+            out["warmdown_start"] = ws
+            const = [(s, v) for s, v in zip(vs, vl) if s <= ws]
+            early = [v for s, v in const if s <= (1 - tail) * ws]
+            if early and const and const[-1][0] > (1 - tail) * ws:
+                out["val_plateau_pct"] = 100.0 * (early[-1] - const[-1][1]) / early[-1]
+    return out
+
+
+def _warmdown_start(train_dir: str | Path, steps: int) -> int | None:
+    """The step where an iteration-capped fraction warmdown starts (config.json), else None."""
+    try:
+        s = json.loads((Path(train_dir) / "config.json").read_text(encoding="utf-8"))["schedule"]
+    except (OSError, json.JSONDecodeError, KeyError):
+        return None
+    if s.get("warmdown_kind") != "fraction" or s.get("max_wallclock_seconds") or not steps:
+        return None
+    return int(round((1.0 - float(s["warmdown_frac"])) * steps))
+
+
+def summary_line(r: dict[str, Any]) -> str:
+    """One line per training for the page (its full log is train/<name>_s<seed>/train.log)."""
+    def f(v, spec=".4f"):
+        return format(v, spec) if isinstance(v, (int, float)) and math.isfinite(v) else "n/a"
+
+    return (f"{r.get('steps')} steps x {(r.get('train_tokens') or 0) // max(r.get('steps') or 1, 1):,} tokens; "
+            f"train {f(r.get('train_loss_end'))} / val {f(r.get('val_loss_end'))} nats (gap {f(r.get('train_val_gap'))}); "
+            f"val fell {f(r.get('val_last20_pct'), '.2f')}% over the last 20% of steps; "
+            f"roundtrip val_bpb {f(r.get('val_bpb'))}; {f(r.get('train_wall_s'), '.0f')} s")
+
+
+def training_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The per-training table: flattening and overfitting evidence next to the scores."""
+    return [{"variant": r["name"], "seed": r["seed"], "steps": r.get("steps"), "train tokens": r.get("train_tokens"),
+             "epochs": r.get("epochs"), "train loss (end)": r.get("train_loss_end"),
+             "val loss (end)": r.get("val_loss_end"), "val - train": r.get("train_val_gap"),
+             "val drop last 20% (%)": r.get("val_last20_pct"),
+             "val drop, last 20% before warmdown (%)": r.get("val_plateau_pct"), "best val (step)": _best(r),
+             "val_bpb (roundtrip)": r.get("val_bpb"), "params": r.get("model_params"),
+             "trained": "reused" if r.get("reused") else "here"} for r in results]
+
+
+def _best(r: dict[str, Any]) -> str:
+    return f"{r['val_best']:.4f} ({r['val_best_step']})" if r.get("val_best") is not None else "–"
+
+
+# ----------------------------------------------------------------------------------
+# tables and plots
+# ----------------------------------------------------------------------------------
+def markdown_table(rows: list[dict[str, Any]], digits: int = 4) -> str:
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+
+    def fmt(v: Any) -> str:
+        if isinstance(v, float):
+            return "–" if not math.isfinite(v) else (f"{v:.3g}" if abs(v) < 1e-3 and v != 0 else f"{v:.{digits}f}")
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:
+            return f"{v:,}"
+        if isinstance(v, (list, tuple)):
+            return ", ".join(fmt(x) for x in v)
+        return "–" if v is None else str(v)
+
+    def cell(v: Any) -> str:  # a `|` inside a cell would end it: escape it (GitHub/Jupyter Markdown)
+        return fmt(v).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(c) for c in cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(cell(r.get(c)) for c in cols) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown in a notebook (plain text elsewhere)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+
+        if get_ipython() is not None:
+            display(Markdown(text))
+            return
+    except ImportError:
+        pass
+    print(text)
+
+
+def show_table(rows: list[dict[str, Any]], digits: int = 4) -> None:
+    """Display rows as a Markdown table in a notebook (plain text elsewhere)."""
+    show_markdown(markdown_table(rows, digits))
+
+
+def plot_curves(results: list[dict[str, Any]], title: str = "", axes=None):
+    """Train (left) and validation (right) loss of every training: one colour per variant, one line per seed.
+
+    The legend sits outside the axes, so it hides no data.
+    """
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
+    fig = axes[0].figure
+    names = list(dict.fromkeys(r["name"] for r in results))
+    for r in results:
+        i = names.index(r["name"])
+        first = r is next(x for x in results if x["name"] == r["name"])
+        s, v = load_curve(r["dir"])
+        axes[0].plot(s, v, color=f"C{i % 10}", alpha=0.6, lw=0.9, label=r["name"] if first else None)
+        s, v = load_curve(r["dir"], "val", "val_loss")
+        axes[1].plot(s, v, "o-", color=f"C{i % 10}", alpha=0.8, ms=2.5, lw=1.0)
+    axes[0].set_title("train loss (batch, before its update)")
+    axes[1].set_title("validation loss (float model)")
+    for ax in axes:
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("loss (nats/token)")
+    lo = min((min(load_curve(r["dir"], "val", "val_loss")[1] or [9.0]) for r in results), default=0.0)
+    axes[0].set_ylim(bottom=max(0.0, lo - 1.0))
+    axes[1].legend(*axes[0].get_legend_handles_labels(), loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
+                   title="variant (lines: seeds)")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
 def plot_loss_curves(results: list[dict[str, Any]], title: str = "training loss", ax=None):
-    """Train-loss curves, one colour per variant, one line per seed."""
+    """Train-loss curves only (one axis); `plot_curves` shows train and validation."""
     import matplotlib.pyplot as plt
 
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 4))
@@ -297,27 +689,63 @@ def plot_loss_curves(results: list[dict[str, Any]], title: str = "training loss"
         i = names.index(r["name"])
         steps, losses = load_curve(r["dir"])
         first = r is next(x for x in results if x["name"] == r["name"])
-        ax.plot(steps, losses, color=f"C{i}", alpha=0.8, label=r["name"] if first else None)
+        ax.plot(steps, losses, color=f"C{i % 10}", alpha=0.8, label=r["name"] if first else None)
     ax.set_xlabel("step")
     ax.set_ylabel("train loss (nats/token)")
     ax.set_title(title)
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
     return fig
 
 
-def plot_variant_bars(rows: list[dict[str, Any]], key: str = "val_bpb", ax=None):
-    """Mean ± 95% CI per variant (error bars only where n >= 2)."""
+def plot_differences(rows: list[dict[str, Any]], unit: str = "nats", margin: float | None = None, ax=None):
+    """Each comparison's mean difference vs its reference, with the 95% CI of the difference.
+
+    Bars start at zero (no truncated axis); the challenge's bar (-margin) is drawn as a line.
+    `rows` come from `golfkit.lab.findings.compare`.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, max(2.2, 0.6 + 0.45 * len(rows))))
+    labels = [r["variant"] for r in rows]
+    diffs = [r["diff"] for r in rows]
+    errs = [r["ci95"] if isinstance(r["ci95"], float) and math.isfinite(r["ci95"]) else 0.0 for r in rows]
+    ax.barh(labels, diffs, xerr=errs, capsize=4, color=[f"C{i % 10}" for i in range(len(rows))], alpha=0.8)
+    ax.axvline(0.0, color="k", lw=0.8)
+    if margin:
+        ax.axvline(-margin, color="C3", ls="--", lw=1.0, label=f"challenge bar (−{margin} {unit})")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"difference vs {rows[0]['reference'] if rows else 'reference'} ({unit}), mean ± 95% CI")
+    return fig
+
+
+def plot_points(rows: list[dict[str, Any]], key: str, ax=None):
+    """Mean ± 95% CI per variant as points (absolute values: points, not bars, so a zoomed axis is honest)."""
     import matplotlib.pyplot as plt
 
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 3.5))
-    means = [r[f"{key} mean"] for r in rows]
-    errs = [r["95% CI ±"] if math.isfinite(r["95% CI ±"]) else 0.0 for r in rows]
-    ax.bar([r["variant"] for r in rows], means, yerr=errs, capsize=4, color=[f"C{i}" for i in range(len(rows))])
-    lo = min(m - e for m, e in zip(means, errs))
-    hi = max(m + e for m, e in zip(means, errs))
-    ax.set_ylim(lo - 0.1 * (hi - lo + 1e-3), hi + 0.1 * (hi - lo + 1e-3))
-    ax.set_ylabel(key)
+    for i, r in enumerate(rows):
+        err = r["95% CI ±"] if isinstance(r["95% CI ±"], float) and math.isfinite(r["95% CI ±"]) else 0.0
+        ax.errorbar([i], [r[f"{key} mean"]], yerr=[err], fmt="o", color=f"C{i % 10}", capsize=5)
+        for v in r.get("values", []):
+            ax.plot([i + 0.12], [v], ".", color=f"C{i % 10}", alpha=0.6)
+    ax.set_xticks(range(len(rows)), [r["variant"] for r in rows], rotation=20)
+    ax.set_ylabel(f"{key} (mean ± 95% CI; dots: seeds)")
+    ax.grid(alpha=0.3, axis="y")
     return fig
+
+
+def summarize_variants(results: list[dict[str, Any]], key: str = "val_bpb") -> list[dict[str, Any]]:
+    """One row per variant: n, mean ± std, 95% CI, bytes, per-seed values (descriptive; tests: findings.compare)."""
+    rows = []
+    for name in dict.fromkeys(r["name"] for r in results):
+        mine = [r for r in results if r["name"] == name]
+        vals = [r[key] for r in mine]
+        s = stats.summarize(vals)
+        rows.append({"variant": name, "n": s.n, f"{key} mean": s.mean, "std": s.std, "95% CI ±": s.ci95,
+                     "bytes_total": max(r.get("bytes_total") or 0 for r in mine), "seeds": [r["seed"] for r in mine],
+                     "values": vals})
+    return rows
 
 
 def timed(fn, *args, **kwargs) -> tuple[Any, float]:
