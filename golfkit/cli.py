@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         from golfkit.quant.report import cmd_quant
 
-        from golfkit.lab.audit import cmd_audit
+        from golfkit.lab.run_audit import cmd_audit
 
         handler = {"train": cmd_train, "eval": cmd_eval, "data": cmd_data, "quant": cmd_quant,
                    "export": cmd_export, "audit": cmd_audit}[args.cmd]

@@ -256,7 +256,7 @@ class Phases:
         lora.attach()
 
 
-def stream_causal(e: EvalConfig) -> str:
+def stream_causal(e: EvalConfig, rope_train_len: int = 0) -> str:
     """"" when the document queue of `e` keeps stream causality; otherwise why it does not.
 
     Condition 1 (module docstring): a score may depend on the documents before it in the validation
@@ -274,7 +274,17 @@ def stream_causal(e: EvalConfig) -> str:
     queue itself is built from every document's length. Such a score is computed and labelled as not
     C1-legal (EvalResult.legality_note, a WARNING line, `golfkit audit`), not refused: it is how the
     accepted records PR #1855 and #2135 scored, which the record presets reproduce.
+
+    A model with RoPE NTK rescaling (model.rope_train_len, PR #1290) is another case: its RoPE base
+    depends on the length of the window it runs, and a TTT chunk window ends where its document ends,
+    so a BOS inserted after t changes the scores before t once windows can exceed rope_train_len
+    (found by golfkit.causality; PR #1290 itself scored fixed-length sliding windows).
     """
+    if e.method in ("ttt-lora", "ttt-phased") and 0 < rope_train_len < e.lora.context:
+        return (f"model.rope_train_len={rope_train_len} with {e.method} windows up to eval.lora.context="
+                f"{e.lora.context}: the NTK RoPE base follows each window's length, which ends at its document's "
+                f"end, so earlier scores depend on where later documents start (not C1-legal, openai/parameter-golf "
+                f"issue #1017 condition 1); eval.lora.context <= rope_train_len keeps it")
     if e.method not in ("ttt-lora", "ttt-phased") or e.lora.doc_order == "stream":
         return ""
     carried = [what for what, on in (("eval.lora.a_init=warm", e.lora.a_init == "warm"),
@@ -367,7 +377,7 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
             lora.reset(mine[j + 1], reset_a=c.a_init == "reset")
             state["opt"] = make_lora_opt(c, lora.parameters())
 
-    note = stream_causal(e)
+    note = stream_causal(e, getattr(getattr(model, "cfg", None), "rope_train_len", 0))
     if note and ctx.rank == 0:
         print(f"WARNING not_c1_legal: {note}", file=sys.stderr)
     score_then_adapt(len(steps), score, adapt, book, clock, getattr(scorer.probe, "adapted", None))

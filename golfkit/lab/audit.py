@@ -493,33 +493,3 @@ def add_parser(sub) -> None:
     p.add_argument("--no-probe", action="store_true", help="skip the causality probe (run folders only)")
     p.add_argument("--probe-all", action="store_true", help="probe every run's artifact, not only the first's")
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
-
-
-def cmd_audit(args) -> int:
-    from golfkit.lab import run_audit
-
-    runs = [run_audit.is_run_folder(f) for f in args.folder]
-    if all(runs):
-        checks = run_audit.audit_runs(args.folder, args.baseline, args.previous, args.previous_bpb,
-                                      probe=not args.no_probe, probe_all=args.probe_all)
-    elif len(args.folder) == 1:
-        if args.baseline or args.no_probe or args.probe_all:
-            raise GolfkitError("audit: --baseline, --no-probe and --probe-all apply to golfkit run folders "
-                               "(config.json + metrics.json)")
-        checks = audit_folder(args.folder[0], args.previous, args.previous_bpb)
-    else:
-        bad = [f for f, r in zip(args.folder, runs) if not r]
-        raise GolfkitError(f"audit: several folders must all be golfkit run folders (config.json + metrics.json); "
-                           f"{bad[0]} is not")
-    where = " ".join(args.folder)
-    if args.json:
-        print(json.dumps([c.__dict__ for c in checks], indent=1))
-    else:
-        print(format_table(where, checks))
-    return 1 if any(c.status == "fail" for c in checks) else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="golfkit")
-    add_parser(parser.add_subparsers(dest="cmd", required=True))
-    return cmd_audit(parser.parse_args(argv if argv is not None else sys.argv[1:]))

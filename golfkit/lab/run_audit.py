@@ -31,13 +31,15 @@ TRAINING_HOOKS table as the exporter always does.
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from golfkit.errors import GolfkitError
-from golfkit.lab.audit import (BUDGET_BYTES, EVAL_SECONDS, MIN_SEEDS, TRAIN_SECONDS, Check, SeedLog, significance,
-                               significance_from)
+from golfkit.lab.audit import (BUDGET_BYTES, EVAL_SECONDS, MIN_SEEDS, TRAIN_SECONDS, Check, SeedLog, add_parser,
+                               audit_folder, format_table, significance, significance_from)
 
 ARTIFACT = "final_model.int8.golf"  # golfkit.train.ARTIFACT_NAME (not imported: training code)
 RUN_FIELDS = ("seed",)  # config fields that may differ between the seeds of one config
@@ -144,7 +146,7 @@ def legality_checks(runs: list[Run], probe_all: bool) -> list[Check]:
     scale = next((c.evidence for _, _, c in reports.get("probe scale", [])), "")
     probed = f"probe on {', '.join(r.name for r in (runs if probe_all else runs[:1]))}'s artifact, methods " \
              f"{', '.join(methods)} ({scale})"
-    rule = stream_causal(first.cfg.eval)
+    rule = stream_causal(first.cfg.eval, first.cfg.model.rope_train_len)
     for cname, title in (("C1", "C1 strict causal dependence"), ("C2", "C2 full normalised distribution"),
                          ("C3", "C3 score before update"), ("C4", "C4 one pass, each target once")):
         rows = [(run, m, c) for name, rs in reports.items() if name.startswith(cname) for run, m, c in rs]
@@ -362,3 +364,32 @@ def audit_runs(folders: list[str | Path], baseline: list[str | Path] | None = No
     checks += data_checks(runs)
     checks += seed_checks(runs, base, previous, previous_bpb)
     return checks
+
+
+# ---------------------------------------------------------------------------------- the command
+def cmd_audit(args) -> int:
+    runs = [is_run_folder(f) for f in args.folder]
+    if all(runs):
+        checks = audit_runs(args.folder, args.baseline, args.previous, args.previous_bpb,
+                                      probe=not args.no_probe, probe_all=args.probe_all)
+    elif len(args.folder) == 1:
+        if args.baseline or args.no_probe or args.probe_all:
+            raise GolfkitError("audit: --baseline, --no-probe and --probe-all apply to golfkit run folders "
+                               "(config.json + metrics.json)")
+        checks = audit_folder(args.folder[0], args.previous, args.previous_bpb)
+    else:
+        bad = [f for f, r in zip(args.folder, runs) if not r]
+        raise GolfkitError(f"audit: several folders must all be golfkit run folders (config.json + metrics.json); "
+                           f"{bad[0]} is not")
+    where = " ".join(args.folder)
+    if args.json:
+        print(json.dumps([c.__dict__ for c in checks], indent=1))
+    else:
+        print(format_table(where, checks))
+    return 1 if any(c.status == "fail" for c in checks) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="golfkit")
+    add_parser(parser.add_subparsers(dest="cmd", required=True))
+    return cmd_audit(parser.parse_args(argv if argv is not None else sys.argv[1:]))
