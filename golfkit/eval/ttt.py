@@ -42,7 +42,7 @@ from golfkit.dist import DistContext, all_reduce_sum
 from golfkit.errors import GolfkitError
 from golfkit.eval.score import Clock, EvalResult, ScoreBook, Scorer, autocast_for, rank_slice
 from golfkit.eval.ttt_lora import LoRASet
-from golfkit.eval.windows import doc_segments, score_windows, stream_windows, window_batch
+from golfkit.eval.windows import doc_segments, fixed_length, score_windows, stream_windows, window_batch
 
 
 def cosine(c: int, n: int) -> float:
@@ -173,7 +173,8 @@ def ttt_sgd(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e: 
     def score(i: int, book: ScoreBook) -> Scored:
         lo, hi = bounds[i], bounds[i + 1]
         sel = wins[np.searchsorted(last, lo, side="right"): np.searchsorted(first, hi, side="right")]
-        score_windows(work, val, sel[rank_slice(len(sel), ctx)], book, scorer, batch_tokens, ctx.device, lo, hi)
+        score_windows(work, val, sel[rank_slice(len(sel), ctx)], book, scorer, batch_tokens, ctx.device, lo, hi,
+                      pad_to=fixed_length(work, L))
         book.sync(lo, hi)
         pos = torch.arange(lo + 1, hi + 1)[None]
         ones = torch.ones_like(pos, dtype=torch.bool)
@@ -256,7 +257,7 @@ class Phases:
         lora.attach()
 
 
-def stream_causal(e: EvalConfig, rope_train_len: int = 0) -> str:
+def stream_causal(e: EvalConfig) -> str:
     """"" when the document queue of `e` keeps stream causality; otherwise why it does not.
 
     Condition 1 (module docstring): a score may depend on the documents before it in the validation
@@ -274,17 +275,7 @@ def stream_causal(e: EvalConfig, rope_train_len: int = 0) -> str:
     queue itself is built from every document's length. Such a score is computed and labelled as not
     C1-legal (EvalResult.legality_note, a WARNING line, `golfkit audit`), not refused: it is how the
     accepted records PR #1855 and #2135 scored, which the record presets reproduce.
-
-    A model with RoPE NTK rescaling (model.rope_train_len, PR #1290) is another case: its RoPE base
-    depends on the length of the window it runs, and a TTT chunk window ends where its document ends,
-    so a BOS inserted after t changes the scores before t once windows can exceed rope_train_len
-    (found by golfkit.causality; PR #1290 itself scored fixed-length sliding windows).
     """
-    if e.method in ("ttt-lora", "ttt-phased") and 0 < rope_train_len < e.lora.context:
-        return (f"model.rope_train_len={rope_train_len} with {e.method} windows up to eval.lora.context="
-                f"{e.lora.context}: the NTK RoPE base follows each window's length, which ends at its document's "
-                f"end, so earlier scores depend on where later documents start (not C1-legal, openai/parameter-golf "
-                f"issue #1017 condition 1); eval.lora.context <= rope_train_len keeps it")
     if e.method not in ("ttt-lora", "ttt-phased") or e.lora.doc_order == "stream":
         return ""
     carried = [what for what, on in (("eval.lora.a_init=warm", e.lora.a_init == "warm"),
@@ -348,7 +339,8 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
         j, k = steps[i]
         act = [r for r, d in enumerate(mine[j]) if nck[d] > k]
         docs = [mine[j][r] for r in act]
-        x, y, mask, pos, valid = window_batch(val, lora_windows(segs, docs, k, c), 0, val.numel() - 1)
+        x, y, mask, pos, valid = window_batch(val, lora_windows(segs, docs, k, c), 0, val.numel() - 1,
+                                              fixed_length(work, c.context))
         rows = torch.tensor(act, device=ctx.device)
         lora.select(rows)
         x, y, mask = x.to(ctx.device), y.to(ctx.device), mask.to(ctx.device)
@@ -377,7 +369,7 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
             lora.reset(mine[j + 1], reset_a=c.a_init == "reset")
             state["opt"] = make_lora_opt(c, lora.parameters())
 
-    note = stream_causal(e, getattr(getattr(model, "cfg", None), "rope_train_len", 0))
+    note = stream_causal(e)
     if note and ctx.rank == 0:
         print(f"WARNING not_c1_legal: {note}", file=sys.stderr)
     score_then_adapt(len(steps), score, adapt, book, clock, getattr(scorer.probe, "adapted", None))

@@ -96,9 +96,20 @@ def doc_windows(segs: list[tuple[int, int]], L: int, s: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
 
 
-def window_batch(tokens: Tensor, wins: Tensor, lo: int, hi: int) -> tuple[Tensor, ...]:
-    """x, y, scored mask, target positions and real-token mask (B, T) for windows; scores only targets in (lo, hi]."""
-    T = int(wins[:, 1].max())
+def fixed_length(model: nn.Module, L: int) -> int:
+    """The length every window batch is right-padded to: `L` for a model whose RoPE base follows the
+    sequence length (model.rope_train_len, PR #1290's NTK rescale), else 0 (the batch's longest window).
+    Windows that end at a document's end are shorter than L; with a length-dependent RoPE base their
+    scores would depend on where the next document starts (a C1 leak golfkit.causality found). Causal
+    attention makes right padding inert, so a fixed length keeps every score a function of its past."""
+    cfg = getattr(model, "cfg", None)
+    return L if getattr(cfg, "rope_train_len", 0) > 0 else 0
+
+
+def window_batch(tokens: Tensor, wins: Tensor, lo: int, hi: int, pad_to: int = 0) -> tuple[Tensor, ...]:
+    """x, y, scored mask, target positions and real-token mask (B, T) for windows; scores only targets in (lo, hi].
+    T is the longest window, or `pad_to` when that is longer (`fixed_length`)."""
+    T = max(int(wins[:, 1].max()), pad_to)
     off = torch.arange(T)
     pos = wins[:, :1] + 1 + off  # target positions
     valid = off < wins[:, 1:2]
@@ -109,15 +120,15 @@ def window_batch(tokens: Tensor, wins: Tensor, lo: int, hi: int) -> tuple[Tensor
 
 def score_windows(model: nn.Module, tokens: Tensor, wins: np.ndarray, book: ScoreBook, scorer: Scorer,
                   batch_tokens: int, device: torch.device, lo: int = 0, hi: int | None = None,
-                  clock: Clock | None = None) -> None:
+                  clock: Clock | None = None, pad_to: int = 0) -> None:
     """Score windows in batches of ~batch_tokens (similar lengths together; causal, so right padding is inert)."""
     if len(wins) == 0:
         return
     hi = tokens.numel() - 1 if hi is None else hi
     wins = wins[np.argsort(-wins[:, 1], kind="stable")]
-    per = max(1, batch_tokens // int(wins[0, 1]))
+    per = max(1, batch_tokens // max(int(wins[0, 1]), pad_to))
     for i in range(0, len(wins), per):
-        x, y, mask, pos, _ = window_batch(tokens, torch.from_numpy(wins[i: i + per]), lo, hi)
+        x, y, mask, pos, _ = window_batch(tokens, torch.from_numpy(wins[i: i + per]), lo, hi, pad_to)
         if not mask.any():
             continue
         x, y, mask = x.to(device), y.to(device), mask.to(device)
@@ -157,7 +168,7 @@ def evaluate_windows(model: nn.Module, val_tokens: Tensor, luts: ByteLUTs, ctx: 
     model.eval()
     with torch.inference_mode():
         score_windows(model, val_tokens, wins[rank_slice(len(wins), ctx)], book, scorer, batch_tokens,
-                      ctx.device, clock=clock)
+                      ctx.device, clock=clock, pad_to=fixed_length(model, int(wins[:, 1].max()) if len(wins) else 0))
     model.train(was_training)
     return book.result(clock.elapsed())
 

@@ -146,7 +146,7 @@ def legality_checks(runs: list[Run], probe_all: bool) -> list[Check]:
     scale = next((c.evidence for _, _, c in reports.get("probe scale", [])), "")
     probed = f"probe on {', '.join(r.name for r in (runs if probe_all else runs[:1]))}'s artifact, methods " \
              f"{', '.join(methods)} ({scale})"
-    rule = stream_causal(first.cfg.eval, first.cfg.model.rope_train_len)
+    rule = stream_causal(first.cfg.eval)
     for cname, title in (("C1", "C1 strict causal dependence"), ("C2", "C2 full normalised distribution"),
                          ("C3", "C3 score before update"), ("C4", "C4 one pass, each target once")):
         rows = [(run, m, c) for name, rs in reports.items() if name.startswith(cname) for run, m, c in rs]
