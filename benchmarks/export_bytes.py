@@ -80,8 +80,8 @@ def xz_b85(plain: str) -> int:
 
 
 def steps(preset: str) -> dict[str, int]:
-    cfg = get_preset(preset).override({"data.dir": "./data", "data.tokenizer": ""})  # as export_submission
-    full = {n: export.module_path(n).read_text() for n in export.module_closure(cfg)}
+    cfg = export.submission_config(get_preset(preset))  # as export_submission: ./data, guard off
+    full = {n: export.shipped_source(n) for n in export.module_closure(cfg)}  # input checks as shipped twins
     shaken = export.shaken(full)
     mini = {n: export.minify(s) for n, s in full.items()}
     small = {n: export.minify(s) for n, s in shaken.items()}

@@ -349,6 +349,15 @@ def golfkit_overrides(preset: str, a, data: Path) -> dict[str, str]:
             "eval.pre_quant": "false"}
     if preset != "baseline":
         sets["schedule.train_batch_tokens"] = str(a.record_batch)
+        # both sides train on the sp1024 data prepare() copies (the reference gets VOCAB_SIZE/DATA_PATH for it):
+        # the CaseOps presets switch to it, and their export skips the lrzip program (not timed, maybe not there)
+        from golfkit.presets import get_preset
+
+        cfg = get_preset(preset)
+        if cfg.data.variant != "sp1024":
+            sets.update({"data.variant": "sp1024", "data.byte_source": "auto", "model.vocab_size": "1024"})
+        if cfg.quant.compressor == "pergroup":
+            sets["quant.compressor"] = "brotli"
     if a.dry_run:  # a tiny model of the same structure, on CPU
         sets.update({"device": "cpu", "compile": "off", "model.model_dim": "64", "model.num_heads": "2",
                      "model.num_kv_heads": "1", "model.rope_dims": "16" if preset != "baseline" else "0",

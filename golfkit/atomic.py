@@ -14,7 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
-from golfkit.errors import GolfkitError
+from golfkit.errors import WriteError
 
 TEMP_SUFFIX = ".golfkit-tmp"
 
@@ -23,9 +23,11 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}")
 
 
-def write_error(path: str | Path, e: OSError) -> GolfkitError:
-    """One line for a failed write (disk full, permissions, ...)."""
-    return GolfkitError(f"cannot write {path}: {e.strerror or e}")
+def write_error(path: str | Path, e: OSError) -> WriteError:
+    """One line for a failed write (disk full, permissions, ...), keeping the OSError's errno and strerror."""
+    err = WriteError(f"cannot write {path}: {e.strerror or e}")
+    err.errno, err.strerror, err.filename = e.errno, e.strerror, str(path)
+    return err
 
 
 def atomic_write(path: str | Path, data: bytes | str) -> None:

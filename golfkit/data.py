@@ -208,6 +208,8 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None, wha
     trained on the validation split (its 1.2302 is therefore not a usable anchor); golfkit
     makes that impossible by construction, not by convention.
     """
+    chosen = [m for m, wanted in DATA_GUARDS.items() if guard is None or wanted(guard)]
+    content = bool(chosen)
     for f in files:
         f = Path(f)
         try:
@@ -220,7 +222,7 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None, wha
                 f"fineweb_train_*.bin shards are training data. The challenge rules forbid training on validation "
                 f"data (README: \"You CANNOT access validation data during training\"; PR #675 did it and its "
                 f"score is not valid). Validation shards are read by evaluation only.")
-        for v in val_files or []:
+        for v in (val_files or []) if content else []:  # data.guard=off: names and link targets only
             try:
                 same = _same_bytes(f, Path(v))
             except OSError as e:
@@ -228,7 +230,6 @@ def refuse_non_train(files: list[Path], val_files: list[Path] | None = None, wha
             if same:
                 raise GolfkitError(f"training refuses {f}: it has the same bytes as validation shard {v}. The challenge "
                                    f"rules forbid training on validation data (PR #675 did it; its score is not valid).")
-    chosen = [m for m, wanted in DATA_GUARDS.items() if guard is None or wanted(guard)]
     if not chosen:
         return {"guard": "off", "what": what, "shards": len(files),
                 "reason": "(data.guard=off: file names and symlink targets checked, content not)"}

@@ -9,3 +9,12 @@ everything else is a bug and keeps its traceback.
 
 class GolfkitError(Exception):
     """A user-facing error: the message alone must tell the user what to fix."""
+
+
+class WriteError(GolfkitError, OSError):
+    """A failed write (disk full, permissions, read-only), as one line; still an OSError (errno and
+    strerror kept), so code that records a run's disk errors (a notebook run's `failed` index line)
+    handles it as it handles any OSError."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
