@@ -502,6 +502,12 @@ class Mapping:
     names: dict[str, list[str]] = field(default_factory=dict)  # record name -> golfkit names it fills
 
 
+# golfkit tensors that hold a record tensor's values in another element order (the transposes in to_golfkit):
+# golfkit array -> the same values in the record's order. PR #1787's parallel_post_lambdas is
+# [layer, source, lane]; golfkit's lane_post (two_lane_form="pr1787") is [layer, lane, source].
+TO_RECORD_ORDER = {"lane_post": lambda a: a.swapaxes(1, 2)}
+
+
 def to_golfkit(rec: Record, m, g, src: dict[str, torch.Tensor] | None = None) -> Mapping:
     """The record model's tensors under golfkit's state-dict names (shapes adapted, nothing invented).
 

@@ -20,7 +20,7 @@ import pytest
 import torch
 from torch import nn
 
-from records_harness import PRESET_OF, Record, have_record, records_root, to_golfkit
+from records_harness import PRESET_OF, TO_RECORD_ORDER, Record, have_record, records_root, to_golfkit
 
 from golfkit.model import GPT
 from golfkit.presets import get_preset
@@ -227,6 +227,10 @@ def quantize_both(name: str):
     lqer = policy.apply_lqer(qts, gsub, q) if q.lqer_rank > 0 else []
     by = {qt.name: qt for qt in qts}
     rows = {r: (record_stored(name, result, meta, r), golfkit_stored(by[gname[r]])) for r in keep}
+    for r in keep:  # a passthrough tensor golfkit holds transposed is compared in the record's element order
+        b, order = rows[r][1], TO_RECORD_ORDER.get(gname[r])
+        if order is not None and "w" in b:
+            b["w"] = np.ascontiguousarray(order(np.asarray(b["w"]).reshape(tuple(gsd[gname[r]].shape))))
     rec_lqer = sorted(r for r, (a, _) in rows.items() if "lqer_a" in a)
     return rows, rec_lqer, sorted(lqer), gname, hr if name == "pr1290" else None, H
 
