@@ -358,10 +358,10 @@ def probe_config(cfg: RunConfig) -> tuple[RunConfig, str]:
     """A run's eval config at probe scale, and what was changed.
 
     Every setting that decides *what* the method does (method, targets, optimizer, a_init, doc_order,
-    phases, temperature, RoPE scaling) is kept; sizes shrink so that several documents, batches, chunks
-    and phases fit in a stream of a few hundred tokens on a CPU, and learning rates are raised to at
-    least 0.01 so that a leak through adapted state stands above float noise. The probe tests structure:
-    its scores are not the run's.
+    last_window, phases, temperature, RoPE scaling) is kept; sizes shrink so that several documents,
+    batches, chunks and phases fit in a stream of a few hundred tokens on a CPU, and learning rates are
+    raised to at least 0.01 so that a leak through adapted state stands above float noise. The probe
+    tests structure: its scores are not the run's.
     """
     e = cfg.eval
     L = e.seq_len or cfg.schedule.train_seq_len

@@ -398,6 +398,12 @@ class LoRATTTConfig:
     # ttt-phased it makes earlier scores depend on later documents, and such a score is labelled not
     # C1-legal (golfkit/eval/ttt.py stream_causal).
     doc_order: Literal["stream", "longest_first"] = "stream"
+    # the window of a document's last, shorter chunk. chunk: it starts at the chunk's nominal end minus
+    # `context`, as every other chunk's window does. doc_end: it ends at the document's end with `context`
+    # tokens (the records' _compute_chunk_window, PR #1787 -> #1801/#1855/#2135), so the last chunk's
+    # context depends on where the next BOS falls, a later token; such a score is labelled not C1-legal
+    # (golfkit/eval/ttt.py stream_causal).
+    last_window: Literal["chunk", "doc_end"] = "chunk"
 
 
 @dataclass

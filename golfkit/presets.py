@@ -246,6 +246,9 @@ def _stack_1787(cfg: RunConfig) -> RunConfig:
         # the records' queue: batches of similar lengths, longest first (PR #2135 _build_ttt_global_batches);
         # with warm A and phases it is not C1-legal, and golfkit labels the score so (eval/ttt.py stream_causal)
         "eval.lora.doc_order": "longest_first",
+        # the records' _compute_chunk_window: a document's last chunk's window ends at the document's end
+        # (not C1-legal, labelled the same way)
+        "eval.lora.last_window": "doc_end",
         "eval.phased.phases": 3, "eval.phased.lr": 0.001, "eval.phased.momentum": 0.9, "eval.phased.epochs": 1,
         "eval.phased.chunk_tokens": 32_768, "eval.phased.batch_seqs": 32, "eval.phased.grad_clip_norm": 1.0,
     })
@@ -263,7 +266,8 @@ def record_1801() -> RunConfig:
     WD 0.095), AdamW embedding (lr 0.03, WD 0.085) and scalars (lr 0.02, WD 0.02), clip 0.3, EMA 0.9965,
     seq 2048 x 786,432, warmdown fraction 0.75 to MIN_LR 0.10, GPTQ reserve 0.5 s; int6 GPTQ + SDClip
     (MLP 12, attn 13 sigma), int7 embedding (15 sigma), 16 training calibration batches, byte shuffle +
-    brotli; score = phased LoRA TTT (rank 96, alpha 144, 3 phases over 2,000 documents).
+    brotli; score = phased LoRA TTT (rank 96, alpha 144, 3 phases over 2,000 documents; chunk windows
+    as the record's _compute_chunk_window, the last one ending at the document's end).
     tests/test_records.py shows its logits (plain and document-masked, T = 1,024 and 2,048, looped and
     not), parameter count, optimizer routing and Muon steps equal to the record's train_gpt.py.
     Differences: RECORD_DEVIATIONS["record-1801"].

@@ -308,6 +308,8 @@ def rows(rec) -> list[tuple]:
          "eval.lora.optimizer", None, ""))
     add(("TTT AdamW eps (1e-10)", 1e-10, "eval.lora.eps", None, ""))
     add(("TTT A warm across documents (reset() zeroes B only)", "warm", "eval.lora.a_init", None, ""))
+    add(("TTT window of a document's last chunk ends at the document's end (_compute_chunk_window)", "doc_end",
+         "eval.lora.last_window", None, ""))
     if not hasattr(h, "ttt_lora_alpha"):
         add(("TTT_LORA_ALPHA (BatchedLinearLoRA._ALPHA, env default 144)", 144.0, "eval.lora.alpha", None, ""))
     add(("quant: GPTQ on attention/MLP/embedding, SDClip (k * std / qmax)", "gptq", "quant.attention.method", None, ""))

@@ -93,12 +93,24 @@ def test_longest_first_with_carried_state_fails_and_is_labelled(models, capsys):
 def test_the_default_queue_is_the_stream():
     from golfkit.config import RunConfig
 
-    assert RunConfig().eval.lora.doc_order == "stream"
+    assert RunConfig().eval.lora.doc_order == "stream" and RunConfig().eval.lora.last_window == "chunk"
     from golfkit.presets import get_preset
 
-    for name in ("record-1801", "record-1855", "record-2135"):  # the records' own queue, labelled
+    for name in ("record-1801", "record-1855", "record-2135"):  # the records' own queue and windows, labelled
         e = get_preset(name).eval
         assert e.lora.doc_order == "longest_first" and "not C1-legal" in ttt.stream_causal(e)
+        assert e.lora.last_window == "doc_end" and "eval.lora.last_window=doc_end" in ttt.stream_causal(e)
+
+
+@pytest.mark.parametrize("method", ["ttt-lora", "ttt-phased"])
+def test_the_records_last_window_fails_c1_and_is_labelled(models, capsys, method):
+    """eval.lora.last_window=doc_end (the records' _compute_chunk_window, PR #1855/#2135): a moved BOS moves
+    the last chunk's window; the probe sees it, and the score carries the label."""
+    over = {"eval.method": method, "eval.lora.last_window": "doc_end"}
+    rep = probe(models("baseline"), **over)
+    assert rep.failed() == ["C1 boundary"], rep.summary()
+    assert "WARNING not_c1_legal: eval.lora.last_window=doc_end" in capsys.readouterr().err
+    assert "not C1-legal" in ttt.stream_causal(BASE.override(over).eval)
 
 
 def _old_lora_windows(segs, docs, k, c):
@@ -218,7 +230,8 @@ def test_probe_config_keeps_what_the_method_does_and_shrinks_sizes():
 
     cfg = get_preset("record-2135")
     pcfg, changed = causality.probe_config(cfg)
-    keep = ("method", "lora.targets", "lora.optimizer", "lora.a_init", "lora.doc_order", "temperature")
+    keep = ("method", "lora.targets", "lora.optimizer", "lora.a_init", "lora.doc_order", "lora.last_window",
+            "temperature")
     for k in keep:
         assert causality.getattr_dotted(pcfg.eval, k) == causality.getattr_dotted(cfg.eval, k), k
     assert pcfg.eval.lora.context <= 64 and pcfg.eval.lora.chunk_tokens <= 32 and "eval.lora.context=64" in changed

@@ -147,17 +147,18 @@ def test_tilt_hints_are_causal():
 # ----------------------------------------------------------------------------------
 # TTT: the records' queue logic against golfkit's
 # ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["pr1855", "pr2135"])
+@pytest.mark.parametrize("name", ["pr1801", "pr1855", "pr2135"])
 def test_lora_chunk_windows_are_the_records(name):
-    """golfkit's window per (document, chunk) = the record's _compute_chunk_window at its settings."""
+    """The record preset's window per (document, chunk) = the record's _compute_chunk_window at its settings
+    (eval.lora.last_window=doc_end: a last chunk's window ends at the document's end, labelled not C1-legal)."""
     _needs(name)
     from golfkit.eval.ttt import lora_windows
     from golfkit.presets import get_preset
 
     rec = _record(name)
     h = rec.h
-    c = get_preset({"pr1855": "record-1855", "pr2135": "record-2135"}[name]).eval.lora
-    assert (c.chunk_tokens, c.context) == (h.ttt_chunk_size, h.ttt_eval_seq_len)
+    c = get_preset({"pr1801": "record-1801", "pr1855": "record-1855", "pr2135": "record-2135"}[name]).eval.lora
+    assert (c.chunk_tokens, c.context, c.last_window) == (h.ttt_chunk_size, h.ttt_eval_seq_len, "doc_end")
     for doc_len in (2, 47, 48, 49, 1000, 2560, 2561, 5000, 12_345):
         a = 1000  # the document's BOS position in the stream
         pred_len = doc_len - 1  # targets

@@ -9,8 +9,8 @@ adapt runs.
 
 Condition 1 of the same issue (strict causal dependence: the distribution at t is a function of the
 artifact and the tokens before t, not "of any statistic computed from future validation tokens")
-shapes the rest: a chunk's window does not depend on where its document ends (`lora_windows`), the
-phases do not depend on how many documents the split holds (`Phases`), and the document queue keeps
+shapes the rest: a chunk's window does not depend on where its document ends (`lora_windows`;
+eval.lora.last_window=doc_end, the records' form, does, and is labelled), the phases do not depend on how many documents the split holds (`Phases`), and the document queue keeps
 stream order whenever state is carried across documents (`stream_causal`). golfkit/causality.py
 checks all of it by changing the stream after t and comparing.
 
@@ -258,7 +258,7 @@ class Phases:
 
 
 def stream_causal(e: EvalConfig) -> str:
-    """"" when the document queue of `e` keeps stream causality; otherwise why it does not.
+    """"" when the document queue and the chunk windows of `e` keep stream causality; otherwise why not.
 
     Condition 1 (module docstring): a score may depend on the documents before it in the validation
     stream, never on later ones. Which orders keep it:
@@ -275,16 +275,24 @@ def stream_causal(e: EvalConfig) -> str:
     queue itself is built from every document's length. Such a score is computed and labelled as not
     C1-legal (EvalResult.legality_note, a WARNING line, `golfkit audit`), not refused: it is how the
     accepted records PR #1855 and #2135 scored, which the record presets reproduce.
+    The windows: eval.lora.last_window=doc_end (the records' _compute_chunk_window) ends a document's
+    last chunk's window at the document's end, so that chunk's context depends on where the next BOS
+    falls; labelled the same way, with or without carried state.
     """
-    if e.method not in ("ttt-lora", "ttt-phased") or e.lora.doc_order == "stream":
+    if e.method not in ("ttt-lora", "ttt-phased"):
         return ""
+    why = []
     carried = [what for what, on in (("eval.lora.a_init=warm", e.lora.a_init == "warm"),
                                      ("ttt-phased's global SGD", e.method == "ttt-phased")) if on]
-    if not carried:
-        return ""
-    return (f"eval.lora.doc_order={e.lora.doc_order} with {' and '.join(carried)}: adapted state flows in queue "
-            f"order, not stream order, so earlier documents' scores depend on later documents (not C1-legal, "
-            f"openai/parameter-golf issue #1017 condition 1); eval.lora.doc_order=stream keeps it")
+    if e.lora.doc_order != "stream" and carried:
+        why.append(f"eval.lora.doc_order={e.lora.doc_order} with {' and '.join(carried)}: adapted state flows in "
+                   f"queue order, not stream order, so earlier documents' scores depend on later documents (not "
+                   f"C1-legal, openai/parameter-golf issue #1017 condition 1); eval.lora.doc_order=stream keeps it")
+    if e.lora.last_window == "doc_end":
+        why.append("eval.lora.last_window=doc_end: a document's last chunk is scored in a window that ends at the "
+                   "document's end, so its context depends on where the next BOS falls, a later token (not "
+                   "C1-legal, openai/parameter-golf issue #1017 condition 1); eval.lora.last_window=chunk keeps it")
+    return "; ".join(why)
 
 
 def lora_queue(segs: list[tuple[int, int]], c: LoRATTTConfig, ctx: DistContext) -> tuple[list[int], list[list[int]]]:
@@ -305,13 +313,16 @@ def lora_windows(segs, docs: list[int], k: int, c: LoRATTTConfig) -> Tensor:
     chunk: starting it at the document's end minus `context` (the records' _compute_chunk_window,
     PR #1855/#2135) gives the last chunk's targets a context that depends on where the next BOS falls,
     a statistic of later tokens (condition 1). The last chunk keeps at least context - chunk_tokens.
+    eval.lora.last_window=doc_end is the records' form, for the record presets, and is labelled
+    (`stream_causal`).
     """
     rows = []
     for d in docs:
         a, b = segs[d]
         lo = a + k * c.chunk_tokens
         hi = min(lo + c.chunk_tokens, b)
-        start = max(a, lo + c.chunk_tokens - c.context)
+        end = hi if c.last_window == "doc_end" else lo + c.chunk_tokens  # equal but for a last, shorter chunk
+        start = max(a, end - c.context)
         rows.append((start, hi - start, lo - start))
     return torch.tensor(rows, dtype=torch.int64)
 
