@@ -36,15 +36,16 @@ DOC_MASKED = ["pr1801", "pr1855", "pr2135"]  # train (and eval_val) with cu_seql
 SHORT = 128  # tokens per sequence in the default (fast) logit checks
 
 # What the records run that golfkit cannot express yet (the MISSING rows of the printed settings table).
-_1787 = ("packed 98,304-token training rows (DocumentPackingLoader) and eval_val rows; GPTQ SDClip with Bessel's "
-         "std; fp16 control tensors; tok_emb's Hessian from the final norm")
+_1787 = ("training rows packed as one 98,304-token row per rank and micro-batch, documents cut into train_seq_len "
+         "pieces from their start (DocumentPackingLoader); the diagnostic eval_val's packed rows")
 NOT_EXPRESSIBLE = {
-    "pr1290": "late QAT on the BigramHash/VE projections; GPTQ Hessians from a non-looped copy, damping twice, "
-              "1/qmax scale floor, per-matrix clip search; fp16 control tensors",
+    "pr1290": "late QAT: int6 STE on the BigramHash/VE projections once the lr scale is < 0.15",
     "pr1801": _1787,
-    "pr1855": _1787 + "; attn_gate_w int8 per row",
-    "pr2135": _1787 + "; the token-only n-gram tilt at eval",
-    "swapp2": "its quant code ranges, fp16 control tensors, TTT A/B init and short-document rules",
+    "pr1855": _1787,
+    "pr2135": _1787,
+    "swapp2": "its quant code ranges (-16..15, -32..31, -128..127), control tensors and smear.gate stored fp16, TTT "
+              "LoRA A/B drawn N(0, 0.01^2)/N(0, 0.001^2) per document, documents < 32 tokens scored unadapted and "
+              "< 5 not scored",
 }
 
 
