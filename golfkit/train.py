@@ -42,7 +42,7 @@ from golfkit.config import DEFAULT_MAX_PARAMS, RunConfig
 from golfkit.config import validate as validate_config
 from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, check_train_stream, find_dataset, load_tokenizer,
                           load_val_tokens, refuse_non_train, val_byte_counts)
-from golfkit.errors import GolfkitError
+from golfkit.errors import GolfkitError, WriteError
 from golfkit.eval.flat import evaluate_flat
 from golfkit.eval.score import EvalResult, autocast_for
 from golfkit.model import GPT, count_params
@@ -545,7 +545,9 @@ def train(cfg: RunConfig, run_dir: str | Path | None = None, echo: bool = True,
         metrics.update(run_id=run_id, config_sha256=config_raw and hashlib.sha256(config_raw).hexdigest())
         log.write("metrics.json", metrics)
         return metrics
-    except OSError as e:  # a read or write the system refused (the writes themselves already say which file)
+    except WriteError:  # a write that already says which file, in one line
+        raise
+    except OSError as e:  # a read or write the system refused
         raise GolfkitError(f"run stopped: {e.strerror or e}{f' ({e.filename})' if e.filename else ''}") from None
     finally:
         dist.shutdown()
