@@ -35,14 +35,22 @@ from golfkit.model.base import Rotary
 # tokens[start+1 : start+length+1]; offsets j >= score_from are scored (target position start+1+j).
 
 
-def plan_windows(n: int, L: int, s: int) -> np.ndarray:
-    """Windows (W, 3) that score each of n targets exactly once, each with >= L - s context."""
+def _short_plan(n: int, L: int, s: int) -> np.ndarray | None:
+    """The arguments checked; the plan when n targets need at most one window, else None."""
     if L < 1 or not 1 <= s <= L:
         raise GolfkitError(f"sliding window needs 1 <= stride <= window, got window {L} stride {s}")
     if n <= 0:
         return np.zeros((0, 3), dtype=np.int64)
     if n <= L:
         return np.array([[0, n, 0]], dtype=np.int64)
+    return None
+
+
+def plan_windows(n: int, L: int, s: int) -> np.ndarray:
+    """Windows (W, 3) that score each of n targets exactly once, each with >= L - s context."""
+    short = _short_plan(n, L, s)
+    if short is not None:
+        return short
     starts = np.arange(0, n - L + 1, s, dtype=np.int64)  # full windows: start + L <= n
     wins = np.stack([starts, np.full_like(starts, L), np.full_like(starts, L - s)], axis=1)
     wins[0, 2] = 0  # the first window scores all its positions
@@ -59,12 +67,9 @@ def prefix_windows(n: int, L: int, s: int) -> np.ndarray:
     scores all its targets; the last is cut at n. On n targets it agrees with `plan_windows` except
     for the tail, which here keeps at least L - s context instead of a right-aligned full L.
     """
-    if L < 1 or not 1 <= s <= L:
-        raise GolfkitError(f"sliding window needs 1 <= stride <= window, got window {L} stride {s}")
-    if n <= 0:
-        return np.zeros((0, 3), dtype=np.int64)
-    if n <= L:
-        return np.array([[0, n, 0]], dtype=np.int64)
+    short = _short_plan(n, L, s)
+    if short is not None:
+        return short
     starts = np.arange(0, n - (L - s), s, dtype=np.int64)  # window j scores (j*s + L - s, j*s + L]
     lens = np.minimum(L, n - starts)
     wins = np.stack([starts, lens, np.full_like(starts, L - s)], axis=1)
