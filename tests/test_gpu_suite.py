@@ -65,6 +65,7 @@ def test_dry_run(tmp_path, data_dir):
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads((out / "gpu_suite.json").read_text())
     assert [p["preset"] for p in res["pairs"]] == ["baseline", "record-2135"] and not res["skipped"]
+    assert set(res["preflight"]) == {"baseline", "record-2135"} and all(v["ok"] for v in res["preflight"].values())
     for p in res["pairs"]:
         assert p["golfkit"]["status"] == "done" and p["golfkit"]["ms_per_step"] > 0, p
         assert "reference_unread_env" not in p, p  # every knob the suite sets is one the script reads
