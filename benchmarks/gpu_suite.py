@@ -47,7 +47,8 @@ Stages, in order, each skipped once the budget is spent (the JSON says which ran
    at --record-batch tokens/step (default 196,608 = 1/4 of the records' batch, the same on both sides);
    `iterations` steps, no wall-clock cap, no validation, `warmup` compile-priming steps on both sides;
 4. switches: golfkit's speed switches on the baseline model, interleaved in one process (benchmarks/bench_ab.py):
-   default vs attention=cudnn vs model.fused_ce=false vs optim.muon_batched=false.
+   default vs attention=cudnn vs model.fused_ce_min_vocab=0 (the fused CE kernel at vocab 1,024) vs
+   optim.muon_batched=true.
 
 Per side: ms/step as the median over the logged intervals of steps 10..N (excludes compile and warm-up on both
 sides alike, and a graph compiled inside the window; the mean and the slowest interval are reported beside it), tokens/s, MFU = model
@@ -352,6 +353,11 @@ def checks(device) -> dict:
 # ----------------------------------------------------------------------------------
 # one pair: golfkit, then the reference script
 # ----------------------------------------------------------------------------------
+def loop_start_step(iterations: int) -> int:
+    """PR #1290's RECUR_START_STEP for a short run: 0.44 of it, where step 3000 fell in the record's ~6,900 steps."""
+    return max(1, int(0.44 * iterations))
+
+
 def golfkit_overrides(preset: str, a, data: Path) -> dict[str, str]:
     sets = {"data.dir": str(data), "schedule.iterations": str(a.iterations), "schedule.max_wallclock_seconds": "0",
             "schedule.val_loss_every": "0", "schedule.train_log_every": "1", "schedule.warmup_steps": str(a.warmup),
@@ -369,6 +375,8 @@ def golfkit_overrides(preset: str, a, data: Path) -> dict[str, str]:
             sets["quant.compressor"] = "brotli"
         if cfg.model.doc_mask:  # the stub drops the records' document masking, so golfkit's side drops it too
             sets["model.doc_mask"] = "false"
+        if cfg.model.enable_looping_at_step > 0:  # PR #1290's step-based loop start, scaled like RECUR_START_STEP
+            sets["model.enable_looping_at_step"] = str(loop_start_step(a.iterations))
     if a.dry_run:  # a tiny model of the same structure, on CPU
         sets.update({"device": "cpu", "compile": "off", "model.model_dim": "64", "model.num_heads": "2",
                      "model.num_kv_heads": "1", "model.rope_dims": "16" if preset != "baseline" else "0",
@@ -395,8 +403,8 @@ def reference_env(preset: str, run: dict, a, script: Path, root: Path) -> tuple[
     needed = list(NEEDED)
     for var, value, wanted in (("DATA_DIR", str(data), False), ("CASEOPS_ENABLED", "0", False),
                                ("TRAIN_BATCH_TOKENS", str(a.record_batch), preset != "baseline"),
-                               ("RECUR_START_STEP", str(int(0.44 * a.iterations)), preset == "record-1290")):
-        # record-1290 starts its loop at a step; golfkit's preset at the fraction 0.44 (RECORD_DEVIATIONS)
+                               ("RECUR_START_STEP", str(loop_start_step(a.iterations)), preset == "record-1290")):
+        # record-1290 starts its loop at a step (3000 of ~6,900 in the record); both sides at the same one here
         if f'"{var}"' in src or wanted:
             if var != "TRAIN_BATCH_TOKENS" or preset != "baseline":
                 env[var] = value
@@ -460,7 +468,10 @@ def preflight(presets: list[str], a, root: Path, timeout: float) -> dict[str, di
     torch (the device image's version is not the one golfkit pins) fails here in seconds, not after its compile,
     and its pair is skipped so the budget goes to the pairs that can run."""
     procs = {}
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # the cores shared out: five processes each starting as many OpenMP threads as cores (the records' orthogonal
+    # init runs on the CPU) oversubscribed a 16-core machine until none of them reached step 1 in 120 s
+    threads = str(max(1, (os.cpu_count() or 1) // max(len(presets), 1)))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
     for preset in presets:
         sets = {**golfkit_overrides(preset, a, root / "data"), "compile": "off", "schedule.iterations": "2",
                 "schedule.warmup_steps": "0"}
@@ -489,7 +500,7 @@ def preflight(presets: list[str], a, root: Path, timeout: float) -> dict[str, di
 def switches(a, root: Path, deadline: float) -> dict:
     """golfkit's speed switches on the baseline model, interleaved in one process (benchmarks/bench_ab.py)."""
     out = Path(tempfile.mkdtemp(prefix="gks_ab_")) / "ab.json"
-    arms = ["default:", "cudnn:attention=cudnn", "eager_ce:model.fused_ce=false", "per_matrix_ns:optim.muon_batched=false"]
+    arms = ["default:", "cudnn:attention=cudnn", "fused_ce:model.fused_ce_min_vocab=0", "batched_ns:optim.muon_batched=true"]
     cmd = [sys.executable, str(REPO / "benchmarks" / "bench_ab.py"), "--preset", "baseline", "--data", str(root / "data"),
            "--steps", "3" if a.dry_run else "10", "--out", str(out),
            "--set", f"schedule.warmup_steps={0 if a.dry_run else a.warmup}",

@@ -182,6 +182,10 @@ class ModelConfig:
     # The training loss as one fused softcapped cross-entropy kernel (Triton) where it can run (CUDA),
     # as the records do (PR #1787 "FusedCE" -> PR #2135); eager softcap + F.cross_entropy elsewhere or off.
     fused_ce: bool = True
+    # ... for vocabularies of at least this many tokens. Measured on one H200 (BENCHMARKS.md, 2026-11-29,
+    # 16,384 bf16 rows, forward + backward): fused 0.70 ms vs eager 0.40 at vocab 1,024, 0.82 vs 2.59 at
+    # 8,192; at 1,024 the compiled eager loss is what the reference script runs. 0 = wherever it can run.
+    fused_ce_min_vocab: int = 4096
 
 
 @dataclass

@@ -44,7 +44,7 @@ RANGES: dict[str, tuple] = {
     "model.mod_capacity": _r(0.0, 1.0, False), "model.mod_aux_weight": _NONNEG,
     "model.parallel_start": _r(0, 1023), "model.xsa_last_n": _r(-1, 1024), "model.gate_window": _r(1, 65_536),
     "model.bos_id": _r(0, (1 << 20) - 1), "model.bigram_buckets": _r(0, 1 << 24), "model.bigram_dim": _r(1, 65_536),
-    "model.ve_dim": _r(0, 65_536), "model.rope_dims": _r(0, 65_536), "model.mlp_hidden": _r(0, 1 << 20),
+    "model.ve_dim": _r(0, 65_536), "model.fused_ce_min_vocab": _r(0, 1 << 20), "model.rope_dims": _r(0, 65_536), "model.mlp_hidden": _r(0, 1 << 20),
     "model.dense_gate_init_std": _NONNEG, "model.mtp_heads": _r(0, 64), "model.mtp_loss_weight": _NONNEG,
     "model.rope_train_len": _r(0, 1 << 20), "model.enable_looping_at_step": _r(0, 1 << 40),
     "optim.matrix_lr": _POS, "optim.scalar_lr": _POS, "optim.tied_embed_lr": _POS, "optim.embed_lr": _POS,

@@ -72,6 +72,20 @@ def test_dry_run(tmp_path, data_dir):
         assert p["flops_per_token"] > 0
     assert all(v["equal"] for k, v in res["checks"].items() if k.startswith("ns_"))
     assert res["checks"]["sdpa_math"]["out_max_diff"] == 0.0
-    assert [r["arm"] for r in res["switches"]["rows"]] == ["default", "cudnn", "eager_ce", "per_matrix_ns"]
+    assert [r["arm"] for r in res["switches"]["rows"]] == ["default", "cudnn", "fused_ce", "batched_ns"]
     md = (out / "gpu_suite.md").read_text()
     assert "| record-2135 | pr2135 |" in md and (out / "logs.txt").is_file()
+
+
+def test_both_sides_of_a_pair_loop_from_the_same_step(tmp_path):
+    """record-1290 starts its loop at a step: golfkit's side and the script's RECUR_START_STEP must agree (the
+    first GPU run timed golfkit unlooped against a looped script), and document masking is off on both."""
+    import argparse
+
+    a = argparse.Namespace(iterations=60, warmup=5, record_batch=196_608, dry_run=False)
+    sets = gpu_suite.golfkit_overrides("record-1290", a, tmp_path)
+    script = tmp_path / "train_gpt.py"
+    script.write_text('os.environ.get("RECUR_START_STEP"); os.environ.get("TRAIN_BATCH_TOKENS")')
+    env, _ = gpu_suite.reference_env("record-1290", {"env": {}}, a, script, tmp_path)
+    assert sets["model.enable_looping_at_step"] == env["RECUR_START_STEP"] == "26"
+    assert gpu_suite.golfkit_overrides("record-2135", a, tmp_path)["model.doc_mask"] == "false"

@@ -37,6 +37,11 @@ from golfkit.model.attention import CausalSelfAttention, document_mask, needs_sw
 from golfkit.model.base import GROUPS, CastedLinear, ForwardContext, RMSNorm, claim, own_rng
 from golfkit.model.blocks import MLP, Block
 
+def uses_fused_ce(cfg: ModelConfig) -> bool:
+    """model.fused_ce, for vocabularies where the fused kernel is the faster loss (model.fused_ce_min_vocab)."""
+    return cfg.fused_ce and cfg.vocab_size >= cfg.fused_ce_min_vocab
+
+
 # Technique module -> whether a model config switches it on. The builder imports a technique module
 # only through technique(), which checks this table; `golfkit export` bundles what it selects.
 TECHNIQUES: dict[str, Callable[[ModelConfig], bool]] = {
@@ -48,7 +53,7 @@ TECHNIQUES: dict[str, Callable[[ModelConfig], bool]] = {
     "golfkit.model.deq": lambda m: m.deq_layer >= 0,
     "golfkit.model.depth_routing": lambda m: bool(m.mod_layers),
     "golfkit.model.seed_lora": lambda m: bool(m.seed_lora_targets),
-    "golfkit.model.fused_ce": lambda m: m.fused_ce,  # runs on CUDA only; imports no Triton until then
+    "golfkit.model.fused_ce": uses_fused_ce,  # runs on CUDA only; imports no Triton until then
 }
 
 
@@ -181,7 +186,7 @@ class GPT(nn.Module):
         # multi-token prediction: a training loss only; not in state_dict()
         self.mtp = technique("golfkit.model.mtp", cfg).MTPHeads(cfg) if cfg.mtp_heads > 0 else None
         # the loss kernel; its functions, not the module, so that copy.deepcopy(model) works (TTT copies it)
-        fce = technique("golfkit.model.fused_ce", cfg) if cfg.fused_ce else None
+        fce = technique("golfkit.model.fused_ce", cfg) if uses_fused_ce(cfg) else None
         self.fused_ce = SimpleNamespace(available=fce.available, softcapped_cross_entropy=fce.softcapped_cross_entropy) \
             if fce is not None else None
         self.reset_parameters()
