@@ -362,6 +362,16 @@ class QuantConfig:
     qat: Literal["off", "ste", "noisy"] = "off"
     qat_start_frac: float = 0.0  # training fraction at which it turns on; 0 = whole run (late QAT: 0.85)
     qat_layers: list[int] = field(default_factory=list)  # physical block indices; empty = every block
+    # > 0: it turns on once the LR scale falls below this (PR #1290 LATE_QAT_THRESHOLD=0.15), and not before
+    # qat_start_frac; 0 = by qat_start_frac alone
+    qat_lr_scale: float = 0.0
+    # which linears: export_int = those the export stores as int codes (in qat_layers); outside_blocks = the
+    # linears outside the blocks, e.g. the BigramHash/VE projections (PR #1290: its STE lives in CastedLinear
+    # and its block matrices are banks, so only those projections get it)
+    qat_scope: Literal["export_int", "outside_blocks"] = "export_int"
+    # the fake-quant grid: export = the family's export format; int6_rowmax = PR #1290's CastedLinear STE
+    # (row max / 31 floored at 1/31, codes -32..31), whatever the export stores
+    qat_grid: Literal["export", "int6_rowmax"] = "export"
 
 
 @dataclass
@@ -584,6 +594,8 @@ def validate(cfg: RunConfig) -> None:
          f"must be layers in [0, {m.num_layers}), got {m.mod_layers}")
     need(m.rope_train_len == 0 or cfg.eval.rope_scaling == "none", "eval.rope_scaling",
          f"must be none when model.rope_train_len={m.rope_train_len} already rescales RoPE above that length")
+    need(cfg.quant.qat_scope == "export_int" or not cfg.quant.qat_layers, "quant.qat_layers",
+         f"must be empty with quant.qat_scope=outside_blocks (it names blocks), got {cfg.quant.qat_layers}")
     per_micro = s.train_batch_tokens // s.micro_batches
     need(s.train_batch_tokens % s.micro_batches == 0 and per_micro % s.train_seq_len == 0, "schedule.train_batch_tokens",
          f"={s.train_batch_tokens} must split into {s.micro_batches} micro-batches of whole {s.train_seq_len}-token "

@@ -192,8 +192,8 @@ def record_1290() -> RunConfig:
     projections in the scalar AdamW. tests/test_records.py shows its logits (T = 1,024 and 2,048, looped
     and not), parameter count, optimizer routing and Muon steps equal to the record's train_gpt.py;
     the settings table lists the rest. Differences: RECORD_DEVIATIONS["record-1290"].
-    Not expressible yet (an xfail in tests/test_records.py): late QAT (int6 STE on the BigramHash/VE projections
-    once the lr scale is < 0.15).
+    Late QAT as the record runs it: int6 STE on the linears outside the blocks (the BigramHash/VE projections)
+    on the record's own grid, once the LR scale is below 0.15 (quant.qat_*).
     """
     cfg = RunConfig(preset="record-1290", seed=42).override({
         "model.num_layers": 11, "model.mlp_mult": 3, "model.mlp_act": "leaky_relu2", "model.xsa_last_n": -1,
@@ -209,6 +209,8 @@ def record_1290() -> RunConfig:
         "schedule.train_seq_len": 2048, "schedule.train_batch_tokens": 786_432, "schedule.warmdown_iters": 4000,
         "schedule.val_loss_every": 4000, "schedule.train_log_every": 500,
         "eval.method": "sliding", "eval.stride": 64,
+        "quant.qat": "ste", "quant.qat_scope": "outside_blocks", "quant.qat_grid": "int6_rowmax",
+        "quant.qat_lr_scale": 0.15,
     })
     return apply_quant_1290(cfg).override(_RECORD_QUANT_1290)
 

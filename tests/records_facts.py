@@ -226,8 +226,13 @@ def rows(rec) -> list[tuple]:
              None, ""))
         add(("VE projection init: orthogonal (line 922 overrides its zero init)", "orthogonal", "model.ve_proj_init",
              None, ""))
-        add(("late QAT: int6 STE on CastedLinear (bigram/VE projections) once lr scale < 0.15 (lines 2036-2038)",
-             h.late_qat_threshold, "", None, "no golfkit counterpart"))
+        add(("late QAT: int6 STE in CastedLinear (line 557)", "ste", "quant.qat", None, ""))
+        add(("(same): once the lr scale < LATE_QAT_THRESHOLD (lines 2036-2038)", h.late_qat_threshold,
+             "quant.qat_lr_scale", None, ""))
+        add(("(same): only CastedLinears have it, and the block matrices are banks: the BigramHash/VE projections",
+             "outside_blocks", "quant.qat_scope", None, ""))
+        add(("(same): step rowmax/31 floored at 1/31, codes -32..31 (lines 559-562)", "int6_rowmax",
+             "quant.qat_grid", None, ""))
         add(("GPTQ Hessians looped (no: a non-looped copy, _HessianGPT, line 2157)", False, "quant.calib_looped",
              None, ""))
         add(("GPTQ damping applied twice (lines 1320, 1367)", True, "quant.gptq_damp_twice", None, ""))

@@ -14,6 +14,7 @@ check (golfkit with fp32 tables = the reference with fp32 buffers).
 
 from __future__ import annotations
 
+import copy
 import functools
 
 import pytest
@@ -39,7 +40,6 @@ SHORT = 128  # tokens per sequence in the default (fast) logit checks
 _1787 = ("training rows packed as one 98,304-token row per rank and micro-batch, documents cut into train_seq_len "
          "pieces from their start (DocumentPackingLoader); the diagnostic eval_val's packed rows")
 NOT_EXPRESSIBLE = {
-    "pr1290": "late QAT: int6 STE on the BigramHash/VE projections once the lr scale is < 0.15",
     "pr1801": _1787,
     "pr1855": _1787,
     "pr2135": _1787,
@@ -206,6 +206,45 @@ def test_logits_equal_the_records(name, T, looped, docs):
         pytest.skip("the record has no loop")
     d = _logit_diff(name, T, looped, docs)
     assert d == 0.0, f"max |logit diff| = {d:.4g}"
+
+
+def test_pr1290_late_qat_equals_the_records():
+    """PR #1290's late QAT (CastedLinear._qat_enabled, lines 553-565): with the switch on, the record's STE and
+    golfkit's quant.qat_* give the same training-mode logits: only the BigramHash/VE projections are fake-quantized
+    (the block matrices are banks), on the record's int6 rowmax grid."""
+    from golfkit.quant.qat import attach
+
+    _needs("pr1290")
+    rec, m, g, _ = _pair("pr1290")
+    ids = _tokens(rec.h.vocab_size, SHORT)
+    m2, g2 = copy.deepcopy(m).train(), copy.deepcopy(g).train()
+    _, lins = attach(g2, golfkit_config("pr1290").quant, on=True)
+    names = sorted(n for n, mod in g2.named_modules() if any(mod is lin for lin in lins))
+    assert len(names) == 2 and all(not n.startswith("blocks.") for n in names), names
+    off = rec.logits(m2, ids)
+    rec.mod.CastedLinear._qat_enabled = True
+    try:
+        on = rec.logits(m2, ids)
+    finally:
+        rec.mod.CastedLinear._qat_enabled = False
+    assert (on - off).abs().max().item() > 1e-3  # the STE changes the record's logits
+    assert (on - golfkit_logits(g2, ids, False)).abs().max().item() == 0.0
+
+
+def test_pr1290_late_qat_turns_on_where_the_records_does():
+    """The record checks `lr_mul(step, elapsed) < 0.15` before each step (lines 2035-2038). Its lr_mul (lines
+    1956-1966): without a cap (iterations - step) / warmdown_iters over the last warmdown_iters steps; with one,
+    remaining_ms / (warmdown_iters x mean step ms). golfkit's quant.qat.due agrees at the boundary in both."""
+    from golfkit.quant.qat import due
+
+    cfg = get_preset("record-1290").override({"schedule.iterations": 20_000, "schedule.max_wallclock_seconds": 0})
+    q, s = cfg.quant, cfg.schedule
+    first = next(k for k in range(20_000) if (20_000 - k) / 4000 < 0.15)  # 19,401
+    assert [due(q, s, k, k / 20_000) for k in (first - 1, first)] == [False, True]
+    capped = cfg.override({"schedule.max_wallclock_seconds": 600.0}).schedule
+    step_ms = 100.0  # 6,000 steps of 100 ms: warmdown = 4000 x 100 ms = 400 s, below 0.15 once < 60 s remain
+    for k, want in ((5398, False), (5402, True)):
+        assert due(q, capped, k, k * step_ms / 600_000.0) == want, k
 
 
 def test_baseline_fp32_tables_match_the_reference_with_fp32_buffers():
