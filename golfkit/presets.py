@@ -364,8 +364,8 @@ def swapp_1xh100() -> RunConfig:
     chunks. tests/test_records.py shows its logits, parameter count (of its train_gpt.py: its train.log
     is from other code), optimizer routing and Muon steps equal to the record's train_gpt.py.
     Differences: RECORD_DEVIATIONS["swapp-1xh100"].
-    Not expressible yet (an xfail in tests/test_records.py): its quant code ranges, fp16 control tensors, its
-    TTT LoRA init and short-document rules.
+    Not expressible yet (an xfail in tests/test_records.py): its TTT LoRA init and short-document rules. (Its
+    asymmetric code ranges never matter: its scales are the row max / qmax.)
     """
     return RunConfig(preset="swapp-1xh100").override({
         "model.num_layers": 11, "model.xsa_last_n": 4, "model.mlp_act": "swiglu", "model.mlp_mult": 3,

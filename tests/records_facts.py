@@ -287,8 +287,10 @@ def rows(rec) -> list[tuple]:
         add(("RoPE tables from bf16 inv_freq and bf16 positions (.bfloat16() line 961; line 633)", "bf16",
              "model.rope_dtype", None, ""))
         add(("quant code range -16..15 / -32..31 / -128..127 (lines 355, 367, 390)", True, "", None,
-             "no golfkit counterpart"))
-        add(("control tensors and smear.gate stored fp16 (lines 383-385)", True, "", None, "no golfkit counterpart"))
+             "same: its scales are the row max / qmax (no clipping; their fp16 rounding moves |w / scale| by < 0.01), so "
+             "|w / scale| <= qmax and the extra negative "
+             "code is never used; tests/test_records_quant.py finds every code and scale equal"))
+        add(("control tensors and smear.gate stored fp16 (lines 383-385)", "fp16", "quant.control_format", None, ""))
         add(("TTT LoRA init A ~ N(0, 0.01^2), B ~ N(0, 0.001^2), re-drawn per document (lines 1321-1332)", True, "",
              None, "no golfkit counterpart"))
         add(("TTT: documents < 32 tokens scored without adaptation, < 5 tokens not scored (lines 1362-1368)", True,
