@@ -60,7 +60,8 @@ def test_dry_run(tmp_path, data_dir):
     assert (prep / "data" / "datasets" / "fineweb10B_sp1024" / "fineweb_train_000000.bin").is_file()
     assert sum(f.stat().st_size for f in prep.rglob("*") if f.is_file()) < 8 * 2**20  # travels easily
     r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "gpu_suite.py"), "run", "--root", str(prep),
-                        "--out", str(out), "--dry-run", "--only", "baseline,record-2135", "--budget-s", "900"],
+                        "--out", str(out), "--dry-run", "--only", "baseline,record-2135", "--budget-s", "900",
+                        "--stages", "preflight,checks,pairs,switches"],
                        cwd=REPO, capture_output=True, text=True, timeout=1200)
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads((out / "gpu_suite.json").read_text())
@@ -89,3 +90,14 @@ def test_both_sides_of_a_pair_loop_from_the_same_step(tmp_path):
     env, _ = gpu_suite.reference_env("record-1290", {"env": {}}, a, script, tmp_path)
     assert sets["model.enable_looping_at_step"] == env["RECUR_START_STEP"] == "26"
     assert gpu_suite.golfkit_overrides("record-2135", a, tmp_path)["model.doc_mask"] == "false"
+
+
+def test_a_reference_run_ends_at_its_last_training_step():
+    """The records validate (and compile for it) after their last step whatever VAL_LOSS_EVERY says: the suite
+    stops a reference at its last training line, in either log dialect, or at its peak-memory line."""
+    done = gpu_suite.ref_done(60)
+    for line in ("step:60/60 train_loss:5.5735 train_time:61058ms step_avg:1017.63ms",
+                 "60/60 train_loss: 5.5735 train_time: 1.0m tok/s: 778645", "peak memory allocated: 7278 MiB"):
+        assert done.search(line), line
+    for line in ("step:6/60 train_loss:6.1 train_time:1ms", "step:60/60 val_loss:5.27 val_bpb:3.12", "160/600 train_loss: 5"):
+        assert not done.search(line), line
