@@ -420,6 +420,9 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
     log.line(f"final_int8_zlib_roundtrip_exact val_loss:{rt.val_loss:.8f} val_bpb:{rt.val_bpb:.8f}")
     log.line(f"score_book: method:flat scored_targets:{rt.val_tokens} split_targets:{sess.val_tokens.numel() - 1}")
     score = score_by_method(sess, path, rt, sizes.get("label", "int8"))
+    if score is not rt:
+        log.line(f"score_book: method:{score.method} scored_targets:{score.val_tokens} "
+                 f"split_targets:{sess.val_tokens.numel() - 1}")
     pre: EvalResult | None = loop["pre_quant"]  # None when eval.pre_quant is off
     steps, train_ms = loop["steps"], loop["train_time_ms"]
     tokens = steps * cfg.schedule.train_batch_tokens
@@ -454,6 +457,10 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
         "timing": timing,
         "score_book": {"method": "flat", "scored_targets": rt.val_tokens, "split_targets": sess.val_tokens.numel() - 1,
                        "legality_note": rt.legality_note},
+        # the same ledger for the eval method's score (the one the records report); None when it is the flat one
+        "method_score_book": None if score is rt else {
+            "method": score.method, "scored_targets": score.val_tokens, "split_targets": sess.val_tokens.numel() - 1,
+            "legality_note": score.legality_note, "eval_seconds": score.eval_seconds},
         "data_guard": sess.ds.guard,
     }
 

@@ -47,6 +47,13 @@ def test_train_logs_and_records_the_method_score(sliding_run, data_dir):
     assert re.search(r"total_eval_time:\S+s budget:600s over_budget:False", log)
     assert m["eval_method"] == "sliding" and m["method_over_budget"] is False and m["eval_budget_seconds"] == 600.0
     assert m["method_val_bpb"] != m["val_bpb"] and m["method_eval_seconds"] > 0
+    # each score has its ledger: the flat roundtrip's and the method's (what `golfkit audit` checks C4 and the
+    # evaluation time against)
+    flat, book = m["score_book"], m["method_score_book"]
+    assert flat["method"] == "flat" and book["method"] == "sliding"
+    assert book["scored_targets"] == book["split_targets"] == flat["split_targets"]
+    assert book["eval_seconds"] == m["method_eval_seconds"]
+    assert f"score_book: method:sliding scored_targets:{book['scored_targets']}" in log
     # the same score from the artifact on disk, scored again
     cfg = smoke_config(data_dir, **SLIDING)
     ctx = dist.init("cpu")

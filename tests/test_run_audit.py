@@ -100,6 +100,11 @@ BROKEN = [  # (what, how, the checks it must fail)
         train_total_ms=612_345.0)), {"training <= 600 s"}),
     ("eval over budget", lambda d: edit_json(d / "metrics.json", lambda m: m.update(eval_seconds=700.0)),
      {"evaluation <= 600 s"}),
+    ("the eval method over budget", lambda d: edit_json(d / "metrics.json", lambda m: m.update(
+        eval_method="sliding", method_eval_seconds=700.0, method_score_book={
+            "method": "sliding", "scored_targets": m["score_book"]["split_targets"],
+            "split_targets": m["score_book"]["split_targets"], "legality_note": "", "eval_seconds": 700.0})),
+     {"evaluation <= 600 s"}),  # the scored evaluation is the method's, not the flat roundtrip's
     ("over the byte budget", lambda d: edit_json(d / "metrics.json", lambda m: m.update(bytes_code=15_999_000)),
      {"bytes <= 16,000,000"}),
     ("edited artifact", lambda d: (d / "final_model.int8.golf").open("ab").write(b"x"),

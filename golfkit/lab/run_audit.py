@@ -120,13 +120,18 @@ def _diff(a: dict, b: dict, prefix: str = "") -> list[str]:
 # ----------------------------------------------------------------------------------
 # the checks
 # ----------------------------------------------------------------------------------
+def scored_book(m: dict) -> dict | None:
+    """The score book of the score a run reports: its eval method's when that is not the flat roundtrip."""
+    return m.get("method_score_book") or m.get("score_book")
+
+
 def legality_checks(runs: list[Run], probe_all: bool) -> list[Check]:
     """C1-C4 from the probe on the runs' artifacts, the queue-order rule and the score-book records."""
     from golfkit import causality
     from golfkit.eval.ttt import stream_causal
 
     first = runs[0]
-    scored_by = str((first.m.get("score_book") or {}).get("method") or "flat")
+    scored_by = str((scored_book(first.m) or {}).get("method") or "flat")
     methods = list(dict.fromkeys([scored_by, first.cfg.eval.method]))
     reports: dict[str, list] = {}  # check name -> [(run, method, Check)]
     errors = []
@@ -158,14 +163,15 @@ def legality_checks(runs: list[Run], probe_all: bool) -> list[Check]:
             status, extra = "fail", [f"eval config: {rule}"]
         if cname == "C4":
             for run in runs:
-                sb = run.m.get("score_book")
-                if isinstance(sb, dict) and isinstance(sb.get("scored_targets"), int):
-                    ok = sb["scored_targets"] == sb.get("split_targets")
-                    extra.append(f"{run.name} score book: {sb['scored_targets']:,} targets scored by {sb.get('method')}"
-                                 f" of the split's {sb.get('split_targets'):,}")
-                    status = "fail" if not ok else status
-                else:
-                    extra.append(f"{run.name}: no score-book record (a run before golfkit logged one)")
+                books = [b for b in (run.m.get("score_book"), run.m.get("method_score_book")) if b is not None]
+                for sb in books or [None]:
+                    if isinstance(sb, dict) and isinstance(sb.get("scored_targets"), int):
+                        ok = sb["scored_targets"] == sb.get("split_targets")
+                        extra.append(f"{run.name} score book: {sb['scored_targets']:,} targets scored by "
+                                     f"{sb.get('method')} of the split's {sb.get('split_targets'):,}")
+                        status = "fail" if not ok else status
+                    else:
+                        extra.append(f"{run.name}: no score-book record (a run before golfkit logged one)")
         ev = "; ".join(bad + extra + ([] if bad else good[:2])) + f" [{probed}]"
         if errors:
             ev += f"; not probed: {'; '.join(errors)}"
@@ -225,14 +231,16 @@ def time_checks(runs: list[Run]) -> list[Check]:
     train = Check(f"training <= {TRAIN_SECONDS:.0f} s", status, "; ".join(rows))
     rows, status = [], "pass"
     for run in runs:
-        sec = run.num("eval_seconds")
+        book = scored_book(run.m) or {}
+        method = book.get("method", "flat")
+        # the scored evaluation's time: the eval method's when it is not the flat roundtrip
+        sec = run.num("method_eval_seconds") if run.m.get("method_score_book") else run.num("eval_seconds")
         if sec is None:
-            rows.append(f"{run.name}: no eval_seconds")
+            rows.append(f"{run.name}: no eval seconds for {method}")
             status = "unknown" if status == "pass" else status
             continue
         if sec > EVAL_SECONDS:
             status = "fail"
-        method = (run.m.get("score_book") or {}).get("method", "flat")
         rows.append(f"{run.name}: {sec:.1f}s ({method}, the scored evaluation)")
     return [train, Check(f"evaluation <= {EVAL_SECONDS:.0f} s", status, "; ".join(rows))]
 
