@@ -50,3 +50,19 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
         if isinstance(e, OSError):
             raise write_error(path, e) from None
         raise
+
+
+def swap_dir_in(tmp: Path, dest: Path, aside: Path | None) -> Path | None:
+    """Move the finished folder `tmp` to `dest`, an existing `dest` first renamed to `aside` (returned: the
+    caller deletes it once everything else has succeeded, or renames it back). On failure the earlier `dest`
+    is put back and the OSError raised; the rename onto `dest` changes nothing if anything appeared there."""
+    if aside is not None:
+        os.rename(dest, aside)
+    try:
+        os.rename(tmp, dest)
+    except OSError:
+        if aside is not None:
+            os.rename(aside, dest)
+        raise
+    return aside
+

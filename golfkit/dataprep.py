@@ -278,7 +278,7 @@ def write_dataset(ds_dir: Path, shards: dict[str, np.ndarray], tok_dest: Path, t
     An earlier build of this folder (checked by check_build_out) is moved aside and removed once the new one is
     in place; on any failure nothing of this build is left and the earlier one is back.
     """
-    from golfkit.atomic import temp_path
+    from golfkit.atomic import swap_dir_in, temp_path
 
     made = [p for p in (*reversed(ds_dir.parents), tok_dest.parent) if not p.exists()]
     tmp = tok_tmp = aside = None
@@ -297,16 +297,7 @@ def write_dataset(ds_dir: Path, shards: dict[str, np.ndarray], tok_dest: Path, t
         if not (tok_dest.is_file() and _sha_file(tok_dest) == tok_sha):
             tok_tmp = temp_path(tok_dest)
             tok_tmp.write_bytes(tok_bytes)
-        if ds_dir.exists():
-            aside = tmp.with_name(tmp.name + ".old")
-            os.rename(ds_dir, aside)
-        try:
-            os.rename(tmp, ds_dir)  # fails, changing nothing, if anything appeared there meanwhile
-        except OSError:
-            if aside is not None:
-                os.rename(aside, ds_dir)
-                aside = None
-            raise
+        aside = swap_dir_in(tmp, ds_dir, tmp.with_name(tmp.name + ".old") if ds_dir.exists() else None)
         if tok_tmp is not None:
             try:
                 os.replace(tok_tmp, tok_dest)

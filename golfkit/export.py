@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from golfkit import __version__, is_tooling, treeshake
+from golfkit.atomic import swap_dir_in
 from golfkit.config import CHALLENGE_BUDGET_BYTES, RunConfig
 from golfkit.errors import GolfkitError
 
@@ -522,16 +523,7 @@ def write_folder(out: Path, files: dict[str, bytes], replace: Path | None) -> No
             (tmp / fname).write_bytes(data)
         manifest = {"golfkit_export": 1, "files": {k: _sha(v) for k, v in files.items()}}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
-        if replace is not None:
-            aside = out.parent / f"{tmp.name}.old"
-            os.rename(out, aside)
-        try:
-            os.rename(tmp, out)  # fails, changing nothing, if anything appeared at `out` meanwhile
-        except OSError:
-            if aside is not None:
-                os.rename(aside, out)
-                aside = None
-            raise
+        aside = swap_dir_in(tmp, out, out.parent / f"{tmp.name}.old" if replace is not None else None)
         done = True
     except OSError as e:
         raise GolfkitError(f"cannot write the submission folder {out}: {e.strerror or e}"
