@@ -418,6 +418,13 @@ class LoRATTTConfig:
     # context depends on where the next BOS falls, a later token; such a score is labelled not C1-legal
     # (golfkit/eval/ttt.py stream_causal).
     last_window: Literal["chunk", "doc_end"] = "chunk"
+    # the adapters' fresh values per document. uniform_zero: A ~ U(+-1/sqrt(in)), B = 0, so a document starts on
+    # the unadapted model (rec 03-17). normal: A ~ N(0, init_std_a^2), B ~ N(0, init_std_b^2) (swapp1990#2).
+    # Both are drawn from a seed of (document, site), not from the global RNG, so a score does not depend on
+    # which documents came before it.
+    init: Literal["uniform_zero", "normal"] = "uniform_zero"
+    init_std_a: float = 0.01
+    init_std_b: float = 0.001
 
 
 @dataclass

@@ -65,6 +65,7 @@ RANGES: dict[str, tuple] = {
     "quant.selfgen_batch": _ONE_UP, "quant.gptq_damp": _NONNEG, "quant.gptq_block": _ONE_UP, "quant.lqer_rank": _r(0, 65_536),
     "quant.lqer_top_k": _NONNEG, "quant.lqer_a_bits": _r(2, 8), "quant.lqer_b_bits": _r(2, 8), "quant.lqer_group": _ONE_UP,
     "quant.prune_target_bytes": _NONNEG, "quant.qat_start_frac": _FRAC, "quant.qat_lr_scale": _FRAC,
+    "eval.lora.init_std_a": _NONNEG, "eval.lora.init_std_b": _NONNEG,
     **_policy("quant.embedding"), **_policy("quant.attention"), **_policy("quant.mlp"), **_policy("quant.other"),
     "eval.batch_tokens": _r(1, 2**31), "eval.seq_len": _r(0, 1 << 20), "eval.stride": _ONE_UP, "eval.temperature": _POS,
     "eval.time_budget_seconds": _NONNEG,

@@ -291,10 +291,14 @@ def rows(rec) -> list[tuple]:
              "|w / scale| <= qmax and the extra negative "
              "code is never used; tests/test_records_quant.py finds every code and scale equal"))
         add(("control tensors and smear.gate stored fp16 (lines 383-385)", "fp16", "quant.control_format", None, ""))
-        add(("TTT LoRA init A ~ N(0, 0.01^2), B ~ N(0, 0.001^2), re-drawn per document (lines 1321-1332)", True, "",
-             None, "no golfkit counterpart"))
-        add(("TTT: documents < 32 tokens scored without adaptation, < 5 tokens not scored (lines 1362-1368)", True,
-             "", None, "no golfkit counterpart"))
+        add(("TTT LoRA init A ~ N(0, 0.01^2), B ~ N(0, 0.001^2), re-drawn per document (lines 1321-1332)", "normal",
+             "eval.lora.init", None, ""))
+        add(("(same): A's std", 0.01, "eval.lora.init_std_a", None, ""))
+        add(("(same): B's std", 0.001, "eval.lora.init_std_b", None, ""))
+        add(("TTT: documents < 32 tokens scored without adaptation (lines 1362-1382)", True, "", None,
+             "same: such a document is one 256-token chunk, scored before any adaptation in golfkit too"))
+        add(("TTT: BOS targets, documents < 5 tokens and 1-token tail chunks not scored (lines 1357-1395)", True,
+             "(TTT scored targets)", None, ""))
         return out
     # PR #1787 lineage (#1801, #1855, #2135)
     add(("xsa_last_n (11 = all layers)", h.xsa_last_n, "model.xsa_last_n", lambda v: _xsa(h), ""))

@@ -775,6 +775,10 @@ def hparam_table(rec: Record, cfg, declared: dict[str, str] | None = None) -> li
             status = "n/a" if note.startswith(("off", "same")) else "MISSING"
             out.append(Row(setting, value, "", None, status, note))
             continue
+        if key.startswith("("):  # a difference no config key expresses: declared with its reason, or missing
+            out.append(Row(setting, value, key, None, "declared" if key in declared else "MISSING",
+                           declared.get(key, "no golfkit counterpart")))
+            continue
         have = _get(cfg, key)
         if _same(want, have):
             status = "equal"

@@ -43,8 +43,6 @@ NOT_EXPRESSIBLE = {
     "pr1801": _1787,
     "pr1855": _1787,
     "pr2135": _1787,
-    "swapp2": "its TTT LoRA A/B drawn N(0, 0.01^2)/N(0, 0.001^2) per document, documents < 32 tokens scored "
-              "unadapted and < 5 not scored",
 }
 
 

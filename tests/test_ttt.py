@@ -19,6 +19,8 @@ MODES = {  # mode -> (overrides with adaptation on, the same with zero adaptatio
     "ttt-lora-warm": ({"eval.method": "ttt-lora", "eval.lora.a_init": "warm", "eval.lora.doc_order": "stream",
                        "eval.lora.targets": "k,o,mlp,head", "eval.lora.alpha": 16.0, "eval.lora.optimizer": "adamw",
                        "eval.lora.weight_decay": 0.5}, None, None),
+    # swapp1990#2's init: A and B small normals per document, so a document starts near the base model
+    "ttt-lora-normal": ({"eval.method": "ttt-lora", "eval.lora.init": "normal"}, None, None),
     "ttt-phased": ({"eval.method": "ttt-phased", "eval.lora.doc_order": "stream"},
                    {"eval.method": "ttt-phased", "eval.lora.steps_per_chunk": 0, "eval.phased.epochs": 0},
                    {"eval.method": "doc", "eval.seq_len": 32, "eval.stride": 16}),
@@ -36,6 +38,24 @@ def test_zero_lora_leaves_the_forward_unchanged():
     assert not torch.equal(model(x), ref)
     lora.detach()
     assert torch.equal(model(x), ref)
+
+
+def test_normal_init_is_drawn_per_document():
+    """eval.lora.init=normal (swapp1990#2): A ~ N(0, 0.01^2), B ~ N(0, 0.001^2), the same draws for a document
+    whatever batch slot it lands in, so its score does not depend on its neighbours."""
+    model = tiny_model()
+    lora = LoRASet(model, ["q", "v"], batch=2, rank=4, alpha=4.0, init=("normal", 0.01, 0.001))
+    lora.reset([5, 9])
+    first = [(a.A[1].clone(), a.B[1].clone()) for a in lora.adapters()]
+    lora.reset([9, 5])
+    for (a0, b0), ad in zip(first, lora.adapters()):
+        assert torch.equal(ad.A[0], a0) and torch.equal(ad.B[0], b0)
+    A = torch.cat([ad.A.flatten() for ad in lora.adapters()])
+    B = torch.cat([ad.B.flatten() for ad in lora.adapters()])
+    assert 0.008 < A.std().item() < 0.012 and 0.0008 < B.std().item() < 0.0012
+    with pytest.raises(GolfkitError, match="a_init=reset"):
+        run(model, tiny_tokens(), tiny_cfg(**{"eval.method": "ttt-lora", "eval.lora.init": "normal",
+                                              "eval.lora.a_init": "warm"}))
 
 
 def test_batched_lora_rows_are_independent():

@@ -198,6 +198,8 @@ def check_lora(c: LoRATTTConfig) -> None:
         raise GolfkitError(f"eval.lora needs 1 <= chunk_tokens <= context, got {c.chunk_tokens} and {c.context}")
     if c.rank < 1 or c.batch_docs < 1 or c.steps_per_chunk < 0 or not c.targets:
         raise GolfkitError("eval.lora needs rank >= 1, batch_docs >= 1, steps_per_chunk >= 0 and a target")
+    if c.init == "normal" and c.a_init == "warm":
+        raise GolfkitError("eval.lora.init=normal re-draws A and B per document: it needs eval.lora.a_init=reset")
 
 
 def make_lora_opt(c: LoRATTTConfig, params: list[nn.Parameter]) -> torch.optim.Optimizer:
@@ -338,7 +340,7 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
     work = copy.deepcopy(model).eval()
     for q in work.parameters():
         q.requires_grad_(False)
-    lora = LoRASet(work, list(c.targets), c.batch_docs, c.rank, c.alpha)
+    lora = LoRASet(work, list(c.targets), c.batch_docs, c.rank, c.alpha, (c.init, c.init_std_a, c.init_std_b))
     lora.attach()
     if mine:
         lora.reset(mine[0], reset_a=True)

@@ -3,7 +3,8 @@
 Per-document LoRA TTT (rec 03-17_LoRA_TTT by @samacqua; descendants rec 04-10, PR #1767)
 gives every document of a batch its own adapter: dy_b = s * B_b A_b x_b,
 A_b in R^{r x in} (init U(+-1/sqrt(in))), B_b in R^{out x r} (init 0, so the model starts
-unchanged), s = alpha / r (PR #1767) or 1 when alpha = 0 (v1).
+unchanged), s = alpha / r (PR #1767) or 1 when alpha = 0 (v1). eval.lora.init=normal draws both
+from small normals instead (swapp1990#2), so a document starts near, not at, the unadapted model.
 
 The adapters plug into `CastedLinear.adapter` and `GPT.head_adapter`, the hooks the
 training forward already runs through: there is no second forward path that could miss a
@@ -60,10 +61,13 @@ class BatchedLoRA(nn.Module):
 
 
 class LoRASet:
-    """The adapters of one TTT run: attach to the hooks, select rows, reset, detach."""
+    """The adapters of one TTT run: attach to the hooks, select rows, reset, detach.
 
-    def __init__(self, model: nn.Module, targets: list[str], batch: int, rank: int, alpha: float):
-        self.model = model
+    `init` (eval.lora.init, init_std_a, init_std_b): "uniform_zero" or ("normal", std_a, std_b)."""
+
+    def __init__(self, model: nn.Module, targets: list[str], batch: int, rank: int, alpha: float,
+                 init: tuple = ("uniform_zero", 0.0, 0.0)):
+        self.model, self.init = model, init
         self.sites: list[tuple[nn.Module, str, BatchedLoRA]] = []
         dev = next(model.parameters()).device
         for blk in model.blocks:
@@ -99,11 +103,13 @@ class LoRASet:
 
     @torch.no_grad()
     def reset(self, docs: list[int], reset_a: bool = True) -> None:
-        """Fresh adapters for a new batch: B = 0; A_b re-drawn from a seed of (document id, site).
+        """Fresh adapters for a new batch, drawn from a seed of (document id, site): uniform_zero gives
+        A ~ U(+-1/sqrt(in)) and B = 0; normal gives A ~ N(0, std_a^2) and B ~ N(0, std_b^2) (swapp1990#2).
 
         Seeding by document, not by batch slot or RNG state, keeps a document's score independent
         of which documents share its batch or come before it in the queue (the causality test).
         """
+        kind, std_a, std_b = self.init
         for i, ad in enumerate(self.adapters()):
             ad.B.zero_()
             if not reset_a:
@@ -111,5 +117,9 @@ class LoRASet:
             bound = 1.0 / math.sqrt(ad.A.size(-1))
             for r, d in enumerate(docs):
                 g = torch.Generator().manual_seed(1_000_003 * d + i)
+                if kind == "normal":
+                    ad.A[r].copy_((torch.randn(ad.A.shape[1:], generator=g) * std_a).to(ad.A.device))
+                    ad.B[r].copy_((torch.randn(ad.B.shape[1:], generator=g) * std_b).to(ad.B.device))
+                    continue
                 a = torch.rand(ad.A.shape[1:], generator=g) * (2 * bound) - bound
                 ad.A[r].copy_(a.to(ad.A.device))
