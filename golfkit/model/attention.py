@@ -65,17 +65,21 @@ DENSE_MAX_T = 4096
 
 
 class Segments:
-    """The document pieces of a packed row, for attention too long for a dense mask.
+    """The document pieces of a packed row, for attention too long for a dense (T, T) mask.
 
     backend "flex": torch's FlexAttention with a block-sparse mask (`create_block_mask` over a document
-    `mask_mod`; only the blocks on the diagonal of a segment are computed). Used on CUDA and inside a
-    compiled graph; an eager call on CUDA goes through one `torch.compile(flex_attention)`, as FlexAttention
-    needs compiling to be fast. backend "loop": one causal SDPA per segment (CPU, eager): the same map as
-    the dense mask, computed per segment, so its float sums run over each segment only.
+    `mask_mod`; only blocks that hold visible pairs are computed). Used on CUDA and inside a compiled graph;
+    an eager call on CUDA goes through one `torch.compile(flex_attention)` (eager FlexAttention materializes
+    the scores). backend "blocks" (CPU, eager): queries in blocks of QUERY_BLOCK positions, each against the
+    keys from the start of its first query's segment, with that block's dense mask: memory O(block x (block
+    + piece length)), and each call's shape depends on earlier tokens only, so a changed future leaves the
+    past bit for bit (one SDPA per segment would not: its length depends on where the next BOS falls).
     """
 
+    QUERY_BLOCK = 1024
+
     def __init__(self, seg: Tensor, backend: str):
-        if backend not in ("flex", "loop"):
+        if backend not in ("flex", "blocks"):
             raise ValueError(f"unknown segment attention backend {backend!r}")
         self.seg, self.backend, self.block_mask = seg, backend, None
         if backend == "flex":
@@ -91,15 +95,19 @@ class Segments:
         gqa = k.size(1) != q.size(1)
         if self.backend == "flex":
             return _flex_attention()(q, k, v, block_mask=self.block_mask, scale=scale, enable_gqa=gqa)
+        T = q.size(2)
+        pos = torch.arange(T, device=q.device)
+        new = torch.ones_like(self.seg, dtype=torch.bool)
+        new[:, 1:] = self.seg[:, 1:] != self.seg[:, :-1]
+        first = torch.cummax(torch.where(new, pos, torch.zeros_like(pos)), dim=-1).values  # each segment's start
         rows = []
         for b in range(q.size(0)):
-            lengths = torch.unique_consecutive(self.seg[b], return_counts=True)[1].tolist()
-            parts, a = [], 0
-            for n in lengths:
-                sl = slice(a, a + n)
-                parts.append(F.scaled_dot_product_attention(q[b:b + 1, :, sl], k[b:b + 1, :, sl], v[b:b + 1, :, sl],
-                                                            is_causal=True, scale=scale, enable_gqa=gqa))
-                a += n
+            parts = []
+            for a in range(0, T, self.QUERY_BLOCK):
+                e, s = min(a + self.QUERY_BLOCK, T), int(first[b, a])
+                mask = (self.seg[b, a:e, None] == self.seg[b, None, s:e]) & (pos[s:e][None, :] <= pos[a:e, None])
+                parts.append(F.scaled_dot_product_attention(q[b:b + 1, :, a:e], k[b:b + 1, :, s:e], v[b:b + 1, :, s:e],
+                                                            attn_mask=mask, scale=scale, enable_gqa=gqa))
             rows.append(torch.cat(parts, dim=2))
         return torch.cat(rows, dim=0)
 
@@ -125,14 +133,14 @@ def packed_mask(ids: Tensor, bos: int, max_len: int) -> Tensor | Segments:
     """The attention mask of a packed training row: documents cut into `max_len` pieces (`segment_ids`).
 
     Where it runs: CUDA -> FlexAttention (block-sparse); CPU, T <= DENSE_MAX_T -> the dense boolean mask
-    with SDPA; CPU, longer -> FlexAttention inside a compiled graph, one causal SDPA per segment eagerly.
+    with SDPA; CPU, longer -> FlexAttention inside a compiled graph, query blocks with their dense masks eagerly.
     """
     T = ids.size(-1)
     if ids.is_cuda:
         return Segments(segment_ids(ids, bos, max_len), "flex")
     if T <= DENSE_MAX_T:
         return document_mask(ids, bos, max_len)
-    return Segments(segment_ids(ids, bos, max_len), "flex" if torch.compiler.is_compiling() else "loop")
+    return Segments(segment_ids(ids, bos, max_len), "flex" if torch.compiler.is_compiling() else "blocks")
 
 
 def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | Segments | None = None,
@@ -141,7 +149,7 @@ def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | Segments | None = Non
     documents (or their pieces).
 
     SDPA with a boolean mask (bit-equal on CPU to the records' varlen attention as the tests run it), or a
-    packed row's `Segments` (FlexAttention, or one SDPA per segment).
+    packed row's `Segments` (FlexAttention, or query blocks with their own masks).
     """
     if isinstance(mask, Segments):
         return mask.attend(q, k, v, scale)
