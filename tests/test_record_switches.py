@@ -292,7 +292,7 @@ def test_packed_attention_backends_agree(monkeypatch):
     dense = attend(q, k, v, document_mask(ids, 1, 64))
     monkeypatch.setattr(Segments, "QUERY_BLOCK", 128)  # several blocks, some starting inside a segment
     for backend in ("blocks", "flex"):
-        torch.testing.assert_close(attend(q, k, v, Segments(segment_ids(ids, 1, 64), backend)), dense,
+        torch.testing.assert_close(attend(q, k, v, Segments(segment_ids(ids, 1, 64), backend, 64)), dense,
                                    rtol=0, atol=1e-12)
     assert isinstance(packed_mask(ids, 1, 64), torch.Tensor)  # short rows keep the dense mask on CPU
     long = torch.randint(2, 50, (1, DENSE_MAX_T + 1), generator=G)

@@ -67,21 +67,22 @@ DENSE_MAX_T = 4096
 class Segments:
     """The document pieces of a packed row, for attention too long for a dense (T, T) mask.
 
-    backend "flex": torch's FlexAttention with a block-sparse mask (`create_block_mask` over a document
-    `mask_mod`; only blocks that hold visible pairs are computed). Used on CUDA and inside a compiled graph;
-    an eager call on CUDA goes through one `torch.compile(flex_attention)` (eager FlexAttention materializes
-    the scores). backend "blocks" (CPU, eager): queries in blocks of QUERY_BLOCK positions, each against the
-    keys from the start of its first query's segment, with that block's dense mask: memory O(block x (block
-    + piece length)), and each call's shape depends on earlier tokens only, so a changed future leaves the
-    past bit for bit (one SDPA per segment would not: its length depends on where the next BOS falls).
+    backend "flex" (CUDA): torch's FlexAttention with a block-sparse mask (`create_block_mask` over a document
+    `mask_mod`; only blocks that hold visible pairs are computed); an eager call goes through one
+    `torch.compile(flex_attention)` (eager FlexAttention materializes the scores). backend "blocks" (CPU, where
+    FlexAttention has no backward): queries in blocks of QUERY_BLOCK positions, each against the keys from
+    `max_len` positions before the block (no piece reaches further back), with that block's dense mask:
+    memory O(block x (block + max_len)), and every call's shape is fixed by T alone, so it compiles and a
+    changed future leaves the past bit for bit (one SDPA per segment would not: its length depends on where
+    the next BOS falls).
     """
 
     QUERY_BLOCK = 1024
 
-    def __init__(self, seg: Tensor, backend: str):
+    def __init__(self, seg: Tensor, backend: str, max_len: int = 0):
         if backend not in ("flex", "blocks"):
             raise ValueError(f"unknown segment attention backend {backend!r}")
-        self.seg, self.backend, self.block_mask = seg, backend, None
+        self.seg, self.backend, self.max_len, self.block_mask = seg, backend, max_len, None
         if backend == "flex":
             from torch.nn.attention.flex_attention import create_block_mask
 
@@ -97,28 +98,22 @@ class Segments:
             return _flex_attention()(q, k, v, block_mask=self.block_mask, scale=scale, enable_gqa=gqa)
         T = q.size(2)
         pos = torch.arange(T, device=q.device)
-        new = torch.ones_like(self.seg, dtype=torch.bool)
-        new[:, 1:] = self.seg[:, 1:] != self.seg[:, :-1]
-        first = torch.cummax(torch.where(new, pos, torch.zeros_like(pos)), dim=-1).values  # each segment's start
-        rows = []
-        for b in range(q.size(0)):
-            parts = []
-            for a in range(0, T, self.QUERY_BLOCK):
-                e, s = min(a + self.QUERY_BLOCK, T), int(first[b, a])
-                mask = (self.seg[b, a:e, None] == self.seg[b, None, s:e]) & (pos[s:e][None, :] <= pos[a:e, None])
-                parts.append(F.scaled_dot_product_attention(q[b:b + 1, :, a:e], k[b:b + 1, :, s:e], v[b:b + 1, :, s:e],
-                                                            attn_mask=mask, scale=scale, enable_gqa=gqa))
-            rows.append(torch.cat(parts, dim=2))
-        return torch.cat(rows, dim=0)
+        parts = []
+        for a in range(0, T, self.QUERY_BLOCK):
+            e = min(a + self.QUERY_BLOCK, T)
+            s = max(a - self.max_len, 0) if self.max_len > 0 else 0  # a query's piece starts at most max_len - 1 back
+            mask = (self.seg[:, a:e, None] == self.seg[:, None, s:e]) & (pos[s:e][None, :] <= pos[a:e, None])
+            parts.append(F.scaled_dot_product_attention(q[:, :, a:e], k[:, :, s:e], v[:, :, s:e],
+                                                        attn_mask=mask.unsqueeze(1), scale=scale, enable_gqa=gqa))
+        return torch.cat(parts, dim=2)
 
 
 _FLEX_COMPILED = None
 
 
 def _flex_attention():
-    """flex_attention as it should run here: as is inside a compiled graph (or on CPU, where the eager
-    reference is what the tests compare), else compiled once (eager FlexAttention on CUDA materializes
-    the scores)."""
+    """flex_attention as it should run here: as is inside a compiled graph (and on CPU, where only the tests
+    call its eager reference), else compiled once (eager FlexAttention on CUDA materializes the scores)."""
     global _FLEX_COMPILED
     from torch.nn.attention.flex_attention import flex_attention
 
@@ -132,15 +127,15 @@ def _flex_attention():
 def packed_mask(ids: Tensor, bos: int, max_len: int) -> Tensor | Segments:
     """The attention mask of a packed training row: documents cut into `max_len` pieces (`segment_ids`).
 
-    Where it runs: CUDA -> FlexAttention (block-sparse); CPU, T <= DENSE_MAX_T -> the dense boolean mask
-    with SDPA; CPU, longer -> FlexAttention inside a compiled graph, query blocks with their dense masks eagerly.
+    Where it runs: CUDA -> FlexAttention (block-sparse, `Segments` "flex"); CPU, T <= DENSE_MAX_T -> the dense
+    boolean mask with SDPA; CPU, longer -> query blocks with their own dense masks (`Segments` "blocks"),
+    eager or compiled.
     """
-    T = ids.size(-1)
     if ids.is_cuda:
-        return Segments(segment_ids(ids, bos, max_len), "flex")
-    if T <= DENSE_MAX_T:
+        return Segments(segment_ids(ids, bos, max_len), "flex", max_len)
+    if ids.size(-1) <= DENSE_MAX_T:
         return document_mask(ids, bos, max_len)
-    return Segments(segment_ids(ids, bos, max_len), "flex" if torch.compiler.is_compiling() else "blocks")
+    return Segments(segment_ids(ids, bos, max_len), "blocks", max_len)
 
 
 def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | Segments | None = None,
