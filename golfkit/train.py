@@ -170,7 +170,8 @@ def preflight(cfg: RunConfig, ctx: dist.DistContext,
     sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
     check_train_stream(ds.train_files, cfg.model.vocab_size)  # no empty stream, ids < vocab
     if cfg.data.packing == "documents":  # one packed span per micro-step must fit in a shard
-        check_packed_span(ds.train_files, (cfg.schedule.train_batch_tokens // (ctx.world_size * accum) + 1) * ctx.world_size)
+        local_tokens = cfg.schedule.train_batch_tokens // (ctx.world_size * accum)
+        check_packed_span(ds.train_files, (local_tokens + 1) * ctx.world_size)
     val_tokens = load_val_tokens(ds, cfg.model.vocab_size)
     return accum, ds, val_byte_counts(ds, sp, cfg.model.vocab_size, val_tokens), val_tokens
 
