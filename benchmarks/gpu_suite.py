@@ -376,7 +376,8 @@ def golfkit_overrides(preset: str, a, data: Path) -> dict[str, str]:
         if cfg.quant.compressor == "pergroup":
             sets["quant.compressor"] = "brotli"
         if cfg.model.doc_mask:  # the stub drops the records' document masking, so golfkit's side drops it too
-            sets["model.doc_mask"] = "false"
+            sets["model.doc_mask"] = "false"  # ... and trains on plain 2,048-token rows, as the stub attends
+            sets["data.packing"] = "rows"
         if cfg.model.enable_looping_at_step > 0:  # PR #1290's step-based loop start, scaled like RECUR_START_STEP
             sets["model.enable_looping_at_step"] = str(loop_start_step(a.iterations))
     if a.dry_run:  # a tiny model of the same structure, on CPU

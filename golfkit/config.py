@@ -68,6 +68,13 @@ class DataConfig:
     guard_max_overlap: float = 0.01  # refuse a shard when more than this share of it is validation content
     guard_max_val_docs: float = 0.01  # refuse when the shards together contain more of a source's documents
     guard_workers: int = 0  # threads for the one-time scan; 0 = torch.get_num_threads()
+    # Training rows. "rows": each micro-batch is (B, schedule.train_seq_len) rows cut from one stream (the
+    # challenge's baseline). "documents": one packed (1, local_tokens) row per rank and micro-batch, from a
+    # cursor that starts at each shard's first BOS; a span that does not fit the rest of a shard moves to the
+    # next shard (the tail is dropped); attention within documents cut into pieces of at most train_seq_len
+    # tokens from each document's start (PR #1787 -> #1801/#1855/#2135 DocumentPackingLoader + varlen
+    # attention). Needs model.doc_mask.
+    packing: Literal["rows", "documents"] = "rows"
 
 
 @dataclass
@@ -603,6 +610,8 @@ def validate(cfg: RunConfig) -> None:
          f"must be none when model.rope_train_len={m.rope_train_len} already rescales RoPE above that length")
     need(cfg.quant.qat_scope == "export_int" or not cfg.quant.qat_layers, "quant.qat_layers",
          f"must be empty with quant.qat_scope=outside_blocks (it names blocks), got {cfg.quant.qat_layers}")
+    need(cfg.data.packing == "rows" or m.doc_mask, "data.packing",
+         "=documents needs model.doc_mask=true (the packed row attends within its document pieces)")
     per_micro = s.train_batch_tokens // s.micro_batches
     need(s.train_batch_tokens % s.micro_batches == 0 and per_micro % s.train_seq_len == 0, "schedule.train_batch_tokens",
          f"={s.train_batch_tokens} must split into {s.micro_batches} micro-batches of whole {s.train_seq_len}-token "

@@ -14,7 +14,8 @@ uint16 per validation token: the UTF-8 bytes of the text before the case transfo
 stands for; golfkit/caseops.py). `fineweb_val_*.bin` also matches the sidecar, so shards are picked
 by exact name patterns, never by that glob.
 
-Training reads train shards only: `TokenStream` takes a glob of `fineweb_train_*`, and
+Training reads train shards only: `TokenStream` (rows) and `PackedDocumentLoader` (data.packing=documents,
+the PR #1787 lineage's packed rows) take a glob of `fineweb_train_*`, and
 the validation split is loaded by a separate function used only by evaluation. Their content is
 checked against validation data by the guard `DATA_GUARDS` selects (`data.guard`, golfkit/overlap.py).
 
@@ -291,6 +292,70 @@ class DistributedTokenLoader:
         x = local[:-1].reshape(-1, seq_len)
         y = local[1:].reshape(-1, seq_len)
         return x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+
+
+class PackedDocumentLoader:
+    """One packed row per rank and micro-step (data.packing=documents): PR #1787 -> #1801/#1855/#2135's
+    DocumentPackingLoader, without its prefetch threads.
+
+    The train shards are read in sorted order, cyclically. In each shard a cursor starts at its first BOS (at 0
+    when it has none, as PR #1801; PR #1855/#2135 stop there with an IndexError). A call takes the global span
+    of world_size * (local_tokens + 1) tokens at the cursor: rank r's row is the r-th (local_tokens + 1) of it,
+    (x, y) its shift by one, each (1, local_tokens); then the cursor moves on by the global span. A span that
+    does not fit in the rest of the shard is taken from the next shard's first BOS instead (that tail is never
+    trained on), after the last shard from the first. Attention within the row's document pieces is the
+    model's (`GPT.forward(..., piece_len=)`): a function of the ids, so this loader hands out tokens only.
+    The same train-only guards as TokenStream.
+    """
+
+    def __init__(self, files: list[Path], rank: int, world_size: int, device: torch.device,
+                 vocab_size: int | None = None, guard=None):
+        if not files:
+            raise GolfkitError("no training shards to stream")
+        refuse_non_train(files, guard=guard, accepted_ok=True)  # as TokenStream: train shards only
+        self.files, self.rank, self.world_size, self.device = list(files), rank, world_size, device
+        self.vocab_size = vocab_size
+        self._open(0)
+
+    def _open(self, idx: int) -> None:
+        self.idx = idx
+        self.tokens = read_shard(self.files[idx], self.vocab_size)
+        bos = np.flatnonzero(self.tokens == BOS_ID)
+        self.cursor = int(bos[0]) if bos.size else 0
+
+    def next_batch(self, local_tokens: int, seq_len: int = 0) -> tuple[Tensor, Tensor]:
+        """(x, y), each (1, local_tokens). `seq_len` is unused (the pieces are the model's), as the records'."""
+        span = local_tokens + 1
+        global_span = span * self.world_size
+        opened = 0
+        while self.cursor + global_span > self.tokens.size:
+            opened += 1
+            if opened > len(self.files):  # a whole cycle without room: never loop forever
+                raise GolfkitError(f"no training shard in {Path(self.files[0]).parent} holds a packed span of "
+                                   f"{global_span} tokens after its first BOS (world_size x (local tokens + 1)); "
+                                   f"lower schedule.train_batch_tokens or use data.packing=rows")
+            self._open((self.idx + 1) % len(self.files))
+        start = self.cursor + self.rank * span
+        local = torch.from_numpy(self.tokens[start: start + span].astype(np.int64))
+        self.cursor += global_span
+        x, y = local[:-1][None], local[1:][None]
+        return x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+
+
+def train_loader(data_cfg, files: list[Path], rank: int, world_size: int, device: torch.device,
+                 vocab_size: int | None = None) -> DistributedTokenLoader | PackedDocumentLoader:
+    """The training loader `data.packing` selects: rows of one stream (the baseline) or packed documents."""
+    cls = PackedDocumentLoader if data_cfg.packing == "documents" else DistributedTokenLoader
+    return cls(files, rank, world_size, device, vocab_size, guard=data_cfg)
+
+
+def check_packed_span(files: list[Path], global_span: int) -> None:
+    """Before a run writes anything (data.packing=documents): some shard holds one packed global span."""
+    longest = max(shard_token_count(f) for f in files)
+    if longest < global_span:
+        raise GolfkitError(f"data.packing=documents takes {global_span} tokens per micro-step from one shard "
+                           f"(world_size x (local tokens + 1)), but the longest training shard holds {longest}; "
+                           f"lower schedule.train_batch_tokens or use data.packing=rows")
 
 
 # ----------------------------------------------------------------------------------

@@ -228,8 +228,11 @@ def _stack_1787(cfg: RunConfig) -> RunConfig:
         "model.parallel_residual": "two_lane", "model.parallel_start": 8, "model.init": "orthogonal",
         "model.attn_gate": "sparse", "model.gate_window": 12,
         # the records' forms: PR #1787's two-lane block, bf16-rounded RoPE frequencies (their .bfloat16()
-        # cast), attention within documents in training and in their diagnostic eval ("VarLen")
-        "model.two_lane_form": "pr1787", "model.rope_dtype": "bf16_freq", "model.doc_mask": True, **_CASEOPS,
+        # cast), attention within documents in training and in their diagnostic eval ("VarLen"), training on
+        # one packed row per rank and micro-step whose documents attend in train_seq_len pieces
+        # (DocumentPackingLoader + _build_cu_seqlens(max_doc_len=train_seq_len))
+        "model.two_lane_form": "pr1787", "model.rope_dtype": "bf16_freq", "model.doc_mask": True,
+        "data.packing": "documents", **_CASEOPS,
         "model.num_loops": 2, "model.loop_start": 3, "model.loop_end": 5, "model.enable_looping_at": 0.35,
         "optim.matrix_lr": 0.026, "optim.scalar_lr": 0.02, "optim.tied_embed_lr": 0.03,
         "optim.muon_momentum": 0.97, "optim.muon_momentum_warmup_start": 0.92, "optim.muon_momentum_warmup_steps": 1500,
@@ -280,8 +283,11 @@ def record_1801() -> RunConfig:
     tests/test_records.py shows its logits (plain and document-masked, T = 1,024 and 2,048, looped and
     not), parameter count, optimizer routing and Muon steps equal to the record's train_gpt.py.
     Differences: RECORD_DEVIATIONS["record-1801"].
-    Not expressible yet (an xfail in tests/test_records.py): training rows packed per rank as the record's
-    DocumentPackingLoader packs them.
+    Training rows as the record's DocumentPackingLoader packs them (data.packing=documents): one 98,304-token
+    row per rank and micro-step, documents attending in 2,048-token pieces; tests/test_records.py compares the
+    rows and pieces with the record's loader and the packed row's logits with its varlen forward.
+    Not expressible yet (an xfail in tests/test_records.py): the packed rows of its diagnostic eval_val (not
+    the score).
     """
     cfg = _stack_1787(RunConfig(preset="record-1801", seed=42)).override({
         "model.attn_gate_scale": 1.0, "model.smear_gate": False,
@@ -308,8 +314,11 @@ def record_1855() -> RunConfig:
     per-group lrzip serializer (the `lrzip` program). tests/test_records.py shows its logits
     (plain and document-masked), parameter count, optimizer routing and Muon steps equal to the record's
     train_gpt.py. Differences: RECORD_DEVIATIONS["record-1855"].
-    Not expressible yet (an xfail in tests/test_records.py): training rows packed per rank as the record's
-    DocumentPackingLoader packs them.
+    Training rows as the record's DocumentPackingLoader packs them (data.packing=documents): one 98,304-token
+    row per rank and micro-step, documents attending in 2,048-token pieces; tests/test_records.py compares the
+    rows and pieces with the record's loader and the packed row's logits with its varlen forward.
+    Not expressible yet (an xfail in tests/test_records.py): the packed rows of its diagnostic eval_val (not
+    the score).
     """
     return _stack_1787(RunConfig(preset="record-1855", seed=42)).override({
         "model.attn_gate_scale": 0.5, "model.smear_gate": True, "model.smear_before_norm": True,
@@ -337,8 +346,11 @@ def record_2135() -> RunConfig:
     WD 2.0, 1 phase over 2,500 documents). tests/test_records.py shows its logits (plain and document-masked), parameter
     count, optimizer routing and Muon steps equal to the record's train_gpt.py. Differences:
     RECORD_DEVIATIONS["record-2135"].
-    Not expressible yet (an xfail in tests/test_records.py): training rows packed per rank as the record's
-    DocumentPackingLoader packs them.
+    Training rows as the record's DocumentPackingLoader packs them (data.packing=documents): one 98,304-token
+    row per rank and micro-step, documents attending in 2,048-token pieces; tests/test_records.py compares the
+    rows and pieces with the record's loader and the packed row's logits with its varlen forward.
+    Not expressible yet (an xfail in tests/test_records.py): the packed rows of its diagnostic eval_val (not
+    the score).
     """
     return _stack_1787(RunConfig(preset="record-2135", seed=42)).override({
         "model.attn_gate_scale": 0.5, "model.smear_gate": True, "model.smear_before_norm": True,

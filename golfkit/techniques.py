@@ -133,6 +133,8 @@ RUN_SWITCHES: dict[str, Callable[[RunConfig], dict[str, Any]]] = {
     "carry_first_pass": lambda c: {**_carry(c), "model.recur_carry_source": "first_pass"},  # PR #1801's code
     "loop_at_step": lambda c: {**_loop(c), "model.enable_looping_at_step": _steps(c, 3000)},  # PR #1290 step 3000
     "batch_2x": lambda c: {"schedule.train_batch_tokens": 2 * c.schedule.train_batch_tokens},
+    # PR #1787 lineage: packed training rows, attention within train_seq_len pieces of each document
+    "doc_packing": lambda c: {"model.doc_mask": True, "data.packing": "documents"},
 }
 ALL_SWITCHES = [*SWITCHES, *RUN_SWITCHES]
 

@@ -40,8 +40,9 @@ from golfkit import artifact, dist, limits, optim, quant
 from golfkit.atomic import write_error
 from golfkit.config import DEFAULT_MAX_PARAMS, RunConfig
 from golfkit.config import validate as validate_config
-from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, check_train_stream, find_dataset, load_tokenizer,
-                          load_val_tokens, refuse_non_train, val_byte_counts)
+from golfkit.data import (ByteLUTs, Dataset, DistributedTokenLoader, PackedDocumentLoader, check_packed_span,
+                          check_train_stream, find_dataset, load_tokenizer, load_val_tokens, refuse_non_train,
+                          train_loader, val_byte_counts)
 from golfkit.errors import GolfkitError, WriteError
 from golfkit.eval.flat import evaluate_flat
 from golfkit.eval.score import EvalResult, autocast_for
@@ -168,6 +169,9 @@ def preflight(cfg: RunConfig, ctx: dist.DistContext,
     ds.guard = refuse_non_train(ds.train_files, ds.val_files, guard=cfg.data)
     sp = load_tokenizer(ds.tokenizer, cfg.model.vocab_size)
     check_train_stream(ds.train_files, cfg.model.vocab_size)  # no empty stream, ids < vocab
+    if cfg.data.packing == "documents":  # one packed span per micro-step must fit in a shard
+        local_tokens = cfg.schedule.train_batch_tokens // (ctx.world_size * accum)
+        check_packed_span(ds.train_files, (local_tokens + 1) * ctx.world_size)
     val_tokens = load_val_tokens(ds, cfg.model.vocab_size)
     return accum, ds, val_byte_counts(ds, sp, cfg.model.vocab_size, val_tokens), val_tokens
 
@@ -211,7 +215,8 @@ def guard_line(summary: dict) -> str:
 def log_header(cfg: RunConfig, ctx, log: RunLog, ds: Dataset, val_tokens, base: GPT, accum: int) -> None:
     m, o, s = cfg.model, cfg.optim, cfg.schedule
     log.line(f"val_bpb:enabled tokenizer_kind=sentencepiece tokenizer_path={ds.tokenizer}")
-    log.line(f"train_loader:dataset:fineweb10B_{ds.variant} train_shards:{len(ds.train_files)}")
+    log.line(f"train_loader:dataset:fineweb10B_{ds.variant} train_shards:{len(ds.train_files)}"
+             + (" packing:documents" if cfg.data.packing == "documents" else ""))
     log.line(f"val_loader:shards pattern={ds.val_files[0].parent}/fineweb_val_*.bin tokens:{val_tokens.numel() - 1}")
     if ds.guard is not None:
         log.line(guard_line(ds.guard))
@@ -236,10 +241,13 @@ def zero_grad(sess: Session) -> None:
         opt.zero_grad(set_to_none=True)
 
 
-def train_step(sess: Session, loader: DistributedTokenLoader, step: int, lr_scale: float) -> torch.Tensor:
+def train_step(sess: Session, loader: DistributedTokenLoader | PackedDocumentLoader, step: int,
+               lr_scale: float) -> torch.Tensor:
     """One optimizer step over `accum` micro-batches; returns the mean micro-batch loss (this rank)."""
     cfg, ctx = sess.cfg, sess.ctx
     local_tokens = cfg.schedule.train_batch_tokens // (ctx.world_size * sess.accum)
+    # data.packing=documents: one packed row whose documents attend in train_seq_len pieces (PR #1787 lineage)
+    kw = {"piece_len": cfg.schedule.train_seq_len} if cfg.data.packing == "documents" else {}
     zero_grad(sess)
     total = torch.zeros((), device=ctx.device)
     for micro in range(sess.accum):
@@ -248,7 +256,7 @@ def train_step(sess: Session, loader: DistributedTokenLoader, step: int, lr_scal
             sess.model.require_backward_grad_sync = micro == sess.accum - 1
         x, y = loader.next_batch(local_tokens, cfg.schedule.train_seq_len)
         with autocast_for(ctx.device):
-            loss = sess.model(x, y)
+            loss = sess.model(x, y, **kw)
         total += loss.detach()
         (loss / sess.accum).backward()
     for opt in sess.optimizers:
@@ -272,8 +280,8 @@ def prime_compile(sess: Session) -> None:
         return
     init_model = {k: v.detach().clone() for k, v in sess.base.state_dict().items()}
     init_opts = [copy.deepcopy(opt.state_dict()) for opt in sess.optimizers]
-    loader = DistributedTokenLoader(sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device,
-                                    sess.cfg.model.vocab_size, guard=sess.cfg.data)
+    loader = train_loader(sess.cfg.data, sess.ds.train_files, sess.ctx.rank, sess.ctx.world_size, sess.ctx.device,
+                          sess.cfg.model.vocab_size)
     for i in range(n):
         for hook in sess.prime_hooks:  # e.g. compile the looped graph too, outside the timed run
             hook(sess, i, n)
@@ -316,8 +324,7 @@ def validate(sess: Session, step: int, train_ms: float) -> EvalResult:
 def run_loop(sess: Session) -> dict[str, Any]:
     """Train until `iterations` or the wall-clock cap; return the loop's numbers."""
     cfg, ctx, s = sess.cfg, sess.ctx, sess.cfg.schedule
-    loader = DistributedTokenLoader(sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device, cfg.model.vocab_size,
-                                    guard=cfg.data)
+    loader = train_loader(cfg.data, sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device, cfg.model.vocab_size)
     cap_ms = optim.budget_ms(s)  # the cap minus schedule.wallclock_reserve_seconds; None = no cap
     train_ms, stop_after, step, last_val = 0.0, None, 0, None
     sess.base.train()

@@ -350,8 +350,7 @@ def rows(rec) -> list[tuple]:
     add(("attention masked per document in training and eval_val (cu_seqlens from BOS)", True, "model.doc_mask",
          None, ""))
     add(("training rows: one packed 98,304-token row per rank and micro-batch, documents cut into "
-         "train_seq_len pieces from their start (DocumentPackingLoader)", True, "", None,
-         "no golfkit counterpart"))
+         "train_seq_len pieces from their start (DocumentPackingLoader)", "documents", "data.packing", None, ""))
     add(("diagnostic eval_val: one packed row per batch, remainder dropped (its TODO)", True, "", None,
          "no golfkit counterpart"))
     add(("tok_emb stored bf16 in training (restore_fp32_params skips 2-D embeddings)", True, "", None,

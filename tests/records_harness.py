@@ -176,6 +176,19 @@ def _patched(obj, name, value):
 
 
 @contextlib.contextmanager
+def no_pinned_memory():
+    """The records' loaders pin their host tensors (`torch.empty(..., pin_memory=True)`, `.pin_memory()`),
+    which a CPU-only torch refuses: pinning changes no value, so here it is the identity."""
+    empty = torch.empty
+
+    def unpinned_empty(*a, pin_memory=False, **k):
+        return empty(*a, **k)
+
+    with _patched(torch, "empty", unpinned_empty), _patched(torch.Tensor, "pin_memory", lambda self, *a, **k: self):
+        yield
+
+
+@contextlib.contextmanager
 def environment(env: dict[str, str]):
     """Set exactly these variables (others untouched); restore the process environment afterwards."""
     saved = {k: os.environ.get(k) for k in env}

@@ -89,7 +89,8 @@ def test_both_sides_of_a_pair_loop_from_the_same_step(tmp_path):
     script.write_text('os.environ.get("RECUR_START_STEP"); os.environ.get("TRAIN_BATCH_TOKENS")')
     env, _ = gpu_suite.reference_env("record-1290", {"env": {}}, a, script, tmp_path)
     assert sets["model.enable_looping_at_step"] == env["RECUR_START_STEP"] == "26"
-    assert gpu_suite.golfkit_overrides("record-2135", a, tmp_path)["model.doc_mask"] == "false"
+    sets = gpu_suite.golfkit_overrides("record-2135", a, tmp_path)
+    assert sets["model.doc_mask"] == "false" and sets["data.packing"] == "rows"
 
 
 def test_a_reference_run_ends_at_its_last_training_step():

@@ -11,10 +11,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from golfkit.causality import perturbations
 from golfkit.config import ModelConfig, RunConfig
 from golfkit.errors import GolfkitError
 from golfkit.model import GPT, recurrence
-from golfkit.model.attention import document_mask
+from golfkit.model.attention import DENSE_MAX_T, Segments, attend, document_mask, packed_mask, segment_ids
 from golfkit.model.attention_variants import xsa, xsa_projection
 from golfkit.model.base import Rotary
 from golfkit.optim import build_optimizers
@@ -267,6 +268,56 @@ def test_doc_mask_isolates_documents_and_stays_causal():
     assert not torch.equal(logits(model, b)[:, 20:], zb[:, 20:])
     with pytest.raises(GolfkitError, match="doc_mask"):
         build(doc_mask=True, mod_layers=[1])
+
+
+def test_segment_ids_cut_documents_into_pieces_from_their_start():
+    ids = torch.tensor([[5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 1, 2]])
+    assert segment_ids(ids, 1).tolist() == [[1] * 5 + [2] * 7 + [3] * 2]  # the row start counts as a document start
+    # pieces of 3 from each start: 0 (row start), 3; 5 (BOS), 8, 11; 12 (BOS): as _build_cu_seqlens(max_doc_len=3)
+    assert segment_ids(ids, 1, 3).tolist() == [[1, 1, 1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 6, 6]]
+    assert torch.equal(document_mask(ids, 1, 0), document_mask(ids, 1, 100))  # pieces longer than the row: none
+    m = document_mask(ids, 1, 3)[0, 0]
+    assert torch.equal(m, m.tril()) and m[2, 0] and not m[3, 2] and m[4, 3] and not m[8, 7] and not m[13, 11]
+
+
+@pytest.mark.filterwarnings("ignore:flex_attention called without torch.compile")
+def test_packed_attention_backends_agree(monkeypatch):
+    """The packed row's three paths, against the dense mask on the same pieces: query blocks with their own
+    masks (CPU, eager, long rows) and FlexAttention (CUDA, compiled graphs; here its eager reference on CPU)."""
+    T = 700
+    ids = torch.randint(2, 50, (2, T), generator=G)
+    ids[0, torch.randint(0, T, (6,), generator=G)] = 1
+    q = torch.randn(2, 4, T, 16, generator=G, dtype=torch.float64)
+    k, v = (torch.randn(2, 2, T, 16, generator=G, dtype=torch.float64) for _ in range(2))
+    dense = attend(q, k, v, document_mask(ids, 1, 64))
+    monkeypatch.setattr(Segments, "QUERY_BLOCK", 128)  # several blocks, some starting inside a segment
+    for backend in ("blocks", "flex"):
+        torch.testing.assert_close(attend(q, k, v, Segments(segment_ids(ids, 1, 64), backend, 64)), dense,
+                                   rtol=0, atol=1e-12)
+    assert isinstance(packed_mask(ids, 1, 64), torch.Tensor)  # short rows keep the dense mask on CPU
+    long = torch.randint(2, 50, (1, DENSE_MAX_T + 1), generator=G)
+    assert isinstance(packed_mask(long, 1, 64), Segments) and packed_mask(long, 1, 64).backend == "blocks"
+
+
+@pytest.mark.parametrize("long", [False, True], ids=["dense", "segments"])
+def test_packed_forward_is_causal(long, monkeypatch):
+    """A packed row's forward (pieces of 16): the future changed from t on (content, a BOS inserted at t, the next
+    BOS removed) leaves every logit before t unchanged, bit for bit, on the dense path and the blocked one."""
+    if long:  # 96 tokens through Segments, in query blocks of 32
+        monkeypatch.setattr("golfkit.model.attention.DENSE_MAX_T", 8)
+        monkeypatch.setattr(Segments, "QUERY_BLOCK", 32)
+    model = wake(build(doc_mask=True, xsa_last_n=-1, attn_gate="sparse"))
+    base = torch.randint(2, 1024, (96,), generator=G)
+    base[[10, 40, 41, 77]] = 1
+    assert isinstance(packed_mask(base[None], 1, 16), Segments) == long
+    with torch.no_grad():
+        z = model(base[None], piece_len=16)
+        for t in (20, 40, 50, 77):
+            for name, other in perturbations(base, t, seed=t).items():
+                zo = model(other[None], piece_len=16)
+                assert torch.equal(zo[:, :t], z[:, :t]), (t, name)
+                assert not torch.equal(zo[:, t:], z[:, t:]), (t, name)  # the change is visible from t on
+        assert not torch.equal(model(base[None]), z)  # the pieces act: a 96-token row without them differs
 
 
 def test_doc_mask_with_differential_attention():

@@ -16,15 +16,20 @@ from __future__ import annotations
 
 import copy
 import functools
+import types
 
+import numpy as np
 import pytest
 import torch
 
-from records_harness import (PRESET_OF, Record, format_table, golfkit_logits, golfkit_model, golfkit_routing,
-                             hparam_table, have_record, record_optimizers, record_routing, records_root, to_golfkit,
-                             val_tokens)
+from records_harness import (PRESET_OF, Record, data_root, format_table, golfkit_logits, golfkit_model,
+                             golfkit_routing, hparam_table, have_record, no_pinned_memory, record_optimizers,
+                             record_routing, records_root, to_golfkit, val_tokens)
 
-from golfkit.config import OptimConfig
+from golfkit.config import DataConfig, OptimConfig
+from golfkit.errors import GolfkitError
+from golfkit.data import PackedDocumentLoader, read_shard, write_shard
+from golfkit.model.attention import segment_ids
 from golfkit.optim import NS_SETS, build_optimizers, muon_momentum_at, newton_schulz
 from golfkit.presets import RECORD_DEVIATIONS, get_preset
 
@@ -37,8 +42,7 @@ DOC_MASKED = ["pr1801", "pr1855", "pr2135"]  # train (and eval_val) with cu_seql
 SHORT = 128  # tokens per sequence in the default (fast) logit checks
 
 # What the records run that golfkit cannot express yet (the MISSING rows of the printed settings table).
-_1787 = ("training rows packed as one 98,304-token row per rank and micro-batch, documents cut into train_seq_len "
-         "pieces from their start (DocumentPackingLoader); the diagnostic eval_val's packed rows")
+_1787 = "the diagnostic eval_val's packed rows (one row per batch, pieces of eval_seq_len, remainder dropped)"
 NOT_EXPRESSIBLE = {
     "pr1801": _1787,
     "pr1855": _1787,
@@ -276,6 +280,116 @@ def test_document_masking_is_the_records(name):
     plain = rec.logits(m, ids, looped=True)
     assert torch.equal(plain[:, : SHORT // 2], zr[:, : SHORT // 2])  # before the BOS: nothing to mask
     assert not torch.allclose(plain[:, SHORT // 2:], zr[:, SHORT // 2:])
+
+
+# ----------------------------------------------------------------------------------
+# packed training rows (data.packing=documents): the records' DocumentPackingLoader + varlen attention
+# ----------------------------------------------------------------------------------
+CASEOPS = "fineweb10B_sp8192_lossless_caps_caseops_v1_reserved"
+
+
+def _train_shard() -> np.ndarray:
+    f = data_root() / "datasets" / CASEOPS / "fineweb_train_000000.bin"
+    if not f.is_file():
+        pytest.skip(f"offline training shard {f} not found (set GOLFKIT_TEST_DATA)")
+    return read_shard(f)
+
+
+def _small_shards(tmp_path, cuts=(0, 3000, 4700, 9000)):
+    """Three train shards cut from the real one: lengths 3000, 1700, 4300; the second and third start
+    inside a document (their first BOS is not at 0), so the cursor rule and the shard advance both act."""
+    toks = _train_shard()
+    files = []
+    for i, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        files.append(tmp_path / f"fineweb_train_{i:06d}.bin")
+        write_shard(files[-1], toks[a:b])
+    assert any(toks[a] != 1 for a in cuts[1:-1])
+    return files
+
+
+def _starts(cu: torch.Tensor, total: int) -> list[int]:
+    """Segment starts of a padded cu_seqlens (the records pad it with `total`)."""
+    return sorted({int(c) for c in cu.tolist() if int(c) < total})
+
+
+def _piece_starts(x: torch.Tensor, max_len: int) -> list[int]:
+    seg = segment_ids(x, 1, max_len)[0]
+    return [0] + (torch.nonzero(seg[1:] != seg[:-1]).flatten() + 1).tolist()
+
+
+@pytest.mark.parametrize("world,accum", [(1, 1), (2, 2)])
+@pytest.mark.parametrize("name", DOC_MASKED)
+def test_packed_rows_are_the_records_loader(name, world, accum, tmp_path):
+    """The record's own DocumentPackingLoader and golfkit's PackedDocumentLoader on the same shards (and for
+    every rank): the same (1, local_tokens) inputs and targets for 24 consecutive micro-batches (through
+    shard advances, a dropped tail and the wrap to the first shard), and the record's cu_seqlens segments
+    (documents cut into train_seq_len pieces) equal golfkit's segment_ids of the row."""
+    _needs(name)
+    rec = _record(name)
+    files = _small_shards(tmp_path)
+    seq, local = 64, 512 // world
+    global_tokens = local * world * accum
+    spans_per_cycle = sum(1 for f in files for _ in range((read_shard(f).size - 0) // (world * (local + 1))))
+    assert 0 < spans_per_cycle < 24  # the 24 batches go round the shards at least once
+    for rank in range(world):
+        h = types.SimpleNamespace(rank=rank, world_size=world, train_seq_len=seq,
+                                  train_files=str(tmp_path / "fineweb_train_*.bin"))
+        ours = PackedDocumentLoader(files, rank, world, torch.device("cpu"), 8192, guard=DataConfig(guard="off"))
+        with rec.active(), no_pinned_memory():
+            theirs = rec.mod.DocumentPackingLoader(h, torch.device("cpu"))
+            try:
+                for i in range(24):
+                    xr, yr, cu, _ = theirs.next_batch(global_tokens, accum)
+                    xg, yg = ours.next_batch(local, seq)
+                    assert xg.shape == yg.shape == (1, local)
+                    assert torch.equal(xr, xg) and torch.equal(yr, yg), f"rank {rank} batch {i}"
+                    assert _starts(cu, local) == _piece_starts(xg, seq), f"rank {rank} batch {i}"
+            finally:  # the record prefetches in a thread: let it finish while pinning is still the identity
+                pending = list(getattr(theirs, "_prefetch_queue", [])) + [getattr(theirs, "_next_batch", None)]
+                for f in pending:
+                    if f is not None:
+                        f.result()
+
+
+def test_packed_loader_refuses_what_it_cannot_pack(tmp_path):
+    files = _small_shards(tmp_path)
+    ours = PackedDocumentLoader(files, 0, 1, torch.device("cpu"), 8192, guard=DataConfig(guard="off"))
+    with pytest.raises(GolfkitError, match="packed span"):
+        ours.next_batch(5000, 64)  # no shard holds 5,001 tokens after its first BOS
+    bad = tmp_path / "fineweb_val_000000.bin"
+    bad.write_bytes(files[0].read_bytes())
+    with pytest.raises(GolfkitError, match="only fineweb_train"):
+        PackedDocumentLoader([bad], 0, 1, torch.device("cpu"), 8192, guard=DataConfig(guard="off"))
+
+
+@pytest.mark.parametrize("looped", [False, pytest.param(True, marks=pytest.mark.slow)], ids=["flat", "looped"])
+@pytest.mark.parametrize("name", DOC_MASKED)
+def test_packed_row_logits_are_the_records(name, looped):
+    """One packed training row of 512 tokens, pieces of 128 (as the records' loader cuts them with
+    train_seq_len = 128): the record's forward with its own cu_seqlens (its _build_cu_seqlens, the varlen stub
+    honours them) equals golfkit's preset model given piece_len=128, exactly; and the pieces matter (the
+    whole-document mask gives other logits)."""
+    _needs(name)
+    if looped and not _record(name).loops():
+        pytest.skip("the record has no loop")
+    rec, m, g, _ = _pair(name)
+    _train_shard()
+    f = data_root() / "datasets" / CASEOPS / "fineweb_train_000000.bin"
+    loader = PackedDocumentLoader([f], 0, 1, torch.device("cpu"), 8192, guard=DataConfig(guard="off"))
+    loader.next_batch(512)
+    x, _ = loader.next_batch(512)  # the second row: it starts inside a document
+    bos = (x[0] == 1).nonzero().flatten().tolist()
+    with rec.active():
+        cu, _ = rec.mod._build_cu_seqlens(bos, 512, x.device, 128, 64)
+    starts = _starts(cu, 512)
+    assert x[0, 0] != 1 and set(starts) - set(bos) - {0}  # a row-start document and a cut inside a document
+    zr = rec.logits(m, x, looped, cu_seqlens=cu)
+    g.looping_active = looped and g.loop is not None
+    with torch.no_grad():
+        zg = g(x, piece_len=128).float()
+        whole = g(x).float()
+    assert (zr - zg).abs().max().item() == 0.0
+    assert not torch.equal(zg, whole)
 
 
 # ----------------------------------------------------------------------------------

@@ -144,3 +144,25 @@ def test_help_documents_every_command():
     assert all(o in r.stdout for o in ("--preset", "--set", "--data", "--run-dir"))
     r = golfkit_cli("data", "build", "--help")
     assert all(o in r.stdout for o in ("--text", "--tokenizer", "--out", "--val-docs"))
+
+
+def test_packed_document_rows_train(data_dir, tmp_path):
+    """data.packing=documents (PR #1787 lineage): each micro-step trains on one packed (1, 2048) row whose documents
+    attend in 128-token pieces, through priming and the loop; refused without model.doc_mask, and when no shard
+    holds one packed span (before anything is written)."""
+    from golfkit.errors import GolfkitError
+    from golfkit.train import train
+
+    over = {"schedule.iterations": 3, "schedule.warmup_steps": 1, "schedule.train_log_every": 1, "model.doc_mask": True,
+            "data.packing": "documents", "eval.pre_quant": False}
+    packed = train(smoke_config(data_dir, **over), tmp_path / "p", echo=False)
+    assert packed["steps"] == 3 and math.isfinite(packed["val_bpb"])
+    assert "packing:documents" in (tmp_path / "p" / "train.log").read_text()
+    losses = _train_losses(tmp_path / "p")[0]
+    assert len(losses) == 3 and all(map(math.isfinite, losses))
+    with pytest.raises(GolfkitError, match="data.packing"):
+        train(smoke_config(data_dir, **{**over, "model.doc_mask": False}), tmp_path / "x", echo=False)
+    with pytest.raises(GolfkitError, match="longest training shard"):
+        train(smoke_config(data_dir, **{**over, "schedule.train_batch_tokens": 2 ** 22, "schedule.micro_batches": 1}),
+              tmp_path / "y", echo=False)
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()

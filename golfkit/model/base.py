@@ -16,6 +16,7 @@ golfkit/eval/ttt_lora.py), plus `GPT.head_adapter` for the LM head.
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -66,7 +67,8 @@ class ForwardContext:
         self.input_ids: Tensor | None = None
         self.ve: Tensor | None = None  # (B, T, kv_dim) value embedding, before per-layer scale
         self.v0: Tensor | None = None  # (B, Hkv, T, hd) layer 0's values, for value residual
-        self.attn_mask: Tensor | None = None  # (B, 1, T, T) document mask (model.doc_mask); None = plain causal
+        # (B, 1, T, T) document mask (model.doc_mask), or a packed row's attention.Segments; None = plain causal
+        self.attn_mask: Any = None
 
 
 class RMSNorm(nn.Module):

@@ -33,7 +33,7 @@ from torch import Tensor, nn
 
 from golfkit.config import ModelConfig
 from golfkit.errors import GolfkitError
-from golfkit.model.attention import CausalSelfAttention, document_mask, needs_switches
+from golfkit.model.attention import CausalSelfAttention, document_mask, needs_switches, packed_mask
 from golfkit.model.base import GROUPS, CastedLinear, ForwardContext, RMSNorm, claim, own_rng
 from golfkit.model.blocks import MLP, Block
 
@@ -287,12 +287,21 @@ class GPT(nn.Module):
         """Final-normed hidden states (B, T, D): the LM head's input."""
         return self.hidden_aux(input_ids)[0]
 
-    def hidden_aux(self, input_ids: Tensor) -> tuple[Tensor, Tensor | None]:
-        """Hidden states and the summed auxiliary training losses (None when no switch makes one)."""
+    def hidden_aux(self, input_ids: Tensor, piece_len: int = 0) -> tuple[Tensor, Tensor | None]:
+        """Hidden states and the summed auxiliary training losses (None when no switch makes one).
+
+        `piece_len` > 0: `input_ids` is a packed training row (data.packing=documents) whose documents attend
+        in pieces of at most `piece_len` tokens from their start, as the records' varlen training does.
+        """
         x = self.embed(input_ids)  # BigramHash / SmearGate / VE when on
         x0 = x
         # attention within documents (model.doc_mask); set on every forward, so no stale mask survives
-        self.fctx.attn_mask = document_mask(input_ids, self.cfg.bos_id) if self.doc_masking else None
+        if not self.doc_masking:
+            self.fctx.attn_mask = None
+        elif piece_len > 0:
+            self.fctx.attn_mask = packed_mask(input_ids, self.cfg.bos_id, piece_len)
+        else:
+            self.fctx.attn_mask = document_mask(input_ids, self.cfg.bos_id)
         schedule = self.layer_schedule()
         visits = self.loop.visits(schedule) if self.loop is not None else [(0, -1)] * len(schedule)
         n_enc = len(schedule) // 2  # the U-Net halves of the *virtual* schedule
@@ -366,9 +375,10 @@ class GPT(nn.Module):
         c = self.cfg.logit_softcap
         return c * torch.tanh(z / c) if capped else z
 
-    def forward(self, input_ids: Tensor, target_ids: Tensor | None = None) -> Tensor:
-        """Logits (B, T, V) without targets; the mean cross-entropy (nats) with them."""
-        h, aux = self.hidden_aux(input_ids)
+    def forward(self, input_ids: Tensor, target_ids: Tensor | None = None, piece_len: int = 0) -> Tensor:
+        """Logits (B, T, V) without targets; the mean cross-entropy (nats) with them. `piece_len`: a packed
+        training row's document piece length (`hidden_aux`; 0 = plain rows)."""
+        h, aux = self.hidden_aux(input_ids, piece_len)
         if target_ids is not None and self.fused_ce is not None and self.fused_ce.available(h):
             # softcap and cross-entropy in one kernel (model.fused_ce); the same loss to bf16 rounding. The kernel
             # computes logits() cap, c * tanh(z / c): a cap of another form must not take this branch.
