@@ -351,8 +351,8 @@ def rows(rec) -> list[tuple]:
          None, ""))
     add(("training rows: one packed 98,304-token row per rank and micro-batch, documents cut into "
          "train_seq_len pieces from their start (DocumentPackingLoader)", "documents", "data.packing", None, ""))
-    add(("diagnostic eval_val: one packed row per batch, remainder dropped (its TODO)", True, "", None,
-         "no golfkit counterpart"))
+    add(("diagnostic eval_val: one packed row per batch, remainder dropped (its TODO)", True,
+         "(diagnostic eval_val rows)", None, ""))
     add(("tok_emb stored bf16 in training (restore_fp32_params skips 2-D embeddings)", True, "", None,
          "same: golfkit keeps tok_emb bf16 on CUDA (train.prepare_model)"))
     if h.recur_alpha_enabled if hasattr(h, "recur_alpha_enabled") else False:
