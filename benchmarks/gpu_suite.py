@@ -47,6 +47,9 @@ Stages, in order, each skipped once the budget is spent (the JSON says which ran
    challenge's train_gpt.py (524,288 tokens/step), then record-2135, -1855, -1801, -1290 vs their own scripts
    at --record-batch tokens/step (default 196,608 = 1/4 of the records' batch, the same on both sides);
    `iterations` steps, no wall-clock cap, no validation, `warmup` compile-priming steps on both sides;
+3b. native (--native, default record-2135; run after the baseline pair): golfkit alone, the record preset as
+   configured (its global batch, packed rows, document masking through FlexAttention), to show it trains at
+   full size on the GPU and at what cost;
 4. switches (only when --stages names them): golfkit's speed switches on the baseline model, interleaved in one
    process (benchmarks/bench_ab.py):
    default vs attention=cudnn vs model.fused_ce_min_vocab=0 (the fused CE kernel at vocab 1,024) vs
@@ -475,6 +478,36 @@ def run_pair(preset: str, run: dict, a, root: Path, deadline: float, peak: float
     return row
 
 
+def run_native(preset: str, a, root: Path, deadline: float, peak: float | None) -> dict:
+    """golfkit alone, the record preset as configured: its own global batch, packed rows and document masking
+    (FlexAttention on CUDA) on, which the like-for-like pairs switch off to match the FA3 stub. It shows that the
+    preset trains at full size on this GPU, and what that costs; on the sp1024 data (the CaseOps presets too)."""
+    from golfkit.presets import get_preset
+
+    data = root / "data"
+    sets = golfkit_overrides(preset, a, data)
+    cfg0 = get_preset(preset)
+    for k, v in (("model.doc_mask", str(cfg0.model.doc_mask).lower()), ("data.packing", cfg0.data.packing),
+                 ("schedule.train_batch_tokens", str(cfg0.schedule.train_batch_tokens))):
+        sets[k] = v
+    if a.dry_run:
+        sets["schedule.train_batch_tokens"] = "512"
+    cfg = cfg0.override(sets)
+    tokens = cfg.schedule.train_batch_tokens
+    fpt = flops_per_token(cfg, a.iterations)
+    cmd = [sys.executable, "-m", "golfkit", "train", "--preset", preset,
+           "--run-dir", tempfile.mkdtemp(prefix=f"gks_native_{preset}_")]
+    for k, v in sets.items():
+        cmd += ["--set", f"{k}={v}"]
+    done = re.compile(rf"^step:{a.iterations}/{a.iterations} ") if a.dry_run else DONE
+    t0 = time.monotonic()
+    lines, status = run_until_done(cmd, REPO, {**os.environ, "PYTHONUNBUFFERED": "1"},
+                                   max(deadline - time.monotonic(), 1), done)
+    return {"preset": preset, "tokens_per_step": tokens, "packing": cfg.data.packing, "doc_mask": cfg.model.doc_mask,
+            "status": status, "wall_s": time.monotonic() - t0, **summarize(parse_log(lines, tokens), tokens, fpt, peak),
+            "log_tail": lines[-15:]}
+
+
 def preflight(presets: list[str], a, root: Path, timeout: float) -> dict[str, dict]:
     """Two eager steps of each preset's golfkit side, all at once: a preset that cannot train on this machine's
     torch (the device image's version is not the one golfkit pins) fails here in seconds, not after its compile,
@@ -562,6 +595,13 @@ def markdown(result: dict) -> str:
     if sw.get("rows"):
         lines += ["", "| switch arm (baseline model) | ms/step | speedup vs default |", "|---|---:|---:|"]
         lines += [f"| {r['arm']} | {r['ms_per_step']:.1f} | {r['speedup_vs_first']:.3f}x |" for r in sw["rows"]]
+    if result.get("native"):
+        lines += ["", "| preset as configured (golfkit alone) | tokens/step | packing | ms/step | tokens/s | MFU | "
+                  "peak MiB | status |", "|---|---:|---|---:|---:|---:|---:|---|"]
+        for r in result["native"]:
+            mfu = fmt(100 * r["mfu"], ".1f") + "%" if r.get("mfu") else ""
+            lines.append(f"| {r['preset']} | {r['tokens_per_step']:,} | {r['packing']} | {fmt(r.get('ms_per_step'))} | "
+                         f"{fmt(r.get('tokens_per_s'), ',.0f')} | {mfu} | {r.get('peak_mib') or ''} | {r['status']} |")
     bad = {k: v for k, v in result.get("preflight", {}).items() if not v["ok"]}
     if bad:
         lines += ["", "Preflight failed (two eager steps on this machine's torch): " + ", ".join(bad)]
@@ -611,7 +651,8 @@ def run(a) -> dict:
             print(f"checks: {type(e).__name__}: {e}", flush=True)
     # the baseline pair, the records (each compiles for minutes on its own side: several cu_seqlens buckets,
     # looped and unlooped graphs), then the switch arms: the pairs are what the acceptance reads
-    order = ([p for p in wanted if p == "baseline"] + [p for p in wanted if p != "baseline"]
+    native = [f"native:{p}" for p in (a.native.split(",") if a.native else []) if p] if "native" in a.stages else []
+    order = ([p for p in wanted if p == "baseline"] + native + [p for p in wanted if p != "baseline"]
              + (["switches"] if "switches" in a.stages else []))
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -630,6 +671,10 @@ def run(a) -> dict:
         try:
             if item == "switches":
                 result["switches"] = switches(a, root, deadline)
+            elif item.startswith("native:"):
+                row = run_native(item.split(":", 1)[1], a, root, deadline, result["peak_tflops"])
+                result.setdefault("native", []).append(row)
+                print(json.dumps({k: v for k, v in row.items() if k != "log_tail"}), flush=True)
             else:
                 row = run_pair(item, runs[item], a, root, deadline, result["peak_tflops"])
                 for side, lines in row.pop("_logs").items():
@@ -662,7 +707,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--only", default="", help="comma list of presets (default: all pairs in priority order)")
     # switches are not in the default: on the H200 their 10 interleaved rounds ranged 182-322 ms a step, too
     # noisy to tell any arm from the default (BENCHMARKS.md, 2026-11-29); the pairs need the time
-    r.add_argument("--stages", default="preflight,checks,pairs")
+    r.add_argument("--stages", default="preflight,checks,pairs,native")
+    r.add_argument("--native", default="record-2135",
+                   help="comma list of presets run alone as configured (packed rows, document masking), after the "
+                        "baseline pair")
     r.add_argument("--dry-run", action="store_true", help="CPU, tiny model, reference scripts checked not run")
     a = ap.parse_args(argv)
     if a.cmd == "prepare":

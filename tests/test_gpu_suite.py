@@ -61,7 +61,7 @@ def test_dry_run(tmp_path, data_dir):
     assert sum(f.stat().st_size for f in prep.rglob("*") if f.is_file()) < 8 * 2**20  # travels easily
     r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "gpu_suite.py"), "run", "--root", str(prep),
                         "--out", str(out), "--dry-run", "--only", "baseline,record-2135", "--budget-s", "900",
-                        "--stages", "preflight,checks,pairs,switches"],
+                        "--stages", "preflight,checks,pairs,native,switches", "--native", "record-2135"],
                        cwd=REPO, capture_output=True, text=True, timeout=1200)
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads((out / "gpu_suite.json").read_text())
@@ -74,6 +74,8 @@ def test_dry_run(tmp_path, data_dir):
     assert all(v["equal"] for k, v in res["checks"].items() if k.startswith("ns_"))
     assert res["checks"]["sdpa_math"]["out_max_diff"] == 0.0
     assert [r["arm"] for r in res["switches"]["rows"]] == ["default", "cudnn", "fused_ce", "batched_ns"]
+    nat = res["native"][0]  # record-2135 as configured: packed rows with document masking, trained
+    assert nat["status"] == "done" and nat["packing"] == "documents" and nat["doc_mask"], nat
     md = (out / "gpu_suite.md").read_text()
     assert "| record-2135 | pr2135 |" in md and (out / "logs.txt").is_file()
 
