@@ -57,3 +57,16 @@ def smoke_run(data_dir, tmp_path_factory):
     assert r.returncode == 0, r.stderr[-3000:]
     metrics = json.loads((run_dir / "metrics.json").read_text())
     return run_dir, metrics
+
+
+def make_notebook(path: Path, *cells: str, params: str = 'run_dir = ""\ndata_dir = ""\nsteps = 3') -> Path:
+    """A tiny notebook for the runner's tests: a cell tagged `parameters`, then code cells."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    pc = nbformat.v4.new_code_cell(params)
+    pc.metadata["tags"] = ["parameters"]
+    nb.cells = [pc] + [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+    return path

@@ -15,22 +15,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import make_notebook
 from golfkit.errors import GolfkitError
 from golfkit.lab import compare, launch, notebook_runs
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
-
-
-def make_notebook(path: Path, *cells: str, params: str = 'run_dir = ""\ndata_dir = ""\nsteps = 3') -> Path:
-    """A tiny notebook: a parameters cell, then code cells."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    pc = nbformat.v4.new_code_cell(params)
-    pc.metadata["tags"] = ["parameters"]
-    nb.cells = [pc] + [nbformat.v4.new_code_cell(c) for c in cells]
-    nbformat.write(nb, path)
-    return path
 
 
 # A training cell that runs long enough to be killed mid-training.

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import make_notebook
 from golfkit.errors import GolfkitError
 from golfkit.lab import notebook_runs, workbook
 
@@ -58,16 +59,6 @@ def test_protocol_applies_under_the_notebook_overrides(tmp_path, data_dir):
                       overrides={"schedule.iterations": 7})
     assert p.training_key({}, 1) == q.training_key({}, 1) != q.training_key({}, 2)
     assert p.training_key({}, 1) != p.training_key({"model.mlp_mult": 3}, 1)
-
-
-def make_notebook(path: Path, *cells: str, params: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    pc = nbformat.v4.new_code_cell(params)
-    pc.metadata["tags"] = ["parameters"]
-    nb.cells = [pc] + [nbformat.v4.new_code_cell(c) for c in cells]
-    nbformat.write(nb, path)
-    return path
 
 
 @pytest.mark.slow
