@@ -3,6 +3,12 @@
 Tests that need real data read its folder from the GOLFKIT_TEST_DATA environment
 variable (set by .ci/run), falling back to ../shared/data beside the checkout.
 golfkit itself never looks there: it takes the folder as an option.
+
+Parallel runs (`pytest -n auto`, pytest-xdist, what the README and CI use): `-n auto` starts one
+worker per usable core, at most MAX_AUTO_WORKERS and one per AUTO_WORKER_GIB of memory, and each
+worker (and every process it starts) gets its share of the cores as its thread count, so that
+workers do not oversubscribe the machine (two 2-thread torch jobs on 2 cores run ~10x slower
+than one).
 """
 
 from __future__ import annotations
@@ -16,6 +22,47 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+MAX_AUTO_WORKERS = 4  # beyond this the shared session fixtures and slow single tests dominate
+AUTO_WORKER_GIB = 4  # peak memory of the heaviest test files (records' models, notebooks), with margin
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _memory_gib() -> float | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: one worker per core, capped by MAX_AUTO_WORKERS and by memory."""
+    n = min(_usable_cores(), MAX_AUTO_WORKERS)
+    mem = _memory_gib()
+    if mem is not None:
+        n = min(n, max(1, int(mem // AUTO_WORKER_GIB)))
+    return max(1, n)
+
+
+def _share_cores_between_workers() -> None:
+    """Under xdist, give this worker (and its subprocesses, through the environment) its share of the
+    cores as threads, unless the caller set OMP_NUM_THREADS."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers <= 1 or "OMP_NUM_THREADS" in os.environ:
+        return
+    threads = str(max(1, _usable_cores() // workers))
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = threads
+    if "torch" in sys.modules:  # imported before this file: the environment is read at import
+        sys.modules["torch"].set_num_threads(int(threads))
+
+
+_share_cores_between_workers()
 
 
 def _data_dir() -> Path:
