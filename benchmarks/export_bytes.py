@@ -156,8 +156,10 @@ def executed_floor(preset: str, data: str) -> dict[str, int]:
         hits[frame.f_code.co_filename].add(frame.f_lineno)
         return local
 
-    cfg_json = get_preset(preset).override({"data.dir": data}).to_json()
-    modules = export.module_closure(get_preset(preset))
+    # the run as an export runs it (export.submission_config: data guard off), on the given data
+    sub = export.submission_config(get_preset(preset))
+    cfg_json = sub.override({"data.dir": data}).to_json()
+    modules = export.module_closure(sub)
     for m in [m for m in sys.modules if m == "golfkit" or m.startswith("golfkit.")]:
         del sys.modules[m]  # so that module-level lines (class bodies, defs) are traced too
     sys.settrace(tracer)
@@ -203,7 +205,9 @@ def executed_floor(preset: str, data: str) -> dict[str, int]:
         every.append("\n".join(lines[ln] for ln in sorted(lines)))
         ran.append("\n".join(lines[ln] for ln in sorted(lines) if ln in hit))
     size = lambda parts: len(export.lzma_alone("\n".join(parts).encode()))  # noqa: E731
-    return {"all_lines": size(every), "executed_lines": size(ran)}
+    # each module's lines compressed alone (the joint stream is smaller than their sum)
+    per = {n: {"all_lines": size([e]), "executed_lines": size([r])} for n, e, r in zip(modules, every, ran)}
+    return {"all_lines": size(every), "executed_lines": size(ran), "modules": per}
 
 
 def main() -> None:
@@ -214,8 +218,13 @@ def main() -> None:
     ap.add_argument("--data", help="challenge data folder (for --executed)")
     args = ap.parse_args()
     if args.executed:
-        print(json.dumps(executed_floor(args.executed, args.data)))
-        return
+        floor = executed_floor(args.executed, args.data)
+        print(json.dumps({k: v for k, v in floor.items() if k != "modules"}))
+        print("| module | all code lines | executed lines |\n|---|---:|---:|")
+        for n, r in sorted(floor["modules"].items(), key=lambda kv: -kv[1]["executed_lines"]):
+            print(f"| {n} | {r['all_lines']:,} | {r['executed_lines']:,} |")
+        if args.out:
+            Path(args.out).write_text(json.dumps(floor, indent=1) + "\n")
         return
     table = {p: steps(p) for p in PRESETS if p != "auto"}
     print("| preset | " + " | ".join(STEPS) + " | modules | plain bundle |")
