@@ -354,8 +354,9 @@ def run_loop(sess: Session) -> dict[str, Any]:
             sess.log.line(f"step:{step}/{s.iterations} train_loss:{train_loss:.4f} "
                           f"train_time:{now_ms:.0f}ms step_avg:{now_ms / step:.2f}ms")
             sess.log.metric(step=step, kind="train", train_loss=train_loss, train_time_ms=now_ms, lr_scale=scale)
-        reached = dist.all_reduce_max_flag(cap_ms is not None and now_ms >= cap_ms, ctx.device)
-        if stop_after is None and reached:
+        # The ranks agree on the cap (a collective and a host sync each step, as the reference); without a cap
+        # there is nothing to agree on, and nothing to wait for.
+        if cap_ms is not None and stop_after is None and dist.all_reduce_max_flag(now_ms >= cap_ms, ctx.device):
             stop_after = step
     final_hooks_ms = 0.0  # after the loop, before export: training work (validation excluded)
     if sess.final_hooks:

@@ -194,7 +194,7 @@ class CausalSelfAttention(nn.Module):
         if values is not None:
             v = values(v)
         q, k = F.rms_norm(q, (self.head_dim,)), F.rms_norm(k, (self.head_dim,))
-        cos, sin = self.rotary(T, x.device, q.dtype)
+        cos, sin = self.rotary.tables(T, x.device, q.dtype, None if self.fctx is None else self.fctx.rope)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         q = q * self.q_gain.to(q.dtype)[None, :, None, None]
         return q, k, v

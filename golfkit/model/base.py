@@ -69,6 +69,10 @@ class ForwardContext:
         self.v0: Tensor | None = None  # (B, Hkv, T, hd) layer 0's values, for value residual
         # (B, 1, T, T) document mask (model.doc_mask), or a packed row's attention.Segments; None = plain causal
         self.attn_mask: Any = None
+        # RoPE (cos, sin) tables computed in this forward, shared by every layer (one dict per GPT forward,
+        # None outside one): the reference computes them once and caches them; recomputing them per layer cost
+        # 9 table computations per forward where one suffices
+        self.rope: dict | None = None
 
 
 class RMSNorm(nn.Module):
@@ -115,6 +119,7 @@ class Rotary(nn.Module):
     def __init__(self, dim: int, base: float, dtype: str = "fp32", train_len: int = 0):
         super().__init__()
         self.dim, self.base, self.rope_dtype, self.train_len = dim, base, dtype, train_len
+        self.ntk_scale = 1.0
         inv_freq = 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
         self.register_buffer("inv_freq", inv_freq, persistent=False)
 
@@ -123,6 +128,7 @@ class Rotary(nn.Module):
 
         From rec 03-19_WarmdownQuantization; golfkit.eval.windows.rope_scaled sets it.
         """
+        self.ntk_scale = scale
         base = self.base * scale ** (self.dim / (self.dim - 2)) if scale != 1.0 else self.base
         ar = torch.arange(0, self.dim, 2, dtype=torch.float32, device=self.inv_freq.device)
         self.inv_freq = 1.0 / (base ** (ar / self.dim))
@@ -142,6 +148,20 @@ class Rotary(nn.Module):
         t = torch.arange(seq_len, device=device, dtype=inv.dtype)
         freqs = torch.outer(t, inv)
         return freqs.cos()[None, None].to(dtype), freqs.sin()[None, None].to(dtype)
+
+    def tables(self, seq_len: int, device: torch.device, dtype: torch.dtype,
+               shared: dict | None) -> tuple[Tensor, Tensor]:
+        """`forward`'s tables, looked up in `shared` (ForwardContext.rope) when one forward gives one.
+
+        Every layer's Rotary is built from one config and NTK-scaled together (golfkit.eval.windows), so equal
+        keys hold equal tables: the first layer computes them, the others reuse them, bit for bit.
+        """
+        if shared is None:
+            return self(seq_len, device, dtype)
+        key = (self.dim, self.base, self.rope_dtype, self.train_len, self.ntk_scale, seq_len, str(device), str(dtype))
+        if key not in shared:
+            shared[key] = self(seq_len, device, dtype)
+        return shared[key]
 
 
 def apply_rotary(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:

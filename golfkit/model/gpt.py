@@ -293,6 +293,13 @@ class GPT(nn.Module):
         `piece_len` > 0: `input_ids` is a packed training row (data.packing=documents) whose documents attend
         in pieces of at most `piece_len` tokens from their start, as the records' varlen training does.
         """
+        self.fctx.rope = {}  # this forward's RoPE tables, computed by the first layer (Rotary.tables)
+        try:
+            return self._hidden_aux(input_ids, piece_len)
+        finally:
+            self.fctx.rope = None  # no table outlives its forward (validation's inference tensors stay there)
+
+    def _hidden_aux(self, input_ids: Tensor, piece_len: int) -> tuple[Tensor, Tensor | None]:
         x = self.embed(input_ids)  # BigramHash / SmearGate / VE when on
         x0 = x
         # attention within documents (model.doc_mask); set on every forward, so no stale mask survives
