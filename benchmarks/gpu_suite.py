@@ -60,6 +60,9 @@ sides alike, and a graph compiled inside the window; the mean and the slowest in
 FLOPs (6 x matmul weights per token + causal attention 6 x layers x T x D, loops weighted by the steps they
 ran) x tokens/s / the measured matmul peak, peak allocated memory, train loss at step 50. Writes
 $OUT/gpu_suite.json, $OUT/gpu_suite.md (the table for BENCHMARKS.md) and $OUT/logs.txt.
+Each pair side also profiles its last --profile-steps steps (default 5; torch.profiler through a sitecustomize
+hook on optimizer steps, so the scripts run unchanged): the top ops by self device time per step, side by side,
+to say where a gap between golfkit and a script goes. ms/step is taken over the steps before the profiled ones.
 
 `run --dry-run` (CPU, tests/test_gpu_suite.py) runs the same code on a tiny model: golfkit sides train a few
 steps on CPU, reference sides are checked without running (the script is there, every variable the suite sets
@@ -147,6 +150,84 @@ def prepare(data: Path, records: Path, out: Path) -> dict:
     return runs
 
 
+# A profile of the last --profile-steps training steps of either side: a sitecustomize module on that side's
+# PYTHONPATH hooks every optimizer step (torch's global post-hook), so both scripts are profiled unchanged. It
+# counts the steps of the first optimizer that steps (warmup steps included: both sides keep their optimizer
+# objects through the warmup restore) and writes the profiler's per-op table as JSON.
+PROFILE_SITE = '''"""sitecustomize (benchmarks/gpu_suite.py --profile-steps): profile optimizer steps start..start+count-1."""
+import json
+import os
+
+_spec = os.environ.get("GKS_PROFILE")
+if _spec:
+    import torch
+
+    _out, _start, _count = _spec.rsplit("|", 2)
+    _start, _count = int(_start), int(_count)
+    _st = {"first": None, "n": 0, "prof": None}
+
+    def _dump(prof):
+        cuda = torch.cuda.is_available()
+        rows = []
+        for e in prof.key_averages():
+            dev = getattr(e, "self_device_time_total", None)
+            rows.append({"name": e.key, "calls": e.count, "self_cpu_us": e.self_cpu_time_total,
+                         "self_device_us": dev if dev is not None else getattr(e, "self_cuda_time_total", 0)})
+        key = "self_device_us" if cuda else "self_cpu_us"
+        rows.sort(key=lambda r: -r[key])
+        with open(_out, "w") as f:
+            json.dump({"steps": _count, "device": "cuda" if cuda else "cpu", "sort": key,
+                       "total_us": sum(r[key] for r in rows), "rows": rows[:200]}, f)
+
+    def _hook(opt, args, kwargs):
+        if _st["first"] is None:
+            _st["first"] = id(opt)
+        if id(opt) != _st["first"]:
+            return
+        _st["n"] += 1
+        if _st["n"] == _start - 1:  # from here to the same point _count steps later: _count whole steps
+            acts = [torch.profiler.ProfilerActivity.CPU]
+            if torch.cuda.is_available():
+                acts.append(torch.profiler.ProfilerActivity.CUDA)
+            _st["prof"] = torch.profiler.profile(activities=acts)
+            _st["prof"].__enter__()
+        elif _st["n"] == _start + _count - 1 and _st["prof"] is not None:
+            if torch.cuda.is_available():
+                torch.cuda.synchronize()
+            prof, _st["prof"] = _st["prof"], None
+            prof.__exit__(None, None, None)
+            _dump(prof)
+
+    from torch.optim.optimizer import register_optimizer_step_post_hook
+
+    register_optimizer_step_post_hook(_hook)
+'''
+
+
+def profile_env(a, work: Path, side: str) -> dict[str, str]:
+    """Environment that makes one side profile its last a.profile_steps steps into work/<side>_profile.json."""
+    if a.profile_steps <= 0:
+        return {}
+    site = work / "profile_site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(PROFILE_SITE)
+    start = a.warmup + a.iterations - a.profile_steps + 1
+    return {"GKS_PROFILE": f"{work / (side + '_profile.json')}|{start}|{a.profile_steps}",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))}
+
+
+def read_profile(work: Path, side: str, top: int = 40) -> dict | None:
+    """The side's profile: ms per step in total and for its `top` ops by self device (CPU: self CPU) time."""
+    f = work / f"{side}_profile.json"
+    if not f.is_file():
+        return None
+    d = json.loads(f.read_text())
+    key, n = d["sort"], max(d["steps"], 1)
+    return {"device": d["device"], "steps": d["steps"], "ms_per_step": d["total_us"] / 1000.0 / n,
+            "ops": [{"name": r["name"], "calls_per_step": r["calls"] / n, "ms_per_step": r[key] / 1000.0 / n}
+                    for r in d["rows"][:top]]}
+
+
 # ----------------------------------------------------------------------------------
 # measurement helpers
 # ----------------------------------------------------------------------------------
@@ -167,10 +248,11 @@ def parse_log(lines: list[str], tokens_per_step: int) -> dict:
 
 
 def summarize(parsed: dict, tokens_per_step: int, flops_per_token: float | None, peak_tflops: float | None,
-              first: int = 10) -> dict:
+              first: int = 10, last: int | None = None) -> dict:
+    """ms/step over the logged steps first..last (last: None = all; the profiled steps come after it)."""
     steps = parsed["steps"]
     out: dict = {"peak_mib": parsed["peak_mib"], "last_step": max(steps) if steps else 0}
-    done = sorted(s for s in steps if s >= first)
+    done = sorted(s for s in steps if s >= first and (last is None or s <= last))
     if len(done) >= 2:
         a, b = done[0], done[-1]
         # the median over logged intervals, not the mean: a side that compiles a graph inside the window (PR
@@ -447,9 +529,13 @@ def run_pair(preset: str, run: dict, a, root: Path, deadline: float, peak: float
     done = re.compile(rf"^step:{a.iterations}/{a.iterations} ") if a.dry_run else DONE
     t0 = time.monotonic()
     half = t0 + (deadline - t0) / 2  # the reference side gets the other half of what is left
-    lines, status = run_until_done(cmd, REPO, env, max(half - time.monotonic(), 1), done)
+    last = a.iterations - a.profile_steps if a.profile_steps > 0 else None
+    lines, status = run_until_done(cmd, REPO, {**env, **profile_env(a, work, "golfkit")},
+                                   max(half - time.monotonic(), 1), done)
     row["golfkit"] = {"status": status, "wall_s": time.monotonic() - t0,
-                      **summarize(parse_log(lines, tokens), tokens, fpt, peak)}
+                      **summarize(parse_log(lines, tokens), tokens, fpt, peak, last=last)}
+    if prof := read_profile(work, "golfkit"):
+        row["golfkit"]["profile"] = prof
     row["_logs"] = {"golfkit": lines}
     # the reference script, from a copy in the temp folder (it writes logs/ and model files there)
     ref_dir = work / "reference"
@@ -463,13 +549,16 @@ def run_pair(preset: str, run: dict, a, root: Path, deadline: float, peak: float
         row["ref"] = {"status": "not run (dry run: needs CUDA)"}
         return row
     t0 = time.monotonic()
+    penv = profile_env(a, work, "reference")
     lines, status = run_until_done([sys.executable, "train_gpt.py"], ref_dir,
-                                   {**env, **renv, "PYTHONPATH": os.pathsep.join(filter(None, [
-                                       str(ref_dir), os.environ.get("PYTHONPATH")]))},
+                                   {**env, **renv, **penv, "PYTHONPATH": os.pathsep.join(filter(None, [
+                                       str(ref_dir), penv.get("PYTHONPATH") or os.environ.get("PYTHONPATH")]))},
                                    max(deadline - time.monotonic(), 1),
                                    ref_done(a.iterations))
     row["ref"] = {"status": status, "wall_s": time.monotonic() - t0,
-                  **summarize(parse_log(lines, tokens), tokens, fpt, peak)}
+                  **summarize(parse_log(lines, tokens), tokens, fpt, peak, last=last)}
+    if prof := read_profile(work, "reference"):
+        row["ref"]["profile"] = prof
     row["_logs"]["reference"] = lines
     g, r = row["golfkit"].get("ms_per_step"), row["ref"].get("ms_per_step")
     if g and r:
@@ -587,6 +676,19 @@ def markdown(result: dict) -> str:
                          f"| {fmt(s.get('max_step_ms'))} | {fmt(s.get('tokens_per_s'), ',.0f')} "
                          f"| {mfu} | {s.get('peak_mib') or ''} | {fmt(s.get('loss_at_50'), '.4f')} | {ratio} | "
                          f"{s.get('status', 'skipped')} |")
+    for row in result.get("pairs", []):  # where a side's step time goes: its profiled last steps, top ops
+        profs = {side: row.get(side, {}).get("profile") for side in ("golfkit", "ref")}
+        if not any(profs.values()):
+            continue
+        names = list(dict.fromkeys(o["name"] for p in profs.values() if p for o in p["ops"][:12]))
+        per = {side: {o["name"]: o["ms_per_step"] for o in p["ops"]} if p else {} for side, p in profs.items()}
+        lines += ["", f"Profile of {row['preset']}'s last steps (ms per step, self time on the "
+                  f"{next(p for p in profs.values() if p)['device']}; top ops of either side):", "",
+                  f"| op | golfkit | {row['reference']} |", "|---|---:|---:|",
+                  *[f"| {n[:70].replace('|', '/')} | {fmt(per['golfkit'].get(n), '.2f')} | {fmt(per['ref'].get(n), '.2f')} |"
+                    for n in names],
+                  f"| all ops | {fmt((profs['golfkit'] or {}).get('ms_per_step'), '.2f')} | "
+                  f"{fmt((profs['ref'] or {}).get('ms_per_step'), '.2f')} |"]
     chk = result.get("checks", {})
     if chk:
         lines += ["", "| check | result |", "|---|---|"]
@@ -711,14 +813,18 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--native", default="record-2135",
                    help="comma list of presets run alone as configured (packed rows, document masking), after the "
                         "baseline pair")
+    r.add_argument("--profile-steps", type=int, default=5,
+                   help="profile each pair side's last N training steps (torch.profiler; 0 = off); ms/step is "
+                        "taken over the steps before them")
     r.add_argument("--dry-run", action="store_true", help="CPU, tiny model, reference scripts checked not run")
     a = ap.parse_args(argv)
     if a.cmd == "prepare":
         runs = prepare(Path(a.data).resolve(), Path(a.records).resolve(), Path(a.out).resolve())
         print(f"prepared {a.out}: {', '.join(runs)}")
         return 0
-    if a.dry_run:
-        a.iterations = min(a.iterations, 12)
+    if a.dry_run:  # steps 10-12 timed, then the profiled ones
+        a.profile_steps = min(a.profile_steps, 2)
+        a.iterations = min(a.iterations, 12) + a.profile_steps
     run(a)
     return 0
 

@@ -71,6 +71,9 @@ def test_dry_run(tmp_path, data_dir):
         assert p["golfkit"]["status"] == "done" and p["golfkit"]["ms_per_step"] > 0, p
         assert "reference_unread_env" not in p, p  # every knob the suite sets is one the script reads
         assert p["flops_per_token"] > 0
+        prof = p["golfkit"]["profile"]  # the last 2 steps, profiled through the sitecustomize hook
+        assert prof["steps"] == 2 and prof["ms_per_step"] > 0 and any("aten::" in o["name"] for o in prof["ops"]), prof
+        assert p["golfkit"]["window"][1] == 12  # timed steps end before the profiled ones
     assert all(v["equal"] for k, v in res["checks"].items() if k.startswith("ns_"))
     assert res["checks"]["sdpa_math"]["out_max_diff"] == 0.0
     assert [r["arm"] for r in res["switches"]["rows"]] == ["default", "cudnn", "fused_ce", "batched_ns"]
@@ -78,6 +81,7 @@ def test_dry_run(tmp_path, data_dir):
     assert nat["status"] == "done" and nat["packing"] == "documents" and nat["doc_mask"], nat
     md = (out / "gpu_suite.md").read_text()
     assert "| record-2135 | pr2135 |" in md and (out / "logs.txt").is_file()
+    assert "Profile of baseline's last steps" in md
 
 
 def test_both_sides_of_a_pair_loop_from_the_same_step(tmp_path):
