@@ -204,16 +204,30 @@ if _spec:
 '''
 
 
-def profile_env(a, work: Path, side: str) -> dict[str, str]:
-    """Environment that makes one side profile its last a.profile_steps steps into work/<side>_profile.json."""
+def golfkit_train_cmd(preset: str, run_dir: str | Path, sets: dict[str, str]) -> list[str]:
+    """`python -m golfkit train` of a preset with the suite's dotted overrides."""
+    cmd = [sys.executable, "-m", "golfkit", "train", "--preset", preset, "--run-dir", str(run_dir)]
+    for k, v in sets.items():
+        cmd += ["--set", f"{k}={v}"]
+    return cmd
+
+
+def pythonpath(*dirs: str | Path) -> str:
+    """PYTHONPATH with `dirs` in front of this process's."""
+    return os.pathsep.join(filter(None, [*map(str, dirs), os.environ.get("PYTHONPATH")]))
+
+
+def profile_env(a, work: Path, side: str, *path_dirs: str | Path) -> dict[str, str]:
+    """Environment of one side: PYTHONPATH with `path_dirs` in front and, when profiling, the sitecustomize that
+    profiles its last a.profile_steps steps into work/<side>_profile.json."""
     if a.profile_steps <= 0:
-        return {}
+        return {"PYTHONPATH": pythonpath(*path_dirs)}
     site = work / "profile_site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(PROFILE_SITE)
     start = a.warmup + a.iterations - a.profile_steps + 1
     return {"GKS_PROFILE": f"{work / (side + '_profile.json')}|{start}|{a.profile_steps}",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))}
+            "PYTHONPATH": pythonpath(*path_dirs, site)}
 
 
 def read_profile(work: Path, side: str, top: int = 40) -> dict | None:
@@ -523,9 +537,7 @@ def run_pair(preset: str, run: dict, a, root: Path, deadline: float, peak: float
     work = Path(tempfile.mkdtemp(prefix=f"gks_{preset}_"))
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # golfkit
-    cmd = [sys.executable, "-m", "golfkit", "train", "--preset", preset, "--run-dir", str(work / "golfkit")]
-    for k, v in sets.items():
-        cmd += ["--set", f"{k}={v}"]
+    cmd = golfkit_train_cmd(preset, work / "golfkit", sets)
     done = re.compile(rf"^step:{a.iterations}/{a.iterations} ") if a.dry_run else DONE
     t0 = time.monotonic()
     half = t0 + (deadline - t0) / 2  # the reference side gets the other half of what is left
@@ -549,10 +561,8 @@ def run_pair(preset: str, run: dict, a, root: Path, deadline: float, peak: float
         row["ref"] = {"status": "not run (dry run: needs CUDA)"}
         return row
     t0 = time.monotonic()
-    penv = profile_env(a, work, "reference")
     lines, status = run_until_done([sys.executable, "train_gpt.py"], ref_dir,
-                                   {**env, **renv, **penv, "PYTHONPATH": os.pathsep.join(filter(None, [
-                                       str(ref_dir), penv.get("PYTHONPATH") or os.environ.get("PYTHONPATH")]))},
+                                   {**env, **renv, **profile_env(a, work, "reference", ref_dir)},
                                    max(deadline - time.monotonic(), 1),
                                    ref_done(a.iterations))
     row["ref"] = {"status": status, "wall_s": time.monotonic() - t0,
@@ -584,10 +594,7 @@ def run_native(preset: str, a, root: Path, deadline: float, peak: float | None) 
     cfg = cfg0.override(sets)
     tokens = cfg.schedule.train_batch_tokens
     fpt = flops_per_token(cfg, a.iterations)
-    cmd = [sys.executable, "-m", "golfkit", "train", "--preset", preset,
-           "--run-dir", tempfile.mkdtemp(prefix=f"gks_native_{preset}_")]
-    for k, v in sets.items():
-        cmd += ["--set", f"{k}={v}"]
+    cmd = golfkit_train_cmd(preset, tempfile.mkdtemp(prefix=f"gks_native_{preset}_"), sets)
     done = re.compile(rf"^step:{a.iterations}/{a.iterations} ") if a.dry_run else DONE
     t0 = time.monotonic()
     lines, status = run_until_done(cmd, REPO, {**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -609,10 +616,7 @@ def preflight(presets: list[str], a, root: Path, timeout: float) -> dict[str, di
     for preset in presets:
         sets = {**golfkit_overrides(preset, a, root / "data"), "compile": "off", "schedule.iterations": "2",
                 "schedule.warmup_steps": "0"}
-        cmd = [sys.executable, "-m", "golfkit", "train", "--preset", preset,
-               "--run-dir", tempfile.mkdtemp(prefix=f"gks_pre_{preset}_")]
-        for k, v in sets.items():
-            cmd += ["--set", f"{k}={v}"]
+        cmd = golfkit_train_cmd(preset, tempfile.mkdtemp(prefix=f"gks_pre_{preset}_"), sets)
         procs[preset] = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          text=True, start_new_session=True)
     out, end = {}, time.monotonic() + timeout
@@ -724,8 +728,8 @@ def run(a) -> dict:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--target", str(site),
                         *map(str, whl.glob("*.whl"))], check=True)
         sys.path.insert(0, str(site))
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+        os.environ["PYTHONPATH"] = pythonpath(site)
+    os.environ["PYTHONPATH"] = pythonpath(REPO)
     device = torch.device("cpu" if a.dry_run or not torch.cuda.is_available() else "cuda")
     try:
         import triton
