@@ -153,7 +153,8 @@ def prepare(data: Path, records: Path, out: Path) -> dict:
 # A profile of the last --profile-steps training steps of either side: a sitecustomize module on that side's
 # PYTHONPATH hooks every optimizer step (torch's global post-hook), so both scripts are profiled unchanged. It
 # counts the steps of the first optimizer that steps (warmup steps included: both sides keep their optimizer
-# objects through the warmup restore) and writes the profiler's per-op table as JSON.
+# objects through the warmup restore) and writes the profiler's per-op table as JSON. It then runs the
+# sitecustomize it shadows (a GPU image may set up CUDA or paths in one).
 PROFILE_SITE = '''"""sitecustomize (benchmarks/gpu_suite.py --profile-steps): profile optimizer steps start..start+count-1."""
 import json
 import os
@@ -201,6 +202,24 @@ if _spec:
     from torch.optim.optimizer import register_optimizer_step_post_hook
 
     register_optimizer_step_post_hook(_hook)
+
+
+def _chain():
+    """Run the sitecustomize this one shadows (the image's own, later on sys.path), as Python would have."""
+    import importlib.machinery
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    rest = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    if spec is not None and spec.loader is not None and spec.origin != os.path.abspath(__file__):
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+
+
+import importlib.util
+import sys
+
+_chain()
 '''
 
 

@@ -4,6 +4,7 @@ on the records' own logs, and the FA3 stub against SDPA: so the one prepared GPU
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,16 @@ def test_a_reference_run_ends_at_its_last_training_step():
         assert done.search(line), line
     for line in ("step:6/60 train_loss:6.1 train_time:1ms", "step:60/60 val_loss:5.27 val_bpb:3.12", "160/600 train_loss: 5"):
         assert not done.search(line), line
+
+
+def test_profile_site_runs_the_sitecustomize_it_shadows(tmp_path):
+    """The profiling sitecustomize goes first on PYTHONPATH; the image's own must still run after it."""
+    ours, image = tmp_path / "ours", tmp_path / "image"
+    ours.mkdir(), image.mkdir()
+    (ours / "sitecustomize.py").write_text(gpu_suite.PROFILE_SITE)
+    marker = tmp_path / "image_site_ran"
+    (image / "sitecustomize.py").write_text(f"open({str(marker)!r}, 'w').write('yes')\n")
+    env = {k: v for k, v in os.environ.items() if k != "GKS_PROFILE"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ours), str(image)])
+    subprocess.run([sys.executable, "-c", "pass"], env=env, check=True, timeout=60)
+    assert marker.read_text() == "yes"
