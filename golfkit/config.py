@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from golfkit import config_rules
 from golfkit.config_parse import build as _build
 from golfkit.config_parse import locate as _locate
 from golfkit.config_parse import parse_set_args, parse_value  # noqa: F401  (re-exported: the CLI's --set)
-from golfkit.errors import GolfkitError
 from golfkit.ranges import RANGES
 
 # The ceiling on a model's parameters (`--max-params` raises it): about 7x the largest record preset
@@ -546,22 +545,8 @@ class RunConfig:
 
 
 # ----------------------------------------------------------------------------------
-# validation: ranges, finite numbers, and the rules that tie fields together
+# validation: ranges, finite numbers, and the rules that tie fields together (golfkit/config_rules.py)
 # ----------------------------------------------------------------------------------
-INF = math.inf
-
-
-def _num(x: float) -> str:
-    return f"{x:_}" if isinstance(x, int) and abs(x) >= 100_000 else str(x)
-
-
-def _interval(r: tuple) -> str:
-    lo, hi, lo_in, hi_in = r
-    if hi == INF:
-        return f"{'>=' if lo_in else '>'} {_num(lo)}"
-    return f"in {'[' if lo_in else '('}{_num(lo)}, {_num(hi)}{']' if hi_in else ')'}"
-
-
 def _flat(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     out = []
     for f in dataclasses.fields(obj):
@@ -571,51 +556,9 @@ def _flat(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
-def _floats(v: Any, key: str) -> list[tuple[str, float]]:
-    if isinstance(v, float):
-        return [(key, v)]
-    if isinstance(v, (list, tuple)):
-        return [x for i, e in enumerate(v) for x in _floats(e, f"{key}[{i}]")]
-    return []
-
-
 def validate(cfg: RunConfig) -> None:
     """Refuse values no run can use, naming the key and the allowed range (one line)."""
-    values = dict(_flat(cfg))
-    for key, v in values.items():
-        for k, x in _floats(v, key):
-            if not math.isfinite(x):
-                raise GolfkitError(f"config key '{k}' must be a finite number, got {x}")
-    for key, r in RANGES.items():
-        v = values[key]
-        lo, hi, lo_in, hi_in = r
-        if (v < lo if lo_in else v <= lo) or (v > hi if hi_in else v >= hi):
-            raise GolfkitError(f"config key '{key}' must be {_interval(r)}, got {v}")
-
-    def need(ok: bool, key: str, msg: str) -> None:
-        if not ok:
-            raise GolfkitError(f"config key '{key}' {msg}")
-
-    m, s = cfg.model, cfg.schedule
-    need(m.model_dim % m.num_heads == 0 and ((m.model_dim // m.num_heads) % 2 == 0 or m.rope_dims > 0), "model.num_heads",
-         f"must divide model.model_dim={m.model_dim} into an even head size (RoPE rotates pairs), got {m.num_heads}")
-    need(m.num_kv_heads <= m.num_heads and m.num_heads % m.num_kv_heads == 0, "model.num_kv_heads",
-         f"must divide model.num_heads={m.num_heads}, got {m.num_kv_heads}")
-    need(m.bos_id < m.vocab_size, "model.bos_id", f"must be a token id below model.vocab_size={m.vocab_size}, got {m.bos_id}")
-    need(m.deq_layer < m.num_layers, "model.deq_layer", f"must be -1 (off) or a layer below num_layers={m.num_layers}, "
-         f"got {m.deq_layer}")
-    need(all(0 <= i < m.num_layers for i in m.mod_layers), "model.mod_layers",
-         f"must be layers in [0, {m.num_layers}), got {m.mod_layers}")
-    need(m.rope_train_len == 0 or cfg.eval.rope_scaling == "none", "eval.rope_scaling",
-         f"must be none when model.rope_train_len={m.rope_train_len} already rescales RoPE above that length")
-    need(cfg.quant.qat_scope == "export_int" or not cfg.quant.qat_layers, "quant.qat_layers",
-         f"must be empty with quant.qat_scope=outside_blocks (it names blocks), got {cfg.quant.qat_layers}")
-    need(cfg.data.packing == "rows" or m.doc_mask, "data.packing",
-         "=documents needs model.doc_mask=true (the packed row attends within its document pieces)")
-    per_micro = s.train_batch_tokens // s.micro_batches
-    need(s.train_batch_tokens % s.micro_batches == 0 and per_micro % s.train_seq_len == 0, "schedule.train_batch_tokens",
-         f"={s.train_batch_tokens} must split into {s.micro_batches} micro-batches of whole {s.train_seq_len}-token "
-         f"sequences")
+    config_rules.check(cfg, dict(_flat(cfg)), RANGES)
 
 
 def _check_ranges_table() -> None:

@@ -25,7 +25,9 @@ modules, so the exporter bundles them:
 6. the modules that check input from outside a run ship as their twins (SHIPPED_TWINS,
    golfkit/shipped/): an exported script reads only its own config, checked whole at export, and
    the artifact it wrote itself; golfkit.ranges ships only the rows of the fields the challenge's
-   environment variables set (golfkit/envvars.py ENV_FIELDS), so a bad SEED=... is still one line.
+   environment variables set (golfkit/envvars.py ENV_FIELDS), and golfkit.config ships as plain
+   sections over its defaults, generated from it (golfkit/twins.py): a bad SEED=... or NUM_HEADS=...
+   is still the same one line as in golfkit, without the dataclasses' parser in the bundle.
 
 The run config is baked in as JSON, as its difference from RunConfig's defaults and without this
 machine's paths (`RunConfig.portable`, data.dir = ./data); the challenge's environment variables
@@ -52,7 +54,6 @@ import hashlib
 import importlib
 import json
 import lzma
-import math
 import os
 import shutil
 import tempfile
@@ -60,7 +61,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from golfkit import __version__, is_tooling, treeshake
+from golfkit import __version__, is_tooling, treeshake, twins
 from golfkit.atomic import swap_dir_in
 from golfkit.config import CHALLENGE_BUDGET_BYTES, RunConfig
 from golfkit.errors import GolfkitError
@@ -90,14 +91,16 @@ SUBMISSION_REASON = ("data.guard=off: the content check of training data against
                      "was exported from trained with the guard as its config.json says (`golfkit audit RUN_DIR`).")
 
 
-# Modules that check input from outside a run -> the module an exported train_gpt.py ships under that name
-# (golfkit/shipped/__init__.py says why; None: generated, see shipped_source). golfkit users always get the
+# Modules an exported train_gpt.py ships in another form -> that form: a module of golfkit/shipped/ (the input
+# checks: golfkit/shipped/__init__.py says why) or a generator of the source (golfkit/twins.py: the config and
+# its ranges, as only the challenge's environment variables can change them). golfkit users always get the
 # originals: nothing but this table names the twins.
-SHIPPED_TWINS: dict[str, str | None] = {
+SHIPPED_TWINS: dict[str, str | Callable[[], str]] = {
     "golfkit.safeio": "golfkit.shipped.safeio",
     "golfkit.limits": "golfkit.shipped.limits",
     "golfkit.artifact_table": "golfkit.shipped.artifact_table",
-    "golfkit.ranges": None,  # the rows of the fields the challenge's environment variables set
+    "golfkit.ranges": twins.env_ranges_source,  # the rows of the fields the challenge's environment variables set
+    "golfkit.config": twins.config_twin_source,  # plain sections; the parser and dataclasses stay home
 }
 
 
@@ -156,7 +159,7 @@ def module_closure(cfg: RunConfig | None = None, entry: str = ENTRY) -> list[str
             if name in seen or is_tooling(name):
                 continue
             seen.add(name)
-            todo += sorted(_imported(ast.parse(module_path(name).read_text())) - seen)
+            todo += sorted(_imported(ast.parse(shipped_source(name))) - seen)  # a twin's imports
         # a tooling table module (the validation guard, golfkit.overlap) is never bundled: submission_config
         # switches it off, and cfg=None ("any config") must not wait for it
         todo = [m for owner, m, wanted, section in tables if owner in seen and m not in seen and not is_tooling(m)
@@ -255,27 +258,12 @@ def _literal(text: str) -> str:
     return repr(text)
 
 
-def env_ranges_source() -> str:
-    """golfkit.ranges as an exported script ships it: the rows of the fields its environment variables set."""
-    from golfkit.ranges import RANGES
-    from golfkit.envvars import ENV_FIELDS
-
-    def num(x: float) -> str:
-        return "inf" if x == math.inf else repr(x)
-
-    keys = sorted(k for k in set(ENV_FIELDS.values()) if k in RANGES)
-    rows = "".join(f"    {k!r}: ({num(RANGES[k][0])}, {num(RANGES[k][1])}, {RANGES[k][2]}, {RANGES[k][3]}),\n"
-                   for k in keys)
-    return ('"""golfkit.ranges inside an exported train_gpt.py: the fields its environment variables set."""\n'
-            f"inf = float('inf')\nRANGES = {{\n{rows}}}\n")
-
-
 def shipped_source(name: str) -> str:
     """The source a bundle serves as module `name` (its twin for the modules in SHIPPED_TWINS)."""
-    if name not in SHIPPED_TWINS:
+    twin = SHIPPED_TWINS.get(name)
+    if twin is None:
         return module_path(name).read_text()
-    twin = SHIPPED_TWINS[name]
-    return env_ranges_source() if twin is None else module_path(twin).read_text()
+    return twin() if callable(twin) else module_path(twin).read_text()
 
 
 def submission_config(cfg: RunConfig, data_dir: str | None = "./data") -> RunConfig:

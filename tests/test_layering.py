@@ -154,3 +154,11 @@ def test_loading_and_scoring_an_artifact_never_reach_the_training_loop():
     training = {"golfkit.train", "golfkit.session", "golfkit.optim", "golfkit.averaging", "golfkit.submission"}
     for start in ("golfkit.reload", "golfkit.eval", "golfkit.model"):
         assert not _reach(graph, start) & training, start
+
+
+def test_the_package_map_names_every_module():
+    """golfkit/README.md maps every module (or its folder, for golfkit/shipped/) in a line."""
+    text = (PKG / "README.md").read_text(encoding="utf-8")
+    missing = [p.relative_to(PKG).as_posix() for p in sorted(PKG.rglob("*.py"))
+               if f"`{p.relative_to(PKG).as_posix()}`" not in text and f"`{p.parent.relative_to(PKG).as_posix()}/`" not in text]
+    assert not missing, f"golfkit/README.md lacks {missing}"
