@@ -14,6 +14,7 @@ import types
 import typing
 from typing import Any, Literal
 
+from golfkit.config_rules import parse_scalar
 from golfkit.errors import GolfkitError
 
 
@@ -140,22 +141,11 @@ def parse_value(t: Any, s: str, key: str) -> Any:
         elem = (typing.get_args(t) or (str,))[0]
         vals = [parse_value(elem, str(x).strip(), key) if isinstance(x, str) else x for x in raw]
         return check_value(t, vals, key)
-    try:
-        if t is bool:
-            low = s.strip().lower()
-            if low in ("true", "1", "yes", "on"):
-                return True
-            if low in ("false", "0", "no", "off"):
-                return False
-            raise ValueError(s)
-        if t is int:
-            return int(s.replace("_", ""))
-        if t is float:
-            return float(s.replace("_", ""))
-        if t is str:
-            return s
-    except ValueError:
-        pass
+    if t in (bool, int, float, str):
+        try:
+            return parse_scalar(t.__name__, s)
+        except ValueError:
+            pass
     raise GolfkitError(f"config key '{key}' must be {_type_name(t)}, got {s!r}")
 
 

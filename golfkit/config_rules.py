@@ -1,4 +1,5 @@
-"""The checks of a run config that read only its values: finite floats, RANGES, and the rules that tie fields together.
+"""The checks of a run config that read only its values: finite floats, RANGES, and the rules that tie fields together;
+and `parse_scalar`, how a bool / int / float / str field reads a string (`--set`, environment variables).
 
 Shared by golfkit.config (every RunConfig, through `validate`) and the config an exported train_gpt.py ships in its
 place (golfkit/export.py `config_twin_source`: plain sections, not dataclasses), so both refuse the same values with
@@ -24,6 +25,20 @@ def _interval(r: tuple) -> str:
     if hi == INF:
         return f"{'>=' if lo_in else '>'} {_num(lo)}"
     return f"in {'[' if lo_in else '('}{_num(lo)}, {_num(hi)}{']' if hi_in else ')'}"
+
+
+def parse_scalar(kind: str, s: str) -> bool | int | float | str:
+    """`s` as a field of type `kind` ("bool": true/false/1/0/yes/no/on/off; numbers may hold `_`); ValueError if not."""
+    if kind == "bool":
+        low = s.strip().lower()
+        if low in ("true", "1", "yes", "on"):
+            return True
+        if low in ("false", "0", "no", "off"):
+            return False
+        raise ValueError(s)
+    if kind in ("int", "float"):
+        return (int if kind == "int" else float)(s.replace("_", ""))
+    return s
 
 
 def _floats(v: Any, key: str) -> list[tuple[str, float]]:

@@ -130,18 +130,7 @@ def _parse(t, s, key):
                 return c
         raise GolfkitError(f"config key '{key}' must be one of {t}, got {s!r}")
     try:
-        if t == "bool":
-            low = s.strip().lower()
-            if low in ("true", "1", "yes", "on"):
-                return True
-            if low in ("false", "0", "no", "off"):
-                return False
-            raise ValueError(s)
-        if t == "int":
-            return int(s.replace("_", ""))
-        if t == "float":
-            return float(s.replace("_", ""))
-        return s
+        return config_rules.parse_scalar(t, s)
     except ValueError:
         raise GolfkitError(f"config key '{key}' must be {t}, got {s!r}") from None
 
