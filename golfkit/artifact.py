@@ -51,9 +51,10 @@ import torch
 
 from golfkit import artifact_table, safeio
 from golfkit.atomic import atomic_write
-from golfkit.compress import CorruptStream, Inflater, get_codec
+from golfkit.compress import BytesReader, CorruptStream, get_codec
 from golfkit.config import DEFAULT_MAX_PARAMS
 from golfkit.errors import GolfkitError
+from golfkit.inflate import Inflater
 
 MAGIC = b"GOLFKIT\0"
 FORMAT_VERSION = 1
@@ -157,21 +158,6 @@ def decode_table(header: dict, data: memoryview) -> list[QTensor]:
     return tensors
 
 
-class _BytesReader:
-    """`Inflater`'s read/at_end over bytes already in memory (the unshuffled body)."""
-
-    def __init__(self, b: bytes):
-        self.b, self.pos = b, 0
-
-    def read(self, n: int) -> bytes:
-        out = self.b[self.pos: self.pos + n]
-        self.pos += len(out)
-        return out
-
-    def at_end(self) -> bool:
-        return self.pos >= len(self.b)
-
-
 def inflate(name: str, payload: bytes, where: str, limit: int, check=None) -> tuple[dict, list[QTensor]]:
     """Decompress and decode a payload, never inflating more than the header declares (at most `limit`).
 
@@ -188,7 +174,7 @@ def inflate(name: str, payload: bytes, where: str, limit: int, check=None) -> tu
                                    f"--max-params ceiling can have (a decompression bomb?)")
             from golfkit.compress import unshuffle
 
-            src: Any = _BytesReader(unshuffle(Inflater(base, payload).read(n)))
+            src: Any = BytesReader(unshuffle(Inflater(base, payload).read(n)))
         else:
             src = Inflater(base, payload)
         head = src.read(4)

@@ -10,9 +10,9 @@ Every compressor here is lossless and deterministic; `artifact.save` decompresse
 it wrote and compares before reporting a size, and `smallest` checks each candidate too.
 zstandard and brotli are the optional extra `golfkit[compress]`, imported only when used.
 
-Reading a payload from outside goes through `Inflater`: streaming decompression that never
-produces more than the caller asks for, so a bomb (a small payload that inflates to gigabytes)
-is refused after the bytes its header declares, not after it filled memory.
+Reading a payload from outside goes through golfkit/inflate.py's `Inflater`: streaming
+decompression that never produces more than the caller asks for, so a bomb (a small payload that
+inflates to gigabytes) is refused after the bytes its header declares, not after it filled memory.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ Codec = tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]
 BASE_NAMES = ("zlib", "lzma", "zstd", "brotli")
 
 
-def _optional(module: str):
+def optional_module(module: str):
     try:
         return __import__(module)
     except ImportError:
@@ -44,14 +44,36 @@ def _optional(module: str):
 
 
 def _zstd() -> Codec:
-    zstd = _optional("zstandard")
+    zstd = optional_module("zstandard")
     return (lambda b: zstd.ZstdCompressor(level=22).compress(b),
             lambda b: zstd.ZstdDecompressor().decompress(b))
 
 
 def _brotli() -> Codec:
-    brotli = _optional("brotli")
+    brotli = optional_module("brotli")
     return (lambda b: brotli.compress(b, quality=11), brotli.decompress)
+
+
+class CorruptStream(Exception):
+    """The compressed bytes are not a valid stream of their codec (the caller names the file)."""
+
+
+CHUNK = 1 << 20  # the most output one decompression step makes (golfkit/inflate.py)
+
+
+class BytesReader:
+    """read/at_end over bytes already in memory: the interface of golfkit/inflate.py's `Inflater`."""
+
+    def __init__(self, b: bytes):
+        self.b, self.pos = b, 0
+
+    def read(self, n: int) -> bytes:
+        out = self.b[self.pos: self.pos + n]
+        self.pos += len(out)
+        return out
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.b)
 
 
 # ----------------------------------------------------------------------------------
@@ -141,7 +163,7 @@ def pergroup_compress(body: bytes) -> bytes:
     """
     import json
 
-    brotli = _optional("brotli")
+    brotli = optional_module("brotli")
     (hlen,) = struct.unpack_from("<I", body, 0)
     header = json.loads(body[4: 4 + hlen])
     data = memoryview(body)[4 + hlen:]
@@ -161,8 +183,70 @@ def pergroup_compress(body: bytes) -> bytes:
     return PERGROUP_MAGIC + struct.pack("<QQQ", len(rest_c), len(order_b), len(q_c)) + rest_c + order_b + q_c
 
 
+def pergroup_chunks(payload: bytes, open_rest: Callable[[bytes], BytesReader]):
+    """The body back from a pergroup frame, in order: the header first (as its own chunk, so a bounded
+    reader's caller checks it before any code matrix is inflated), then the data with the codes put back.
+
+    open_rest: a reader of the brotli part (golfkit/inflate.py passes its bounded reader; whole
+    decompression here)."""
+    from golfkit import safeio
+
+    if len(payload) < 28 or payload[:4] != PERGROUP_MAGIC:
+        raise CorruptStream("not a pergroup frame")
+    n_rest, n_order, n_q = struct.unpack_from("<QQQ", payload, 4)
+    if 28 + n_rest + n_order + n_q != len(payload):
+        raise CorruptStream("pergroup frame lengths do not add up to the payload")
+    rest = open_rest(payload[28: 28 + n_rest])
+    order_b = payload[28 + n_rest: 28 + n_rest + n_order]
+    q_c = payload[28 + n_rest + n_order:]
+    head = rest.read(4)
+    if len(head) < 4:
+        raise CorruptStream("pergroup body ends before the header length")
+    (hlen,) = struct.unpack("<I", head)
+    if hlen > 16 << 20:
+        raise CorruptStream(f"pergroup header of {hlen:,} bytes")
+    raw = rest.read(hlen)
+    yield head + raw
+    header = safeio.loads(raw, "pergroup header")  # (the caller has checked it by the time we get here)
+    layout = _q_layout(header)
+    total = sum(n for _, n, _, _ in layout)
+    if n_order != sum(r * np.dtype(_perm_dtype(r)).itemsize for _, _, r, _ in layout):
+        raise CorruptStream("pergroup row orders do not match the header's code matrices")
+    q = b""
+    if total:
+        if lrzip_declared_size(q_c) != total:
+            raise CorruptStream(f"lrzip stream declares {lrzip_declared_size(q_c):,} bytes, the header "
+                                f"{total:,} of codes")
+        q = lrzip(q_c, decompress=True, limit=total)
+        if len(q) != total:
+            raise CorruptStream("lrzip output differs from its declared size")
+    elif q_c:
+        raise CorruptStream("pergroup frame has codes but the header no code matrix")
+    pos = qpos = opos = 0
+    for off, n, rows, cols in layout:
+        if off < pos:
+            raise CorruptStream("pergroup code matrices overlap")
+        gap = rest.read(off - pos)
+        if len(gap) != off - pos:
+            raise CorruptStream("pergroup body is truncated")
+        if gap:
+            yield gap
+        dt = np.dtype(_perm_dtype(rows))
+        perm = np.frombuffer(order_b, dtype=dt, count=rows, offset=opos).astype(np.int64)
+        opos += rows * dt.itemsize
+        if not np.array_equal(np.sort(perm), np.arange(rows)):
+            raise CorruptStream("pergroup row order is not a permutation")
+        w = np.empty((rows, cols), dtype=np.int8)
+        w[perm] = np.frombuffer(q, dtype=np.int8, count=n, offset=qpos).reshape(cols, rows).T
+        qpos += n
+        pos = off + n
+        yield w.tobytes()
+    while out := rest.read(CHUNK):
+        yield out
+
+
 def pergroup_decompress(payload: bytes) -> bytes:
-    return b"".join(Inflater("pergroup", payload).step)
+    return b"".join(pergroup_chunks(payload, lambda b: BytesReader(optional_module("brotli").decompress(b))))
 
 
 COMPRESSORS: dict[str, Callable[[], Codec]] = {
@@ -195,176 +279,6 @@ def get_codec(name: str) -> Codec:
     if not plus:
         return comp, decomp
     return (lambda b: comp(shuffle(b))), (lambda b: unshuffle(decomp(b)))
-
-
-# ----------------------------------------------------------------------------------
-# bounded streaming decompression
-# ----------------------------------------------------------------------------------
-class CorruptStream(Exception):
-    """The compressed bytes are not a valid stream of their codec (the caller names the file)."""
-
-
-_CHUNK = 1 << 20
-
-
-class Inflater:
-    """Decompress `payload` with base codec `name` (no +shuffle) on demand, at most _CHUNK bytes per step.
-
-    `read(n)` returns exactly n bytes unless the stream ends first; `at_end()` says whether any
-    output is left. Data after the end of the stream is an error (golfkit writes one stream).
-    """
-
-    def __init__(self, name: str, payload: bytes):
-        if name not in COMPRESSORS:
-            raise GolfkitError(f"unknown compressor '{name}' (known: {', '.join(BASE_NAMES)})")
-        self.pending, self.done = b"", False
-        self.step = getattr(self, f"_{name}")(payload)
-
-    # each codec: a generator of output chunks of bounded size
-    def _zlib(self, payload: bytes):
-        d, buf = zlib.decompressobj(), payload
-        while not d.eof:
-            out = d.decompress(buf, _CHUNK)
-            buf = d.unconsumed_tail
-            if out:
-                yield out
-            elif not buf:
-                raise CorruptStream("zlib stream is truncated")
-        if d.unused_data:
-            raise CorruptStream(f"{len(d.unused_data)} bytes after the end of the zlib stream")
-
-    def _lzma(self, payload: bytes):
-        d, buf = lzma.LZMADecompressor(), payload
-        while not d.eof:
-            out = d.decompress(buf, _CHUNK)
-            buf = b""
-            if out:
-                yield out
-            elif d.needs_input:
-                raise CorruptStream("lzma stream is truncated")
-        if d.unused_data:
-            raise CorruptStream(f"{len(d.unused_data)} bytes after the end of the lzma stream")
-
-    def _zstd(self, payload: bytes):
-        zstd = _optional("zstandard")
-        # read_across_frames: more frames are more output (caught by the caller's limit), garbage is an error
-        reader = zstd.ZstdDecompressor().stream_reader(io.BytesIO(payload), read_across_frames=True)
-        while out := reader.read(_CHUNK):
-            yield out
-
-    def _brotli(self, payload: bytes):
-        brotli = _optional("brotli")
-        d, buf = brotli.Decompressor(), payload
-        while not d.is_finished():
-            out = d.process(buf, output_buffer_limit=_CHUNK)
-            buf = b""
-            if out:
-                yield out
-            elif d.can_accept_more_data():
-                raise CorruptStream("brotli stream is truncated")
-
-    def _pergroup(self, payload: bytes):
-        """The body back from a pergroup frame, in order: the header first (as its own chunk, so the
-        caller checks it before any code matrix is inflated), then the data with the codes put back."""
-        from golfkit import safeio
-
-        if len(payload) < 28 or payload[:4] != PERGROUP_MAGIC:
-            raise CorruptStream("not a pergroup frame")
-        n_rest, n_order, n_q = struct.unpack_from("<QQQ", payload, 4)
-        if 28 + n_rest + n_order + n_q != len(payload):
-            raise CorruptStream("pergroup frame lengths do not add up to the payload")
-        rest = Inflater("brotli", payload[28: 28 + n_rest])
-        order_b = payload[28 + n_rest: 28 + n_rest + n_order]
-        q_c = payload[28 + n_rest + n_order:]
-        head = rest.read(4)
-        if len(head) < 4:
-            raise CorruptStream("pergroup body ends before the header length")
-        (hlen,) = struct.unpack("<I", head)
-        if hlen > 16 << 20:
-            raise CorruptStream(f"pergroup header of {hlen:,} bytes")
-        raw = rest.read(hlen)
-        yield head + raw
-        header = safeio.loads(raw, "pergroup header")  # (the caller has checked it by the time we get here)
-        layout = _q_layout(header)
-        total = sum(n for _, n, _, _ in layout)
-        if n_order != sum(r * np.dtype(_perm_dtype(r)).itemsize for _, _, r, _ in layout):
-            raise CorruptStream("pergroup row orders do not match the header's code matrices")
-        q = b""
-        if total:
-            if lrzip_declared_size(q_c) != total:
-                raise CorruptStream(f"lrzip stream declares {lrzip_declared_size(q_c):,} bytes, the header "
-                                    f"{total:,} of codes")
-            q = lrzip(q_c, decompress=True, limit=total)
-            if len(q) != total:
-                raise CorruptStream("lrzip output differs from its declared size")
-        elif q_c:
-            raise CorruptStream("pergroup frame has codes but the header no code matrix")
-        pos = qpos = opos = 0
-        for off, n, rows, cols in layout:
-            if off < pos:
-                raise CorruptStream("pergroup code matrices overlap")
-            gap = rest.read(off - pos)
-            if len(gap) != off - pos:
-                raise CorruptStream("pergroup body is truncated")
-            if gap:
-                yield gap
-            dt = np.dtype(_perm_dtype(rows))
-            perm = np.frombuffer(order_b, dtype=dt, count=rows, offset=opos).astype(np.int64)
-            opos += rows * dt.itemsize
-            if not np.array_equal(np.sort(perm), np.arange(rows)):
-                raise CorruptStream("pergroup row order is not a permutation")
-            w = np.empty((rows, cols), dtype=np.int8)
-            w[perm] = np.frombuffer(q, dtype=np.int8, count=n, offset=qpos).reshape(cols, rows).T
-            qpos += n
-            pos = off + n
-            yield w.tobytes()
-        while out := rest.read(_CHUNK):
-            yield out
-
-    def _next(self) -> bytes:
-        if self.done:
-            return b""
-        try:
-            return next(self.step)
-        except StopIteration:
-            self.done = True
-            return b""
-        except CorruptStream:
-            raise
-        except Exception as exc:  # each codec raises its own error type
-            raise CorruptStream(f"{type(exc).__name__}: {exc}") from None
-
-    def read(self, n: int) -> bytes:
-        parts, have = [self.pending], len(self.pending)
-        while have < n:
-            out = self._next()
-            if not out:
-                break
-            parts.append(out)
-            have += len(out)
-        over = have - n
-        if over > 0:  # split only the last chunk: the result is copied once, by join
-            last = parts.pop()
-            parts.append(last[: len(last) - over])
-            self.pending = last[len(last) - over:]
-        else:
-            self.pending = b""
-        return b"".join(parts)
-
-    def skip(self, n: int) -> int:
-        """Discard up to n bytes of output without keeping them; returns how many there were."""
-        done = 0
-        while done < n:
-            got = len(self.read(min(_CHUNK, n - done)))
-            if not got:
-                break
-            done += got
-        return done
-
-    def at_end(self) -> bool:
-        if not self.pending:
-            self.pending = self._next()
-        return not self.pending
 
 
 def candidates(choice: str, byte_shuffle: bool) -> list[str]:

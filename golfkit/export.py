@@ -99,6 +99,7 @@ SHIPPED_TWINS: dict[str, str | Callable[[], str]] = {
     "golfkit.safeio": "golfkit.shipped.safeio",
     "golfkit.limits": "golfkit.shipped.limits",
     "golfkit.artifact_table": "golfkit.shipped.artifact_table",
+    "golfkit.inflate": "golfkit.shipped.inflate",  # whole decompression of the artifact it wrote
     "golfkit.ranges": twins.env_ranges_source,  # the rows of the fields the challenge's environment variables set
     "golfkit.config": twins.config_twin_source,  # plain sections; the parser and dataclasses stay home
 }

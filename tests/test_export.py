@@ -231,6 +231,23 @@ def test_twins_give_the_originals_results_on_valid_input(smoke_run, tmp_path):
     assert all((x.parts[k] == y.parts[k]).all() for x, y in zip(a1.tensors, a2.tensors) for k in x.parts)
 
 
+
+def test_inflate_twin_reads_what_the_streaming_reader_reads(smoke_run):
+    """The shipped Inflater decompresses whole; read/skip/at_end give the bounded reader's bytes, pergroup included."""
+    import shutil
+
+    from golfkit import artifact, compress, inflate
+    from golfkit.shipped import inflate as t_inflate
+
+    body = artifact.encode_body(artifact.load(smoke_run[0] / "final_model.int8.golf"))
+    names = ["zlib", "lzma", "zstd", "brotli"] + (["pergroup"] if shutil.which("lrzip") else [])
+    for name in names:
+        payload = compress.get_codec(name)[0](body)
+        a, b = inflate.Inflater(name, payload), t_inflate.Inflater(name, payload)
+        assert a.read(4) == b.read(4) and a.skip(1000) == b.skip(1000), name
+        assert a.read(len(body)) == b.read(len(body)) and a.at_end() and b.at_end(), name
+
+
 def test_a_bundle_ships_no_input_checks():
     import ast
 

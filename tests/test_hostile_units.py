@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from golfkit import artifact, compress, limits, quant, safeio
+from golfkit import artifact, compress, inflate, limits, quant, safeio
 from golfkit.quant import formats as qformats
 from golfkit.config import RANGES, RunConfig, validate
 from golfkit.data import TokenStream, read_shard, write_shard
@@ -71,12 +71,12 @@ def test_inflater_stops_where_asked_and_refuses_trailing_data(codec):
             "zstd": lambda b: __import__("zstandard").ZstdCompressor(level=1).compress(b),
             "brotli": lambda b: __import__("brotli").compress(b, quality=1)}[codec]  # fast levels: same formats
     data = np.random.default_rng(0).integers(0, 4, 2_500_000, dtype=np.uint8).tobytes()  # > 2 chunks of output
-    inf = compress.Inflater(codec, comp(data))
+    inf = inflate.Inflater(codec, comp(data))
     assert inf.read(10) == data[:10] and inf.skip(1_200_000) == 1_200_000
     assert inf.read(2_000_000) == data[1_200_010:] and inf.at_end()
     blob = comp(data)
     with pytest.raises(compress.CorruptStream):
-        more = compress.Inflater(codec, blob + b"garbage!" * 8)
+        more = inflate.Inflater(codec, blob + b"garbage!" * 8)
         more.skip(10**9)
         more.at_end()
 
@@ -84,7 +84,7 @@ def test_inflater_stops_where_asked_and_refuses_trailing_data(codec):
 def test_inflater_refuses_truncated_streams():
     data = bytes(range(256)) * 4000
     for codec, blob in (("zlib", zlib.compress(data)), ("lzma", lzma.compress(data))):
-        inf = compress.Inflater(codec, blob[: len(blob) // 2])
+        inf = inflate.Inflater(codec, blob[: len(blob) // 2])
         with pytest.raises(compress.CorruptStream, match="truncated"):
             inf.skip(10**9)
 

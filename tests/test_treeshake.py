@@ -233,7 +233,7 @@ def golfkit_bundle(preset: str) -> dict[str, str]:
 def test_golfkit_dynamic_patterns_survive():
     base = golfkit_bundle("baseline")
     # getattr(self, f"_{name}") over the decompressors; the int8 format tables reached through a dict
-    assert {"Inflater._zlib", "Inflater._lzma"} <= defs(base["golfkit.compress"])
+    assert {"Inflater._zlib", "Inflater._lzma"} <= defs(base["golfkit.inflate"])
     assert "install_wd_schedule" in defs(base["golfkit.optim"])  # TRAINING_HOOKS names it by string
     assert "golfkit.lab" not in str(sorted(base)) and "golfkit.export" not in base
     loop = golfkit_bundle("loop-cpu")
