@@ -41,6 +41,9 @@ DEFAULT_MAX_PARAMS = 250_000_000
 # The challenge's cap on code + compressed model, decimal bytes. `golfkit export` checks a submission against
 # this, never against a run's own quant.budget_bytes (a run may aim lower, or be told otherwise by mistake).
 CHALLENGE_BUDGET_BYTES = 16_000_000
+# The data fields that name this machine's paths: `RunConfig.portable` resets them to their defaults (and so does
+# the config an exported script ships, golfkit/twins.py).
+MACHINE_PATHS = ("dir", "tokenizer", "guard_extra", "guard_cache")
 
 
 @dataclass
@@ -527,8 +530,7 @@ class RunConfig:
         identical bytes. The run's config.json keeps the real paths.
         """
         d = DataConfig()
-        return dataclasses.replace(self, data=dataclasses.replace(self.data, dir=d.dir, tokenizer=d.tokenizer,
-                                                                  guard_extra=[], guard_cache=d.guard_cache))
+        return dataclasses.replace(self, data=dataclasses.replace(self.data, **{k: getattr(d, k) for k in MACHINE_PATHS}))
 
     # -- overrides -------------------------------------------------------------------
     def override(self, overrides: dict[str, Any]) -> RunConfig:

@@ -180,11 +180,7 @@ def config_twin_source() -> str:
     from golfkit import config
 
     defaults = config.RunConfig.from_dict(config.RunConfig().to_dict()).to_dict()  # floats as from_dict makes them
-    blank = config.DataConfig()
-    portable = {k: getattr(blank, k) for k in ("dir", "tokenizer", "guard_extra", "guard_cache")}
-    if config.RunConfig(data=config.DataConfig(dir="x", tokenizer="y", guard_extra=["z"], guard_cache="w")) \
-            .portable().data != blank:
-        raise AssertionError("RunConfig.portable resets data fields the twin does not know (golfkit/twins.py)")
+    portable = {k: getattr(config.DataConfig(), k) for k in config.MACHINE_PATHS}
     sections = "".join(f"{name} = _section({path!r})\n" for name, path in section_paths().items())
     return ('"""golfkit.config inside an exported train_gpt.py: plain sections over the defaults '
             '(golfkit/twins.py)."""\n'
