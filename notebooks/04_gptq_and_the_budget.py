@@ -35,6 +35,7 @@
 # %% tags=["parameters"]
 smoke = False  # type: bool  tiny model and a few steps (CI); numbers are meaningless
 nproc = 1  # type: int  processes per node: torchrun when > 1 (8 on 8xH100)
+jobs = 1  # type: int  trainings run side by side, each in its own process (iteration-capped only; jobs x threads at most the cores)
 preset = "cpu-small"  # type: str  golfkit preset: cpu-small on a CPU, baseline on 8xH100
 protocol = "cpu-trained"  # type: str  named training protocol (golfkit.lab.workbook.PROTOCOLS), empty for preset and overrides only
 seeds = [1337, 42, 2025]  # type: list  one training run per seed
@@ -55,7 +56,7 @@ import matplotlib.pyplot as plt
 from golfkit.lab import budget, findings, quant_depth, stats, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir,
-                  nproc=nproc, wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
+                  nproc=nproc, jobs=jobs, wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
 comps = quant_depth.available_compressors(compressors)
 print("compressors available:", comps)
 

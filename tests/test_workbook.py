@@ -61,6 +61,40 @@ def test_protocol_applies_under_the_notebook_overrides(tmp_path, data_dir):
     assert p.training_key({}, 1) != p.training_key({"model.mlp_mult": 3}, 1)
 
 
+def test_side_by_side_trainings_are_refused_where_they_could_change_results(tmp_path, data_dir):
+    run = tmp_path / "runs" / "a"
+    for jobs in (0, 65, True, 1.5, "2"):
+        with pytest.raises(GolfkitError, match="jobs must be an integer from 1 to 64"):
+            workbook.plan(True, "smoke", [1], data_dir, run, jobs=jobs)
+    with pytest.raises(GolfkitError, match="nproc 2: a torchrun training already takes the machine"):
+        workbook.plan(False, "cpu-small", [1], data_dir, run, nproc=2, jobs=2, protocol="cpu-trained")
+    with pytest.raises(GolfkitError, match="under a 30 s wall-clock cap"):
+        workbook.plan(False, "cpu-small", [1], data_dir, run, wallclock_seconds=30.0, jobs=2, protocol="cpu-trained")
+    with pytest.raises(GolfkitError, match="wall-clock cap"):  # cpu-small alone is capped by time
+        workbook.plan(False, "cpu-small", [1], data_dir, run, jobs=2)
+    assert workbook.plan(False, "cpu-small", [1], data_dir, run, jobs=2, protocol="cpu-trained").jobs == 2
+
+
+@pytest.mark.slow
+def test_side_by_side_trainings_equal_one_at_a_time(tmp_path, data_dir, capsys):
+    """jobs=2 fills the cache two trainings at a time; the results are those of a one-at-a-time run."""
+    variants = {"a": {}, "b": {"model.mlp_mult": 3}, "c": {"model.logit_softcap": 15.0}}
+    par = workbook.plan(True, "smoke", [1], data_dir, tmp_path / "par" / "r", jobs=2)
+    res = par.train_variants(variants)
+    out = capsys.readouterr().out
+    assert "3 trainings to run, 2 at a time" in out and out.count("side by side): training") == 3
+    assert [r["name"] for r in res] == list(variants) and not any(r["reused"] for r in res)
+    seconds = [json.loads((Path(r["dir"]) / workbook.TRAINING_RECORD).read_text())["seconds"] for r in res]
+    assert par.train_seconds == pytest.approx(sum(seconds))
+    one = workbook.plan(True, "smoke", [1], data_dir, tmp_path / "one" / "r")
+    ref = one.train_variants(variants)
+    for a, b in zip(res, ref):
+        assert a["key"] == b["key"] and a["val_loss"] == b["val_loss"] and a["val_bpb"] == b["val_bpb"]
+        assert a["pre_quant_val_loss"] == b["pre_quant_val_loss"]
+    again = workbook.plan(True, "smoke", [1], data_dir, tmp_path / "par" / "r2", jobs=2).train_variants(variants)
+    assert all(r["reused"] for r in again)  # a later run of the same cache trains nothing
+
+
 @pytest.mark.slow
 def test_a_killed_run_resumes_with_its_finished_trainings(tmp_path, data_dir):
     """Kill the kernel after the first training; the rerun with the same id trains only what is missing."""

@@ -104,13 +104,24 @@ def _cli_value(v: Any) -> str:
 # ----------------------------------------------------------------------------------
 # process group handling
 # ----------------------------------------------------------------------------------
-def _child_setup() -> None:
-    """Runs in the child between fork and exec: die with the parent (Linux only)."""
-    if sys.platform.startswith("linux"):
+def _libc():
+    """libc, opened in the parent: the child between fork and exec must not import or dlopen (another
+    thread of the parent, e.g. a side-by-side training's, may have held their locks when it forked)."""
+    global _LIBC
+    if _LIBC is None and sys.platform.startswith("linux"):
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    return _LIBC
+
+
+_LIBC = None
+
+
+def _child_setup() -> None:
+    """Runs in the child between fork and exec: die with the parent (Linux only). Only a foreign call."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
 def group_alive(pgid: int) -> bool:
@@ -186,6 +197,7 @@ def run(cmd: list[str], run_dir: str | Path, timeout: float | None = None,
     echo = echo or (lambda line: print(line, end="", flush=True))
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     t0 = time.monotonic()
+    _libc()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
                             env=env, start_new_session=True, preexec_fn=_child_setup)
     pgid = proc.pid  # new session: the child leads its own group

@@ -23,7 +23,9 @@ numbers only show that the path works; they mean nothing.
 Trainings are cached by a hash of what decides their result (the resolved config with its seed,
 the data files' contents, the training code, the process count): a finished training is linked
 into the run folder from `<runs>/.cache/<key>/` instead of being trained again, so a rerun of a
-killed notebook run resumes, and notebooks that train the same model share it.
+killed notebook run resumes, and notebooks that train the same model share it. With `jobs` > 1
+(iteration-capped trainings only) train_variants first fills the cache that many trainings at a time,
+each in its own process, then reads every result from it in order, as a one-at-a-time run would.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ import json
 import math
 import os
 import shutil
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,6 +160,7 @@ class Plan:
     results: list[dict[str, Any]] = field(default_factory=list)
     train_seconds: float = 0.0  # wall time spent inside training subprocesses (this run, not reused ones)
     cache_dir: Path | None = None
+    jobs: int = 1  # trainings run side by side by train_variants (iteration-capped trainings only: see plan())
     _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
 
     # -- one training ----------------------------------------------------------------
@@ -190,16 +195,10 @@ class Plan:
         ov = {**self.base, **(overrides or {}), "seed": seed}
         key = self.training_key(overrides, seed)
         tag = f"training {progress[0]}/{progress[1]} ({name}, seed {seed})" if progress else f"training ({name}, seed {seed})"
-        src, reused = _finished(sub, key), True
+        src, reused = _finished(sub, key), key not in self._filled
         if src is None:
-            cache = self.cache_dir / key
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            with _locked(cache.with_name(key + ".lock")):
-                src = _finished(cache, key)
-                if src is None:
-                    reused = False
-                    print(f"{tag}: training ({_clock(self)})", flush=True)
-                    src = self._train_into(cache, key, name, seed, ov)
+            src, trained = self._ensure(key, name, seed, ov, tag)
+            reused = reused and not trained
         if src != sub:
             _materialize(src, sub)
         rec = json.loads((sub / TRAINING_RECORD).read_text(encoding="utf-8"))
@@ -211,10 +210,63 @@ class Plan:
                **curve}
         if not reused:
             self.train_seconds += rec.get("seconds") or 0.0
-            self._trained.append(rec.get("seconds") or 0.0)
+            if key not in self._filled:  # a training of the parallel phase is counted when it ended
+                self._trained.append(rec.get("seconds") or 0.0)
         self.results.append(out)
         print(f"{tag}: {'reused ' + key[:8] if reused else 'trained'}; {summary_line(out)}", flush=True)
         return out
+
+    def _ensure(self, key: str, name: str, seed: int, ov: dict[str, Any], tag: str) -> tuple[Path, bool]:
+        """The cached training of `key`, trained now unless finished before (another process may hold
+        its lock: then this waits and reuses it); (its folder, whether this call trained it)."""
+        cache = self.cache_dir / key
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(cache.with_name(key + ".lock")):
+            src = _finished(cache, key)
+            if src is not None:
+                return src, False
+            print(f"{tag}: training ({_clock(self)})", flush=True)
+            return self._train_into(cache, key, name, seed, ov), True
+
+    def _fill(self, jobs: list[tuple[str, dict[str, Any], int]]) -> None:
+        """Train the jobs' missing trainings into the cache, `self.jobs` at a time (each its own subprocess).
+
+        Only the cache is filled here; train_variants then takes every training from it in the notebook's
+        order, so results, tables and records come out as a one-at-a-time run would make them.
+        """
+        todo, seen = [], set()
+        for name, ov, seed in jobs:
+            key = self.training_key(ov, seed)
+            sub = self.run_dir / "train" / f"{name}_s{seed}"
+            if key not in seen and _finished(sub, key) is None and _finished(self.cache_dir / key, key) is None:
+                seen.add(key)
+                todo.append((key, name, ov, seed))
+        if len(todo) < 2:
+            return
+        print(f"{len(todo)} trainings to run, {min(self.jobs, len(todo))} at a time ({_clock(self)})", flush=True)
+
+        def one(i: int, key: str, name: str, ov: dict[str, Any], seed: int) -> None:
+            ov = {**self.base, **ov, "seed": seed}
+            _, trained = self._ensure(key, name, seed, ov, f"training {i}/{len(todo)} ({name}, seed {seed}, side by side)")
+            if trained:
+                rec = json.loads((self.cache_dir / key / TRAINING_RECORD).read_text(encoding="utf-8"))
+                with self._lock:
+                    self._filled.add(key)
+                    self._trained.append(rec.get("seconds") or 0.0)
+                    self._pending -= 1  # trainings not finished, less one (_clock's count)
+                print(f"training {i}/{len(todo)} ({name}, seed {seed}): trained in {rec.get('seconds')} s "
+                      f"({_clock(self)})", flush=True)
+
+        self._pending = len(todo) - 1
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            futures = [pool.submit(one, i, *job) for i, job in enumerate(todo, 1)]
+            for f in as_completed(futures):
+                if f.exception() is not None:  # stop starting new ones; the running ones finish
+                    for g in futures:
+                        g.cancel()
+        for f in futures:
+            if not f.cancelled() and f.exception() is not None:
+                raise f.exception()
 
     def _train_into(self, cache: Path, key: str, name: str, seed: int, ov: dict[str, Any]) -> Path:
         part = cache.with_name(key + ".part")
@@ -239,6 +291,8 @@ class Plan:
     def train_variants(self, variants: dict[str, dict[str, Any]], seeds: list[int] | None = None) -> list[dict]:
         """Every variant x every seed (seed-major, so a cut-short run still has every variant once)."""
         jobs = [(name, ov, seed) for seed in (seeds or self.seeds) for name, ov in variants.items()]
+        if self.jobs > 1:
+            self._fill(jobs)
         self._pending = len(jobs)
         out = []
         for i, (name, ov, seed) in enumerate(jobs, 1):
@@ -309,6 +363,8 @@ class Plan:
         return summary
 
     def __post_init__(self):
+        self._filled: set[str] = set()  # keys trained by this run's parallel phase (_fill)
+        self._lock = threading.Lock()
         self._trained: list[float] = []
         self._pending = 0
         self._t0 = time.monotonic()
@@ -325,8 +381,8 @@ def _clock(p: Plan) -> str:
     """'elapsed 12m03s, ETA 41m' from this run's trainings so far (ETA: mean trained time x trainings left)."""
     elapsed = time.monotonic() - p._t0
     eta = "unknown"
-    if p._trained:
-        eta = _dur(sum(p._trained) / len(p._trained) * (p._pending + 1))
+    if p._trained:  # _pending + 1 trainings left, `jobs` at a time
+        eta = _dur(sum(p._trained) / len(p._trained) * math.ceil((p._pending + 1) / max(p.jobs, 1)))
     return f"elapsed {_dur(elapsed)}, ETA {eta}"
 
 
@@ -433,7 +489,7 @@ def _clean(obj: Any) -> Any:
 def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_dir: str | Path, nproc: int = 1,
          wallclock_seconds: float = 0.0, smoke_seeds: int = 1, smoke_steps: int = SMOKE_STEPS,
          timeout: float | None = None, save_checkpoint: bool = True, overrides: dict[str, Any] | None = None,
-         val_tokens: int = 0, protocol: str = "", cache_dir: str | Path | None = None) -> Plan:
+         val_tokens: int = 0, protocol: str = "", cache_dir: str | Path | None = None, jobs: int = 1) -> Plan:
     """Resolve a notebook's parameters into a Plan (and, with a validation cap, a trimmed data copy).
 
     protocol: a PROTOCOLS name: its overrides go under `overrides` and its validation size applies
@@ -445,6 +501,9 @@ def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_d
     val_tokens: >0 scores only the first val_tokens targets of the validation split (a data copy like smoke mode's):
       faster analyses, noisier numbers; metrics.json records the cap. Not a challenge score.
     cache_dir: where finished trainings are kept by key (default <run_dir's parent>/.cache).
+    jobs: trainings run side by side, each in its own process (a machine with more cores than one
+      training uses). Only for iteration-capped trainings: under a wall-clock cap a training's steps, and so
+      its result, would depend on what runs beside it.
     """
     if not seeds:
         raise GolfkitError("seeds is empty: give at least one seed")
@@ -470,16 +529,18 @@ def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_d
     if save_checkpoint:
         base["schedule.save_checkpoint"] = True
     base.update(overrides or {})
-    _check_overrides(preset, base)
+    cfg = _check_overrides(preset, base)
+    _check_jobs(jobs, nproc, cfg)
     (run_dir / "figures").mkdir(parents=True, exist_ok=True)
     given_data = data_dir
     if val_tokens > 0:
         data_dir = val_head_copy(data_dir, run_dir / ("smoke_data" if smoke else "val_head_data"), val_tokens)
     cache = resolve_path(cache_dir) if cache_dir else run_dir.parent / CACHE_DIR
     p = Plan(smoke, preset, list(seeds), data_dir, run_dir, nproc, base, timeout, max(val_tokens, 0), protocol,
-             cache_dir=cache)
+             cache_dir=cache, jobs=jobs)
     mode = "SMOKE (tiny model, a few steps: numbers are meaningless)" if smoke else "full"
-    print(f"mode: {mode}\npreset: {preset}  protocol: {protocol or 'none'}  nproc: {nproc}  seeds: {p.seeds}")
+    print(f"mode: {mode}\npreset: {preset}  protocol: {protocol or 'none'}  nproc: {nproc}  seeds: {p.seeds}"
+          + (f"  jobs: {jobs} side by side" if jobs > 1 else ""))
     print(data_hint(given_data))
     print(f"run_dir: {run_dir}")
     if overrides:
@@ -489,11 +550,26 @@ def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_d
     return p
 
 
-def _check_overrides(preset: str, base: dict[str, Any]) -> None:
-    """Apply `base` to the preset once, so an unknown key or bad value fails before training."""
+def _check_overrides(preset: str, base: dict[str, Any]):
+    """Apply `base` to the preset once, so an unknown key or bad value fails before training; the config."""
     from golfkit.presets import get_preset
 
-    get_preset(preset).override({k: v for k, v in base.items() if k != "seed"})
+    return get_preset(preset).override({k: v for k, v in base.items() if k != "seed"})
+
+
+def _check_jobs(jobs: Any, nproc: int, cfg) -> None:
+    """jobs > 1 only where side-by-side trainings give the results one-at-a-time trainings give."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 64:
+        raise GolfkitError(f"jobs must be an integer from 1 to 64, got {jobs!r}")
+    if jobs == 1:
+        return
+    if nproc > 1:
+        raise GolfkitError(f"jobs {jobs} with nproc {nproc}: a torchrun training already takes the machine; "
+                           "run side by side only single-process trainings (nproc 1)")
+    if cfg.schedule.max_wallclock_seconds > 0:
+        raise GolfkitError(f"jobs {jobs} under a {cfg.schedule.max_wallclock_seconds:g} s wall-clock cap: a capped "
+                           "training's steps depend on what runs beside it; use jobs 1, or cap by iterations "
+                           "(schedule.max_wallclock_seconds 0)")
 
 
 def val_head_copy(data_dir: Path, dest: Path, targets: int) -> Path:
