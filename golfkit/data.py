@@ -132,6 +132,9 @@ def load_val_tokens(ds: Dataset, vocab_size: int | None = None) -> Tensor:
     if tokens.numel() < 2:  # otherwise val_bpb prints as 0.0 from 0 nats over 0 bytes
         raise GolfkitError(f"the validation split in {ds.val_files[0].parent} has {tokens.numel()} token(s): nothing to "
                            f"score (it needs a context token and at least one target)")
+    if not bool((tokens[1:] != BOS_ID).any()):  # every target a document start: 0 bytes, a val_bpb in the thousands
+        raise GolfkitError(f"the validation split in {ds.val_files[0].parent} holds only document starts (BOS): "
+                           f"nothing to score")
     return tokens
 
 
@@ -167,6 +170,8 @@ def load_val_bytes(ds: Dataset, val_tokens: Tensor) -> Tensor:
     bad = np.flatnonzero((val_tokens == BOS_ID).numpy() & (full != 0)) if full.size == val_tokens.numel() else [0]
     if len(bad):  # a shifted or foreign sidecar charges bytes to document starts
         raise GolfkitError(f"byte sidecar is not aligned with the validation tokens (position {bad[0]})")
+    if not full[1:].any():  # val_bpb divides by these bytes (at least 1): zeros gave a 4,096-token split 52,554
+        raise GolfkitError(f"byte sidecar {side[0]} counts 0 bytes for every validation target: nothing to score")
     return torch.from_numpy(full.astype(np.int32))
 
 
@@ -349,13 +354,31 @@ def train_loader(data_cfg, files: list[Path], rank: int, world_size: int, device
     return cls(files, rank, world_size, device, vocab_size, guard=data_cfg)
 
 
+def _packed_room(path: Path) -> int:
+    """Tokens of a shard from where PackedDocumentLoader starts in it: its first BOS (0 without one), found by
+    reading 1M-token blocks until the first BOS (a real shard starts with one: one block)."""
+    n, pos = shard_token_count(path), 0
+    while pos < n:
+        block = np.fromfile(path, dtype="<u2", count=min(1 << 20, n - pos), offset=HEADER_BYTES + 2 * pos)
+        hit = np.flatnonzero(block == BOS_ID)
+        if hit.size:
+            return n - pos - int(hit[0])
+        pos += block.size
+    return n
+
+
 def check_packed_span(files: list[Path], global_span: int) -> None:
-    """Before a run writes anything (data.packing=documents): some shard holds one packed global span."""
-    longest = max(shard_token_count(f) for f in files)
-    if longest < global_span:
-        raise GolfkitError(f"data.packing=documents takes {global_span} tokens per micro-step from one shard "
-                           f"(world_size x (local tokens + 1)), but the longest training shard holds {longest}; "
-                           f"lower schedule.train_batch_tokens or use data.packing=rows")
+    """Before a run writes anything (data.packing=documents): some shard holds one packed global span after its
+    first BOS, where the loader starts; counting whole shards let a shard with its only BOS near the end pass
+    here and stop the run in the loader, after its folder was written."""
+    longest = 0
+    for f in files:
+        longest = max(longest, _packed_room(f))
+        if longest >= global_span:
+            return
+    raise GolfkitError(f"data.packing=documents takes {global_span} tokens per micro-step from one shard "
+                       f"(world_size x (local tokens + 1)), but the longest training shard holds {longest} from its "
+                       f"first BOS; lower schedule.train_batch_tokens or use data.packing=rows")
 
 
 # ----------------------------------------------------------------------------------

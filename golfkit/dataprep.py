@@ -16,10 +16,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -83,22 +85,49 @@ def fetch(variant: str, train_shards: int, dest: str | Path) -> dict:
 # build
 # ----------------------------------------------------------------------------------
 TRANSFORMS = ("none", caseops.NAME)
+# SentencePiece (with the offsets the byte sidecar needs) holds 100-250 bytes of memory per byte of the document it
+# encodes: a 30 MB line took a build past 2 GB; 4 MiB, far over a web page or a chapter, costs about 1 GB.
+MAX_DOC_BYTES = 4 << 20
+JSONL_LINE_MAX = 6 * MAX_DOC_BYTES + (1 << 20)  # JSON escapes a byte into up to 6 ("\u0001"), plus other fields
 
 
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
+def _too_long(where: str) -> GolfkitError:
+    return GolfkitError(f"{where} is over the {MAX_DOC_BYTES:,} bytes one document may have (SentencePiece takes "
+                        f"100-250 bytes of memory per byte of the document it encodes; split it into documents)")
+
+
+def _lines(path: Path, limit: int, too_long: Callable[[int], GolfkitError]) -> Iterator[tuple[int, str, int]]:
+    """(number, text, bytes) of each line of a UTF-8 file, read and decoded one at a time. Lines end at "\n" only:
+    U+2028 and U+0085 are text (JSON writes them raw; splitlines() cut such a JSON line in two). A line is refused
+    with `too_long(number)` once it passes `limit` bytes: reading the whole file first cost a 3 GiB file without a
+    newline 3 GiB."""
+    offset = 0
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise GolfkitError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+        with open(path, "rb") as f:
+            for n in itertools.count(1):
+                raw = f.readline(limit + 2)
+                if not raw:
+                    return
+                if len(raw) - raw.endswith(b"\n") > limit:
+                    raise too_long(n)
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    raise GolfkitError(f"{path}:{n}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset "
+                                       f"{offset + e.start})") from None
+                yield n, text, len(raw)
+                offset += len(raw)
+    except OSError as e:
+        raise GolfkitError(f"cannot read text file {path}: {e.strerror or e}") from None
 
 
 def _utf8_or_refuse(doc: str, where: str) -> str:
     try:
-        doc.encode("utf-8")
+        size = len(doc.encode("utf-8"))
     except UnicodeEncodeError as e:  # a lone surrogate from a JSON "\ud800" escape
         raise GolfkitError(f"{where}: text holds U+{ord(doc[e.start]):04X}, which has no UTF-8 encoding") from None
+    if size > MAX_DOC_BYTES:
+        raise _too_long(f"{where}: a document of {size:,} bytes")
     return doc
 
 
@@ -110,10 +139,10 @@ def read_documents(path: str | Path) -> list[str]:
     if not path.exists():
         raise GolfkitError(f"text file {path} not found")
     safeio.regular_file(path, "text file")
-    text = _read_text(path)
+    docs: list[str] = []
     if path.suffix == ".jsonl":
-        docs = []
-        for i, line in enumerate(text.splitlines(), 1):
+        for i, line, _ in _lines(path, JSONL_LINE_MAX,
+                                 lambda n: _too_long(f"{path}:{n}: a JSON line of more than {JSONL_LINE_MAX:,} bytes")):
             if not line.strip():
                 continue
             try:
@@ -124,7 +153,26 @@ def read_documents(path: str | Path) -> list[str]:
                 raise GolfkitError(f"{path}:{i}: 'text' must be a string, got {type(doc).__name__}")
             docs.append(_utf8_or_refuse(doc, f"{path}:{i}"))
         return docs
-    return [d.strip("\n") for d in text.split("\n\n") if d.strip()]
+    part: list[str] = []  # the lines of the document being read, `size` bytes
+
+    def end() -> None:
+        doc = "".join(part).strip("\n")
+        if doc.strip():
+            docs.append(doc)
+        part.clear()
+
+    size = 0
+    for i, line, nbytes in _lines(path, MAX_DOC_BYTES, lambda n: _too_long(f"{path}:{n}: document {len(docs) + 1}")):
+        if line == "\n":  # a blank line ("\n\n" in the text) ends a document
+            end()
+            size = 0
+            continue
+        part.append(line)
+        size += nbytes
+        if size > MAX_DOC_BYTES + 1:  # its last newline is not the document's
+            raise _too_long(f"{path}:{i}: document {len(docs) + 1}")
+    end()
+    return docs
 
 
 def _load_sp(tokenizer: str | Path):

@@ -6,7 +6,8 @@
   over `max_bytes` (a 4 GiB sparse file costs one `stat`), opened non-blocking so a FIFO swapped in
   after the check cannot block either.
 * `loads(text, what)`: `json.loads` after a bounded scan of the nesting depth; the C scanner recurses
-  once per level and a few thousand `[` end in RecursionError.
+  once per level and a few thousand `[` end in RecursionError. Integers longer than MAX_INT_DIGITS are
+  refused: past a float's range every float() of one overflows.
 
 Every refusal is one GolfkitError line naming the file.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from golfkit.errors import GolfkitError
 
 MAX_JSON_DEPTH = 64  # a run config nests 4 levels, an artifact header 6
 CONFIG_MAX_BYTES = 16 << 20  # a config.json is a few KB
+MAX_INT_DIGITS = 308  # below float's largest finite value (1.8e308): every JSON integer golfkit reads converts
 
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
@@ -84,31 +85,60 @@ def read_head(path: str | Path, what: str, n: int) -> bytes:
         raise GolfkitError(f"cannot read {what} {path}: {e.strerror}") from None
 
 
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = np.zeros(256, dtype=np.int64)  # +1 for an opening bracket, -1 for a closing one, 0 for any other byte
+_STEP[list(b"[{")], _STEP[list(b"]}")] = 1, -1
 
 
 def json_depth(raw: bytes, limit: int) -> int:
-    """Deepest bracket nesting outside strings, counted up to `limit` + 1 (stops there)."""
-    brackets = _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
-    depth, deepest, chunk = 0, 0, 1 << 20
-    for i in range(0, len(brackets), chunk):
-        a = np.frombuffer(brackets[i: i + chunk], dtype=np.uint8)
-        run = depth + np.cumsum(np.where((a == ord("[")) | (a == ord("{")), 1, -1), dtype=np.int64)
+    """Deepest bracket nesting outside strings, counted up to `limit` + 1 (stops there).
+
+    numpy over blocks of 256 KiB, a few arrays of one block at a time: a quote opens or closes a string
+    unless an odd run of backslashes precedes it (JSON's escape inside a string; outside one a backslash ends
+    json.loads there, before any bracket after it). A regex over the strings kept a backtracking frame per
+    character (~100 bytes each: a 15 MB string in a config cost 1.6 GB and a MemoryError).
+    """
+    data, block = np.frombuffer(raw, dtype=np.uint8), 1 << 18
+    depth = deepest = 0
+    slashes, quotes = 0, 0  # parities carried over a block boundary: trailing backslashes, quotes so far
+    for i in range(0, data.size, block):
+        a = data[i: i + block]
+        pos = np.arange(a.size)
+        last = np.maximum.accumulate(np.where(a == ord("\\"), -1, pos))  # the last non-backslash up to j
+        before = np.empty(a.size, dtype=np.int64)  # backslashes right before each byte
+        before[0] = slashes
+        before[1:] = pos[:-1] - last[:-1] + np.where(last[:-1] < 0, slashes, 0)
+        q = quotes + np.cumsum((a == ord('"')) & (before % 2 == 0))  # quotes up to each byte: odd = in a string
+        run = depth + np.cumsum(np.where(q % 2 == 0, _STEP[a], 0))
         deepest = max(deepest, int(run.max()))
         if deepest > limit:
             return limit + 1
-        depth = int(run[-1])
+        depth, quotes = int(run[-1]), int(q[-1]) % 2
+        slashes = (slashes + a.size if last[-1] < 0 else a.size - 1 - int(last[-1])) % 2
     return deepest
 
 
+class _LongInteger(ValueError):
+    pass
+
+
+def _int(digits: str) -> int:
+    # JSON integers are unbounded: one past a float's range breaks every float() and isfinite() that reads it
+    # (OverflowError), and past 4,300 digits int() itself refuses it (ValueError); no golfkit field holds one
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise _LongInteger(f"an integer of {len(digits.lstrip('-')):,} digits (at most {MAX_INT_DIGITS})")
+    return int(digits)
+
+
 def loads(text: str | bytes, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """`json.loads` refusing input nested deeper than `max_depth` (checked first, without recursion)."""
+    """`json.loads` refusing input nested deeper than `max_depth` (checked first, without recursion) and integers
+    of more than MAX_INT_DIGITS digits."""
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if json_depth(raw, max_depth) > max_depth:
         raise GolfkitError(f"{what} nests deeper than {max_depth} levels of JSON arrays/objects")
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_int=_int)
+    except _LongInteger as e:
+        raise GolfkitError(f"{what} holds {e}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise GolfkitError(f"{what} is not valid JSON: {e}") from None
     except RecursionError:  # unreachable after the depth scan; kept so no input can reach a traceback

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ BUDGET_BYTES = 16_000_000
 TRAIN_SECONDS = 600.0
 EVAL_SECONDS = 600.0
 MIN_SEEDS = 3
+LOG_MAX_BYTES = 64 << 20  # a train log is a few KB per thousand steps; a bigger one is not a run's
 MARGIN_NATS = 0.005
 ALPHA = 0.01
 
@@ -112,10 +112,9 @@ def _seed_from_name(path: Path) -> int | None:
 
 def parse_log(path: Path) -> SeedLog:
     """The numbers an audit needs from one train log, in either of the records' log dialects."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as e:
-        raise GolfkitError(f"cannot read log {path}: {e.strerror}") from None
+    from golfkit import safeio
+
+    text = safeio.read_bytes(path, "train log", LOG_MAX_BYTES).decode("utf-8", "replace")  # a 3 GiB log: MemoryError
     s = SeedLog(path, seed=_seed_from_name(path))
     lines = [ln.rstrip() for ln in text.splitlines()]
     scores: list[tuple[int, str, float, float]] = []
@@ -244,12 +243,15 @@ def audit_folder(folder: str | Path, previous: str | None = None, previous_bpb: 
         ", ".join(f.name for f in log_files) if log_files else "no *.log or train*.txt in the folder")
     sub: dict = {}
     if (folder / "submission.json").is_file():
-        try:
-            sub = json.loads((folder / "submission.json").read_text(encoding="utf-8"))
+        from golfkit import safeio
+
+        try:  # bounded: a 3 GiB file or 100,000 nested brackets was a traceback
+            sub = safeio.loads(safeio.read_bytes(folder / "submission.json", "submission", safeio.CONFIG_MAX_BYTES),
+                               "submission.json")
             if not isinstance(sub, dict):
-                raise ValueError("not an object")
-        except (ValueError, UnicodeDecodeError) as e:
-            add("submission.json parses", "fail", f"not valid JSON: {e}")
+                raise GolfkitError("submission.json is not a JSON object")
+        except GolfkitError as e:
+            add("submission.json parses", "fail", str(e))
             sub = {}
     logs = [parse_log(f) for f in log_files]
     scored = [s for s in logs if s.val_bpb is not None]

@@ -145,6 +145,9 @@ def _render(args) -> int:
         raise GolfkitError(f"no run matches {' '.join(patterns)} in {root / notebook_runs.INDEX}")
     done = 0
     for rid in chosen:
+        if (root / rid).is_symlink():  # `golfkit run` makes real folders; a link would write executed.html elsewhere
+            print(f"skip {rid}: the run folder is a symbolic link")
+            continue
         if not (root / rid / "executed.ipynb").is_file():
             print(f"skip {rid}: no executed.ipynb")
             continue

@@ -658,6 +658,8 @@ def record_problem(rec: Any) -> str | None:
         return f"status is not one of {', '.join(STATUSES)}"
     if not isinstance(rec.get("notebook", ""), str) or not isinstance(rec.get("parameters", {}), dict):
         return "notebook or parameters of the wrong type"
+    if not all(isinstance(rec.get(key), (str, type(None))) for key in ("started", "error")):
+        return "started or error is not a string"  # the site slices and truncates them as text
     for key in ("val_bpb", "bytes_total", "duration_s", "train_seconds"):
         v = rec.get(key)
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):

@@ -33,17 +33,57 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from golfkit.errors import GolfkitError
-from golfkit.lab.audit import (BUDGET_BYTES, EVAL_SECONDS, MIN_SEEDS, TRAIN_SECONDS, Check, SeedLog, add_parser,
-                               audit_folder, format_table, significance, significance_from)
+from golfkit.lab.audit import (BUDGET_BYTES, EVAL_SECONDS, LOG_MAX_BYTES, MIN_SEEDS, TRAIN_SECONDS, Check, SeedLog,
+                               add_parser, audit_folder, format_table, significance, significance_from)
 
 ARTIFACT = "final_model.int8.golf"  # golfkit.train.ARTIFACT_NAME (not imported: training code)
+# metrics.json fields the checks read, where present: sections are JSON objects (lists where said), numbers are
+# finite. Absent fields are each check's "unknown" (a run before golfkit recorded them); another type is a
+# damaged or edited record, refused in one line instead of read as a number it is not (a NaN time passed 600 s).
+RECORD_SECTIONS = {"timing": dict, "score_book": dict, "method_score_book": dict, "data_guard": dict,
+                   "data_guard.sources": list, "data_guard.contained_docs": dict, "data_guard.work": dict}
+RECORD_NUMBERS = ("bytes_model", "bytes_code", "bytes_total", "val_loss", "val_bpb", "eval_seconds",
+                  "method_eval_seconds", "train_time_ms", "timing.*", "score_book.scored_targets",
+                  "score_book.split_targets", "method_score_book.scored_targets", "method_score_book.split_targets",
+                  "data_guard.shards", "data_guard.worst_fraction", "data_guard.contained_docs.*")
 RUN_FIELDS = ("seed",)  # config fields that may differ between the seeds of one config
 PATH_FIELDS = ("data.dir", "data.tokenizer", "data.guard_cache")  # where, not what
+
+
+def _record_values(m: dict, dotted: str) -> list[tuple[str, Any]]:
+    """(key, value) of each present field a RECORD_* key names (`section.*`: every value of the section); a null
+    counts as absent at the top level (golfkit writes method_score_book: null), as a value inside a section."""
+    *head, leaf = dotted.split(".")
+    section: Any = m
+    for h in head:
+        section = section.get(h) if isinstance(section, dict) else None
+    if not isinstance(section, dict):
+        return []
+    prefix = ".".join(head) + "." if head else ""
+    items = section.items() if leaf == "*" else [(leaf, section[leaf])] if leaf in section else []
+    return [(prefix + str(k), v) for k, v in items if v is not None or head]
+
+
+def check_record(m: dict, path: Path) -> None:
+    """Refuse a metrics.json whose fields the audit reads have other JSON types (RECORD_SECTIONS, RECORD_NUMBERS)."""
+    import math
+
+    for dotted, typ in RECORD_SECTIONS.items():
+        for key, v in _record_values(m, dotted):
+            if not isinstance(v, typ):
+                kind = "a JSON object" if typ is dict else "a JSON list"
+                raise GolfkitError(f"audit: run record {path} is malformed: '{key}' must be {kind}, got {v!r:.60}")
+    for dotted in RECORD_NUMBERS:
+        for key, v in _record_values(m, dotted):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise GolfkitError(f"audit: run record {path} is malformed: '{key}' must be a finite number, "
+                                   f"got {v!r:.60}")
 
 
 def is_run_folder(folder: str | Path) -> bool:
@@ -72,9 +112,11 @@ class Run:
                          f"run record {self.folder / 'metrics.json'}")
         if not isinstance(m, dict):
             raise GolfkitError(f"audit: {self.folder / 'metrics.json'} is not a JSON object")
+        check_record(m, self.folder / "metrics.json")
         self.m: dict[str, Any] = m
         log = self.folder / "train.log"
-        self.log = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.is_file() else []
+        self.log = safeio.read_bytes(log, "train log", LOG_MAX_BYTES).decode("utf-8", "replace").splitlines() \
+            if log.is_file() else []
         self.artifact = self.folder / Path(str(m.get("artifact") or ARTIFACT)).name
 
     @property
@@ -165,7 +207,8 @@ def legality_checks(runs: list[Run], probe_all: bool) -> list[Check]:
             for run in runs:
                 books = [b for b in (run.m.get("score_book"), run.m.get("method_score_book")) if b is not None]
                 for sb in books or [None]:
-                    if isinstance(sb, dict) and isinstance(sb.get("scored_targets"), int):
+                    if isinstance(sb, dict) and isinstance(sb.get("scored_targets"), int) \
+                            and isinstance(sb.get("split_targets"), int):
                         ok = sb["scored_targets"] == sb.get("split_targets")
                         extra.append(f"{run.name} score book: {sb['scored_targets']:,} targets scored by "
                                      f"{sb.get('method')} of the split's {sb.get('split_targets'):,}")
@@ -303,10 +346,9 @@ def data_checks(runs: list[Run]) -> list[Check]:
         fp_rows.append(f"{run.name}: {fev}" if fev else f"{run.name}: unknown")
         status = st if st == "fail" or (st == "unknown" and status == "pass") else status
         fp_status = fst if fst == "fail" or (fst == "unknown" and fp_status == "pass") else fp_status
-        logged = run.logged("val_loader:")
-        if logged and "tokens:" in logged:
-            n = int(logged.rsplit("tokens:", 1)[1].split()[0])
-            judged = canonical.logged_val_tokens(d.variant, n)
+        logged = re.search(r"tokens:(\d{1,18})\b", run.logged("val_loader:") or "")  # a log cut mid-line has none
+        if logged:
+            judged = canonical.logged_val_tokens(d.variant, int(logged.group(1)))
             fp_rows[-1] += f"; logged {judged['evidence']}"
     return [guard, Check("train/val overlap (recomputed)", status, "; ".join(dict.fromkeys(rows))),
             Check("validation split canonical", fp_status, "; ".join(dict.fromkeys(fp_rows)))]

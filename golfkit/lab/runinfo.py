@@ -37,12 +37,32 @@ def read_json(path: str | Path) -> Any:
         return None
 
 
+YAML_MAX_NODES = 1 << 16  # values, aliases expanded; a params.yaml holds a few dozen
+
+
+def _plain(x: Any, budget: list[int]) -> bool:
+    """Whether `x` is made of what golfkit writes to YAML (None, bool, numbers, strings, lists, string-keyed maps),
+    in at most `budget[0]` values counted with every alias expanded."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return False
+    if x is None or isinstance(x, (bool, int, float, str)):
+        return True
+    if isinstance(x, list):
+        return all(_plain(v, budget) for v in x)
+    return isinstance(x, dict) and all(isinstance(k, str) and _plain(v, budget) for k, v in x.items())
+
+
 def read_yaml(path: str | Path) -> Any:
+    """A run's YAML record, or None when missing, oversized, not YAML, or holding anything golfkit does not write
+    there: a date or binary breaks the JSON of the reproduce command, and aliases that expand to billions of
+    values (a few hundred bytes of `&a [*b, *b, ...]`) cost the reader memory without end."""
     import yaml
 
     try:
-        return yaml.safe_load(safeio.read_bytes(path, "run record", RECORD_MAX_BYTES).decode("utf-8"))
-    except (GolfkitError, yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        obj = yaml.safe_load(safeio.read_bytes(path, "run record", RECORD_MAX_BYTES).decode("utf-8"))
+        return obj if _plain(obj, [YAML_MAX_NODES]) else None
+    except (GolfkitError, yaml.YAMLError, UnicodeDecodeError, RecursionError):  # RecursionError: `&a [*a]` too
         return None
 
 
@@ -51,7 +71,13 @@ def _dict(x: Any) -> dict:
 
 
 def _num(x: Any) -> float | None:
-    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) else None
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    try:
+        x = float(x)
+    except OverflowError:  # an integer past float's range (json.loads reads any number of digits)
+        return None
+    return x if math.isfinite(x) else None
 
 
 def parameters(run_dir: Path, record: dict | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 MAX_JSON_DEPTH = 64
 CONFIG_MAX_BYTES = 16 << 20
+MAX_INT_DIGITS = 308
 
 
 def regular_file(path: str | Path, what: str) -> int:
