@@ -97,7 +97,7 @@ SUBMISSION_REASON = ("data.guard=off: the content check of training data against
 # originals: nothing but this table names the twins.
 SHIPPED_TWINS: dict[str, str | Callable[[], str]] = {
     "golfkit.safeio": "golfkit.shipped.safeio",
-    "golfkit.limits": "golfkit.shipped.limits",
+    "golfkit.limits": twins.limits_twin_source,  # shipped/limits.py + the model-size ceiling the environment reaches
     "golfkit.artifact_table": "golfkit.shipped.artifact_table",
     "golfkit.inflate": "golfkit.shipped.inflate",  # whole decompression of the artifact it wrote
     "golfkit.ranges": twins.env_ranges_source,  # the rows of the fields the challenge's environment variables set
@@ -387,8 +387,9 @@ def _readme(cfg: RunConfig, m: dict[str, Any] | None, code: int, name: str) -> s
               "", "`train_gpt.py` is the counted code. `train_gpt_readable.py` is the same program unminified and",
               "uncompressed, with its comments, for review; it is not part of the submission's bytes.",
               "It reads only its own config and the artifact it writes, so golfkit's checks of outside input",
-              "(artifact tables, file types, model-size ceilings, ranges of fields no environment variable sets)",
-              "ship as no-check twins (golfkit/shipped/ in golfkit); the environment variables are checked.",
+              "(artifact tables, file types, ranges of fields no environment variable sets) ship as no-check",
+              "twins (golfkit/shipped/ in golfkit); the environment variables are checked, and so is the size of",
+              "the model they set (golfkit's --max-params ceiling).",
               "The SentencePiece .model file is not counted, as in every record (reference/techniques.md 2.1)."]
     return "\n".join(lines) + "\n"
 

@@ -5,6 +5,8 @@ environment variables (golfkit/envvars.py ENV_FIELDS, plus DATA_PATH / TOKENIZER
 can change it. So it ships neither the typed dataclasses nor their parser and full range table:
 
 * `env_ranges_source()`: golfkit.ranges with only the rows of the fields those variables set;
+* `limits_twin_source()`: golfkit/shipped/limits.py with golfkit.limits' model-size ceiling, which those
+  variables reach (MODEL_DIM, NUM_LAYERS, MLP_MULT, ...);
 * `config_twin_source()`: golfkit.config as plain sections over the defaults of this golfkit's RunConfig (as
   `RunConfig.from_dict` normalises them), with `override` for exactly those fields, parsed as the dataclass
   types parse them, and `validate` = golfkit/config_rules.py's checks (finite floats, the shipped ranges, the
@@ -173,6 +175,24 @@ class RunConfig(Section):
             node[leaf] = _parse(_TYPES[key], value, key) if isinstance(value, str) else value
         return RunConfig.from_dict(d)
 '''
+
+
+def limits_twin_source() -> str:
+    """golfkit.limits as an exported script ships it: golfkit/shipped/limits.py plus the model-size ceiling.
+
+    The environment variables reach the model's size, so `estimate_params` and `check_model_size` ship as they
+    are in golfkit/limits.py (MODEL_DIM=32768 is golfkit's one line, where the script built a 15-billion-parameter
+    model until torch failed with a traceback); the artifact table's checks stay home (the script reads only the
+    artifact it wrote).
+    """
+    import inspect
+    from pathlib import Path
+
+    from golfkit import limits
+
+    shipped = (Path(__file__).parent / "shipped" / "limits.py").read_text()
+    real = "".join("\n\n" + inspect.getsource(f) for f in (limits.estimate_params, limits.check_model_size))
+    return shipped + "\nfrom golfkit.config import ModelConfig\nfrom golfkit.errors import GolfkitError\n" + real
 
 
 def config_twin_source() -> str:

@@ -254,10 +254,11 @@ def test_a_bundle_ships_no_input_checks():
     tree = ast.parse(export.bundle(export.submission_config(get_preset("baseline")), minified=False))
     plain = next(ast.literal_eval(n.value) for n in tree.body
                  if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "_SOURCES")
-    for needle in ("nests deeper than", "a FIFO (named pipe)", "over the ceiling of", "appears twice",
+    for needle in ("nests deeper than", "a FIFO (named pipe)", "appears twice",
                    "'eval.lora.rank'", "PART_ELEMS_PER_ELEM * numel"):
         assert needle not in plain, needle
     assert "'seed': (0, 4294967295, True, True)" in plain  # the environment's fields keep their ranges
+    assert "over the ceiling of" in plain  # and the size of the model they set (MODEL_DIM, NUM_LAYERS, ...)
 
 
 def test_export_user_errors_are_one_line(tmp_path):

@@ -1,5 +1,6 @@
 """Hostile input, part 3: the surfaces added last (CaseOps data build and sidecar, packed documents, the runs
-site/list/compare/render commands, the audit of run and submission folders).
+site/list/compare/render commands, the audit of run and submission folders, the exported script's
+environment).
 
 Each CLI case runs the real command in a subprocess through tests/hostile_helpers.py: a refusal is exit 2 with
 one `golfkit: error:` line, no traceback, bounded memory and not one byte changed under the scratch folder; a
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -278,3 +280,18 @@ def test_audit_of_a_submission_reads_no_fifo_and_no_deep_json(scratch):
     os.mkfifo(scratch / sub / "train_seed2.log")  # read_text() blocked forever on it
     refused(["audit", sub], scratch, r"train log sub/train_seed2.log is a FIFO \(named pipe\)", timeout=30)
 
+
+# ----------------------------------------------------------------------------------
+# the exported script's environment
+# ----------------------------------------------------------------------------------
+def test_exported_script_refuses_a_model_over_the_ceiling_as_golfkit_does(tmp_path):
+    # MODEL_DIM is in range (2..65,536) but makes a 15-billion-parameter model: `golfkit train --set
+    # model.model_dim=32768` refuses it in one line; the script's no-op ceiling built it until torch failed
+    # ("DefaultCPUAllocator: can't allocate memory", a traceback), after its run folder was written
+    sub = tmp_path / "sub"
+    _ran(run_golfkit(["export", "--preset", "smoke", "--out", sub], tmp_path), 0)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    refused([], scratch, r"^error: the config declares a model of about 15,066,596,420 parameters .* over the "
+                         r"ceiling of 250,000,000", env={"MODEL_DIM": "32768", "RUN_ID": "r"},
+            argv=[sys.executable, str(sub / "train_gpt.py")], prefix="error: ")
