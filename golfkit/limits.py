@@ -56,9 +56,12 @@ def check_model_size(cfg: RunConfig, max_params: int = DEFAULT_MAX_PARAMS, what:
     n = estimate_params(cfg.model)
     if n > max_params:
         raise GolfkitError(f"{what} declares a model of about {n:,} parameters ({4 * n / 2**30:,.1f} GiB as fp32 "
-                           f"weights, before gradients and optimizer state), over the ceiling of {max_params:,}; "
-                           f"pass --max-params {n} if you mean it")
+                           f"weights, before gradients and optimizer state), over the ceiling of {max_params:,}"
+                           + RAISE_HINT.format(n=n))
     return n
+
+
+RAISE_HINT = "; pass --max-params {n} if you mean it"  # an exported script ships its own (golfkit.twins)
 
 
 def _spec(e: dict) -> tuple:

@@ -293,5 +293,6 @@ def test_exported_script_refuses_a_model_over_the_ceiling_as_golfkit_does(tmp_pa
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     refused([], scratch, r"^error: the config declares a model of about 15,066,596,420 parameters .* over the "
-                         r"ceiling of 250,000,000", env={"MODEL_DIM": "32768", "RUN_ID": "r"},
+                         r"ceiling of 250,000,000 \(an exported script keeps golfkit's ceiling: train it with `golfkit train "
+                         r"--max-params 15066596420`\)$", env={"MODEL_DIM": "32768", "RUN_ID": "r"},
             argv=[sys.executable, str(sub / "train_gpt.py")], prefix="error: ")
