@@ -393,25 +393,40 @@ def _shape(cfg) -> tuple:
     return (m.num_layers, m.model_dim, m.mlp_mult, getattr(m, "num_loops", 0))
 
 
-def cpu_wall(runs: Path) -> dict[str, tuple[str, float]]:
-    """The latest `ok` cpu-trained run of each notebook in runs/index.jsonl: (run_id, duration_s)."""
-    out: dict[str, tuple[str, float]] = {}
+def cpu_wall(runs: Path) -> dict[str, tuple[str, float, float]]:
+    """The latest `ok` cpu-trained run of each notebook in runs/index.jsonl: (run_id, duration_s, cached_s).
+
+    cached_s: the training seconds of the trainings the run took from the cache, trained by another run or
+    process (train/*/training.json names who trained each): a run whose trainings were prefilled took only
+    its analysis time itself.
+    """
+    out: dict[str, tuple[str, float, float]] = {}
     path = runs / "index.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
         d = json.loads(line)
         if d.get("status") == "ok" and "cpu-trained" in d.get("run_id", ""):
-            out[Path(d["notebook"]).stem] = (d["run_id"], float(d["duration_s"]))
+            cached = 0.0
+            for rec in sorted((runs / d["run_id"] / "train").glob("*/training.json")):
+                t = json.loads(rec.read_text(encoding="utf-8"))
+                if Path(str(t.get("run_dir", ""))).name != d["run_id"]:
+                    cached += float(t.get("seconds") or 0.0)
+            out[Path(d["notebook"]).stem] = (d["run_id"], float(d["duration_s"]), cached)
     return out
 
 
 # ----------------------------------------------------------------------------------
 # output
 # ----------------------------------------------------------------------------------
+def _cpu(c: tuple[str, float, float]) -> str:
+    run_id, wall, cached = c
+    return f"{wall:,.0f} s" + (f" + {cached:,.0f} s of cached trainings" if cached else "") + f" ({run_id})"
+
+
 def markdown(rows: list[dict[str, Any]], r: Rates, i: dict[str, Input], cites: list[Input],
-             cpu: dict[str, tuple[str, float]]) -> str:
+             cpu: dict[str, tuple[str, float, float]]) -> str:
     lines = ["| notebook | trainings: called / distinct / new in 00→05 order | one training, s: start-up+compile+export "
              "+ training + validation + final eval = total (min) | analysis on one GPU, min | 8xH100 node, h: alone | "
-             "h: in 00→05 order | CPU wall, cpu-trained (run id) |", "|---|---|---|---:|---:|---:|---|"]
+             "h: in 00→05 order | CPU, cpu-trained: run wall + trainings it took from the cache (run id) |", "|---|---|---|---:|---:|---:|---|"]
     for row in rows:
         t = row["per training (longest)"]
         per = (f"{t['start-up, compile, export']:.0f} + {t['training']:.0f} + {t['validation in training']:.1f} "
@@ -420,7 +435,7 @@ def markdown(rows: list[dict[str, Any]], r: Rates, i: dict[str, Input], cites: l
         lines.append(f"| {row['notebook']} | {row['trainings called']} / {row['trainings distinct']} / "
                      f"{row['trainings new in workbook order']} | {per} | {row['analysis seconds'] / 60:.1f} | "
                      f"{row['hours standalone']:.2f} | {row['hours in workbook order']:.2f} | "
-                     f"{f'{c[1]:,.0f} s ({c[0]})' if c else 'no ok run'} |")
+                     f"{_cpu(c) if c else 'no ok run'} |")
     total = sum(x["hours in workbook order"] for x in rows)
     lines += ["", f"All six notebooks in order on one node: **{total:.2f} h** (estimate, unmeasured on GPU).", "",
               "Counted per notebook (the notebook's own parameters and plan, `-p preset baseline -p protocol challenge "
