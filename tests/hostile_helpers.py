@@ -86,6 +86,18 @@ def _hwm_after_exec(pid: int, cmd: list[bytes]) -> int:
     return 0
 
 
+def user_folder(tmp_path: Path, project: bool = False) -> Path:
+    """The user's folder: a file of theirs (with `project`, also a folder of their data) that no golfkit
+    command may touch; snapshot() it before and fs_diff() it after."""
+    d = tmp_path / "scratch"
+    d.mkdir(parents=True)
+    (d / "notes.txt").write_text("a file the user owns\n")
+    if project:
+        (d / "project").mkdir()
+        (d / "project" / "data.bin").write_bytes(bytes(range(256)) * 4)
+    return d
+
+
 def run_golfkit(args, cwd: Path, timeout: float = 60.0, *, fsize: int | None = None, env: dict | None = None,
                 argv: list[str] | None = None) -> Outcome:
     """Run the CLI (or `argv`, e.g. an exported script) under the memory limit; never blocks longer than `timeout`.

@@ -25,7 +25,7 @@ from golfkit.data import write_shard
 from golfkit.model import GPT
 from golfkit.presets import get_preset
 from hostile_helpers import (TRAIN_TOKENS, VAL_TOKENS, body, container, editable, forge, layout, refused, succeeded,
-                             tiny_data)
+                             tiny_data, user_folder)
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +53,7 @@ def smoke_art() -> artifact.Artifact:
 
 @pytest.fixture()
 def scratch(tmp_path) -> Path:
-    d = tmp_path / "scratch"
-    d.mkdir()
-    (d / "notes.txt").write_text("a file the user owns\n")
-    return d
+    return user_folder(tmp_path)
 
 
 def _eval(scratch: Path, path, tiny: Path, pattern: str, timeout: float = 60.0, *extra: str):

@@ -25,7 +25,7 @@ import pytest
 from golfkit import dataprep, safeio
 from golfkit.data import read_shard, write_shard
 from golfkit.errors import GolfkitError
-from hostile_helpers import fs_diff, refused, run_golfkit, snapshot, tiny_data
+from hostile_helpers import fs_diff, refused, run_golfkit, snapshot, tiny_data, user_folder
 
 CASEOPS = "sp8192_lossless_caps_caseops_v1_reserved"
 
@@ -37,10 +37,7 @@ def tiny(data_dir, tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def scratch(tmp_path) -> Path:
-    d = tmp_path / "scratch"
-    d.mkdir()
-    (d / "notes.txt").write_text("a file the user owns\n")
-    return d
+    return user_folder(tmp_path)
 
 
 def _ran(o, rc: int) -> None:

@@ -25,7 +25,8 @@ import pytest
 
 from golfkit import artifact, atomic, dataprep
 from golfkit.errors import GolfkitError
-from hostile_helpers import REPO, fs_diff, one_line_error, refused, run_golfkit, snapshot, succeeded, tiny_data
+from hostile_helpers import (REPO, fs_diff, one_line_error, refused, run_golfkit, snapshot, succeeded, tiny_data,
+                             user_folder)
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +44,7 @@ def finished(tiny, tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def scratch(tmp_path) -> Path:
-    """The user's folder: a few files of theirs that no golfkit command may touch."""
-    d = tmp_path / "scratch"
-    (d / "project").mkdir(parents=True)
-    (d / "notes.txt").write_text("a file the user owns\n")
-    (d / "project" / "data.bin").write_bytes(bytes(range(256)) * 4)
-    return d
+    return user_folder(tmp_path, project=True)
 
 
 def _copy_run(finished: Path, dest: Path) -> Path:
