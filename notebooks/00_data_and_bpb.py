@@ -51,7 +51,7 @@ bits = [8, 6, 5, 4]  # type: list  bit widths of the budget table
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit.lab import budget, findings, workbook
+from golfkit.lab import budget, findings, pages, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir,
                   nproc=nproc, jobs=jobs, wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
@@ -65,8 +65,8 @@ source = workbook.resolve_path(data_dir)  # the whole data folder (p.data_dir ma
 
 # %%
 ds_dir = source / "datasets" / "fineweb10B_sp1024"
-workbook.show_table([{"file": f.name, **budget.shard_header(f)} for f in sorted(ds_dir.glob("*.bin"))])
-workbook.show_table(budget.token_rows(source, "sp1024", n=16))
+pages.show_table([{"file": f.name, **budget.shard_header(f)} for f in sorted(ds_dir.glob("*.bin"))])
+pages.show_table(budget.token_rows(source, "sp1024", n=16))
 
 # %% [markdown]
 # A piece's bytes are its UTF-8 length; a leading "▁" costs one space byte except right after
@@ -76,9 +76,9 @@ workbook.show_table(budget.token_rows(source, "sp1024", n=16))
 
 # %%
 bpt = budget.bytes_per_token(source, ["sp1024", "sp4096"])
-workbook.show_table(bpt)
+pages.show_table(bpt)
 same = budget.same_text(source, ["sp1024", "sp4096"])
-workbook.show_table(same)
+pages.show_table(same)
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3))
@@ -95,9 +95,9 @@ plt.show()
 
 # %%
 check = budget.accounting_check(source, "sp1024", docs=50)
-workbook.show_table([check])
+pages.show_table([check])
 unigram = budget.unigram_bpb(p.data_dir, "sp1024")  # scored on the same targets as the models
-workbook.show_table([{"model": "context-free (unigram, train-split frequencies)", **unigram}])
+pages.show_table([{"model": "context-free (unigram, train-split frequencies)", **unigram}])
 
 # %% [markdown]
 # ## 4. The protocol's model, trained once per seed, and the horizon check
@@ -110,10 +110,10 @@ results = p.train_variants({"baseline": {}})
 steps = results[0]["steps"]
 horizon_runs = p.train_variants({f"steps_x{m:g}": {"schedule.iterations": max(1, int(round(m * steps)))}
                                  for m in horizon}, seeds=p.seeds[:1])
-workbook.show_table(workbook.training_rows(results + horizon_runs))
+pages.show_table(pages.training_rows(results + horizon_runs))
 
 # %%
-fig = workbook.plot_curves(results + horizon_runs, title="protocol model per seed, and the horizon runs (first seed)")
+fig = pages.plot_curves(results + horizon_runs, title="protocol model per seed, and the horizon runs (first seed)")
 p.figure(fig, "loss_curves")
 plt.show()
 
@@ -126,15 +126,15 @@ plt.show()
 
 # %%
 r0 = results[0]
-workbook.show_table([{"seed": r["seed"], "val_bpb": r["val_bpb"], "bytes_model": r["bytes_model"],
+pages.show_table([{"seed": r["seed"], "val_bpb": r["val_bpb"], "bytes_model": r["bytes_model"],
                       "bytes_code": r["bytes_code"], "bytes_total": r["bytes_total"], "params": r["model_params"]}
                      for r in results])
 ratios = budget.matrix_ratios(r0, bits)
 layout = budget.baseline_layout()
 fit = budget.fit_table(ratios, r0["bytes_code"], layout=layout)
-workbook.show_table(ratios)
-workbook.show_table(fit)
-workbook.show_table([{"baseline": "layout (golfkit int8 export rule)", **layout},
+pages.show_table(ratios)
+pages.show_table(fit)
+pages.show_table([{"baseline": "layout (golfkit int8 export rule)", **layout},
                      {"baseline": "NaiveBaseline record", **budget.BASELINE_RECORD}])
 
 # %%
@@ -165,7 +165,7 @@ horizon_info = {"protocol_val_loss": r0["val_loss_end"],
                 "runs": {k: {"steps": r["steps"], "val_loss": r["val_loss_end"],
                              "change_pct": 100.0 * (r["val_loss_end"] - r0["val_loss_end"]) / r0["val_loss_end"]}
                          for k, r in by_len.items()}}
-trained = workbook.summarize_variants(results, "val_bpb")[0]
+trained = pages.summarize_variants(results, "val_bpb")[0]
 extra = {"unigram": unigram, "bytes_per_token": same, "accounting": check, "training_evidence": ev,
          "horizon": horizon_info, "budget_ratios": ratios, "budget_fit": fit, "baseline_layout": layout,
          "baseline_record": budget.BASELINE_RECORD, "trained_val_bpb": trained,

@@ -47,7 +47,7 @@ ablations = {"untied": {"model.tie_embeddings": False}, "mlp3x": {"model.mlp_mul
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit.lab import budget, findings, stats, workbook
+from golfkit.lab import budget, findings, pages, stats, workbook
 from golfkit.presets import get_preset
 
 p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir,
@@ -59,9 +59,9 @@ p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, da
 
 # %%
 base_rows = budget.component_table(get_preset("baseline").model)
-workbook.show_table(base_rows)
+pages.show_table(base_rows)
 run_rows = budget.component_table(p.config_for({}, p.seeds[0]).model)
-workbook.show_table(run_rows)
+pages.show_table(run_rows)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"wspace": 0.6})
@@ -80,10 +80,10 @@ plt.show()
 # %%
 variants = p.variants(ablations)
 results = p.train_variants(variants)
-workbook.show_table(workbook.training_rows(results))
+pages.show_table(pages.training_rows(results))
 
 # %%
-fig = workbook.plot_curves(results, title="every training: train and validation loss (one line per seed)")
+fig = pages.plot_curves(results, title="every training: train and validation loss (one line per seed)")
 p.figure(fig, "loss_curves")
 plt.show()
 
@@ -94,11 +94,11 @@ plt.show()
 # mean difference with the 95% interval of the paired differences.
 
 # %%
-rows = workbook.summarize_variants(results, "val_loss")
-workbook.show_table(rows)
+rows = pages.summarize_variants(results, "val_loss")
+pages.show_table(rows)
 cmp = findings.compare(results, "baseline")
-workbook.show_table(cmp)
-fig = workbook.plot_differences(cmp, "nats", stats.CHALLENGE_MARGIN_NATS)
+pages.show_table(cmp)
+fig = pages.plot_differences(cmp, "nats", stats.CHALLENGE_MARGIN_NATS)
 fig.axes[0].set_title("val_loss difference vs the protocol's model (int8+zlib roundtrip)")
 p.figure(fig, "ablations")
 plt.show()

@@ -58,12 +58,12 @@ calib_batches = 8  # type: int  training-stream batches for the GPTQ Hessians
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit.lab import findings, quant_depth, stats, workbook
+from golfkit.lab import findings, pages, quant_depth, stats, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir,
                   nproc=nproc, jobs=jobs, wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
 shapes = variants or quant_depth.recurrence_variants()
-workbook.show_table([{"variant": k, "overrides": v} for k, v in shapes.items()])
+pages.show_table([{"variant": k, "overrides": v} for k, v in shapes.items()])
 
 # %% [markdown]
 # ## 1. Train the flat and looped models (float checkpoints kept)
@@ -73,10 +73,10 @@ workbook.show_table([{"variant": k, "overrides": v} for k, v in shapes.items()])
 # %%
 plan_variants = p.variants(shapes, baseline=None, smoke_count=2)
 results = p.train_variants(plan_variants)
-workbook.show_table(workbook.training_rows(results))
+pages.show_table(pages.training_rows(results))
 
 # %%
-fig = workbook.plot_curves(results, title="every training: train and validation loss (one line per seed)")
+fig = pages.plot_curves(results, title="every training: train and validation loss (one line per seed)")
 p.figure(fig, "loss_curves")
 plt.show()
 
@@ -91,10 +91,10 @@ bits_used, calib = p.pick(bits, 2), p.smoke_or(calib_batches, 2)
 hb = headline_bits if headline_bits in bits_used else bits_used[-1]
 rows = [row for r in results for row in quant_depth.analyze(r, p.data_dir, bits_used, methods, analysis_seqs, calib)]
 summary = quant_depth.summary_rows(rows)
-workbook.show_table([{k: v for k, v in r.items() if k != "gap values"} for r in summary])
+pages.show_table([{k: v for k, v in r.items() if k != "gap values"} for r in summary])
 passes = quant_depth.pass_rows(rows)
-workbook.show_table(passes)
-workbook.show_table(quant_depth.layer_rows(rows, hb))  # per virtual layer at the headline width ("end": the end of a loop pass)
+pages.show_table(passes)
+pages.show_table(quant_depth.layer_rows(rows, hb))  # per virtual layer at the headline width ("end": the end of a loop pass)
 
 # %%
 fig, axes = plt.subplots(len(methods), 1, figsize=(9, 4.2 * len(methods)), squeeze=False)
@@ -127,9 +127,9 @@ if {"flat", "looped"} <= names:
     cmp += findings.compare(results, "flat", key="pre_quant_val_loss", bpb_key="pre_quant_val_bpb", names=["looped"])
 if {"core3x3", "core2x5"} <= names:
     cmp += findings.compare(results, "core2x5", names=["core3x3"])
-workbook.show_table(cmp)
+pages.show_table(cmp)
 if cmp:
-    fig = workbook.plot_differences(cmp, "nats", stats.CHALLENGE_MARGIN_NATS)
+    fig = pages.plot_differences(cmp, "nats", stats.CHALLENGE_MARGIN_NATS)
     p.figure(fig, "comparisons")
     plt.show()
 

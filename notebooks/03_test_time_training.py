@@ -50,7 +50,7 @@ smoke_methods = 3  # type: int  how many methods the smoke run scores
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit.lab import eval_methods, findings, stats, workbook
+from golfkit.lab import eval_methods, findings, pages, stats, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir,
                   nproc=nproc, jobs=jobs, wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
@@ -63,8 +63,8 @@ print(list(chosen))
 
 # %%
 results = p.train_variants({"baseline": {}})
-workbook.show_table(workbook.training_rows(results))
-fig = workbook.plot_curves(results, title="the protocol's model per seed: train and validation loss")
+pages.show_table(pages.training_rows(results))
+fig = pages.plot_curves(results, title="the protocol's model per seed: train and validation loss")
 p.figure(fig, "loss_curves")
 plt.show()
 
@@ -73,13 +73,13 @@ plt.show()
 
 # %%
 rows = [{"seed": r["seed"], **row} for r in results for row in eval_methods.compare_methods(r["artifact"], p.data_dir, chosen)]
-workbook.show_table(rows)
+pages.show_table(rows)
 
 # %%
 first = next(iter(chosen))
 per_seed = [{"name": row["method"], "seed": row["seed"], "val_loss": row["val_loss"], "val_bpb": row["val_bpb"]} for row in rows]
 cmp = findings.compare(per_seed, first)
-workbook.show_table(cmp)
+pages.show_table(cmp)
 seconds = {m: sum(r["eval seconds"] for r in rows if r["method"] == m) / len(results) for m in chosen}
 fig = eval_methods.plot_methods(cmp, seconds, stats.CHALLENGE_MARGIN_NATS)
 fig.suptitle(f"same artifact, different evaluation: val_loss vs {first} (mean ± 95% interval over seeds) and eval time")
@@ -91,7 +91,7 @@ plt.show()
 
 # %%
 checks = eval_methods.legality_checks(results[0]["artifact"], p.data_dir)
-workbook.show_table(checks)
+pages.show_table(checks)
 assert all(c["ok"] for c in checks), "a legality guard did not behave"
 
 # %% [markdown]

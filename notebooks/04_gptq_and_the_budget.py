@@ -53,7 +53,7 @@ calib_batches = 8  # type: int  training-stream batches for the GPTQ Hessians
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit.lab import budget, findings, quant_depth, stats, workbook
+from golfkit.lab import budget, findings, pages, quant_depth, stats, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir,
                   nproc=nproc, jobs=jobs, wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens)
@@ -66,8 +66,8 @@ print("compressors available:", comps)
 
 # %%
 results = p.train_variants({"baseline": {}})
-workbook.show_table(workbook.training_rows(results))
-fig = workbook.plot_curves(results, title="the protocol's model per seed: train and validation loss")
+pages.show_table(pages.training_rows(results))
+fig = pages.plot_curves(results, title="the protocol's model per seed: train and validation loss")
 p.figure(fig, "loss_curves")
 plt.show()
 
@@ -80,7 +80,7 @@ rows = [row for r in results for row in quant_depth.format_sweep(r, p.data_dir, 
 sizes = [{"format": f, "compressor": c,
           "model bytes (mean over seeds)": sum(x["model bytes"] for x in rows if (x["format"], x["compressor"]) == (f, c))
           / len(results)} for f in dict.fromkeys(x["format"] for x in rows) for c in comps]
-workbook.show_table(sizes)
+pages.show_table(sizes)
 best = {f: min(comps, key=lambda c: sum(x["model bytes"] for x in rows if (x["format"], x["compressor"]) == (f, c)))
         for f in dict.fromkeys(x["format"] for x in rows)}
 print("smallest compressor per format:", best)
@@ -99,7 +99,7 @@ cost = findings.compare(scored, ref, worse=True, names=[f"int{b} {m}" for b in b
                                                         for m in methods])
 gain = [c for b in bits_used if "gptq" in methods and "rtn" in methods
         for c in findings.compare([s for s in scored if s["name"] in (f"int{b} gptq", f"int{b} rtn")], f"int{b} rtn")]
-workbook.show_table(cost + gain)
+pages.show_table(cost + gain)
 
 # %%
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"wspace": 0.45})
@@ -125,7 +125,7 @@ plt.show()
 ratios = budget.matrix_ratios(results[0], sorted({8, *bits_used}, reverse=True))
 layout = budget.baseline_layout()
 fit = budget.fit_table(ratios, results[0]["bytes_code"], layout=layout)
-workbook.show_table(fit)
+pages.show_table(fit)
 
 # %% [markdown]
 # ## Result: findings computed from this run

@@ -55,7 +55,7 @@ submission_name = "golfkit candidate"  # type: str  name in submission.json
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from golfkit.lab import compare, findings, stats, workbook
+from golfkit.lab import compare, findings, pages, stats, workbook
 
 p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, data_dir=data_dir, run_dir=run_dir,
                   nproc=nproc, jobs=jobs, wallclock_seconds=wallclock_seconds, overrides=overrides, val_tokens=val_tokens,
@@ -69,8 +69,8 @@ p = workbook.plan(smoke=smoke, preset=preset, protocol=protocol, seeds=seeds, da
 results = p.train_variants({"candidate": candidate, "reference": reference})
 cand = [r for r in results if r["name"] == "candidate"]
 ref = [r for r in results if r["name"] == "reference"]
-workbook.show_table(workbook.training_rows(results))
-fig = workbook.plot_curves(results, title="candidate and reference: train and validation loss (one line per seed)")
+pages.show_table(pages.training_rows(results))
+fig = pages.plot_curves(results, title="candidate and reference: train and validation loss (one line per seed)")
 p.figure(fig, "loss_curves")
 plt.show()
 
@@ -86,7 +86,7 @@ if target_val_loss > 0:
 for pattern in compare_runs:
     other = compare.pooled_values(pattern, str(workbook.resolve_path(runs_dir)), "val_loss")
     others[f"vs {pattern}"] = stats.welch(cand_loss, other, margin_nats, alpha)
-workbook.show_table(cmp + [{"variant": "candidate", "reference": k, **t.to_dict()} for k, t in others.items()])
+pages.show_table(cmp + [{"variant": "candidate", "reference": k, **t.to_dict()} for k, t in others.items()])
 bpt = cand[0]["val_bytes"] / cand[0]["val_tokens"]
 margin_bpb = stats.nats_to_bpb(margin_nats, bpt)
 sd = stats.summarize([c["val_loss"] - r["val_loss"] for c, r in zip(sorted(cand, key=lambda x: x["seed"]),
@@ -103,7 +103,7 @@ for i, (name, vals) in enumerate((("candidate", cand_loss), ("reference", [r["va
     a1.errorbar(i + 0.15, s.mean, yerr=s.ci95 if s.n > 1 else 0, fmt="s", color="k", capsize=4)
 a1.set_xticks([0, 1], ["candidate", "reference"])
 a1.set_ylabel("val_loss (nats/token): seeds, mean ± 95% interval")
-workbook.plot_differences(cmp, "nats", margin_nats, ax=a2)
+pages.plot_differences(cmp, "nats", margin_nats, ax=a2)
 p.figure(fig, "significance")
 plt.show()
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import make_notebook
 from golfkit.errors import GolfkitError
-from golfkit.lab import notebook_runs, workbook
+from golfkit.lab import notebook_runs, pages, workbook
 
 
 def fake_checkout(tmp_path: Path) -> Path:
@@ -131,7 +131,7 @@ def test_a_killed_run_resumes_with_its_finished_trainings(tmp_path, data_dir):
 
 
 def test_tables_escape_pipes_and_curves_report_flattening(tmp_path):
-    text = workbook.markdown_table([{"check": "a | b", "n": 12345, "x": [1.0, 2.0]}])
+    text = pages.markdown_table([{"check": "a | b", "n": 12345, "x": [1.0, 2.0]}])
     assert "a \\| b" in text and "12,345" in text and "1.0000, 2.0000" in text
     d = tmp_path / "t"
     d.mkdir()
@@ -141,7 +141,7 @@ def test_tables_escape_pipes_and_curves_report_flattening(tmp_path):
     (d / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (d / "config.json").write_text(json.dumps({"schedule": {"warmdown_kind": "fraction", "warmdown_frac": 0.3,
                                                             "max_wallclock_seconds": 0.0}}))
-    c = workbook.curve_summary(d, {"steps": 1000, "pre_quant_val_loss": 3.8})
+    c = pages.curve_summary(d, {"steps": 1000, "pre_quant_val_loss": 3.8})
     assert c["val_last20_pct"] == pytest.approx(100 * (3.9 - 3.8) / 3.9)
     assert c["warmdown_start"] == 700 and c["val_plateau_pct"] == pytest.approx(100 * (3.98 - 3.97) / 3.98)
     assert c["train_loss_end"] == pytest.approx(sum(4.0 - s / 1000 for s in range(910, 1001, 10)) / 10)

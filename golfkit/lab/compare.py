@@ -145,7 +145,7 @@ def plot_curves(groups: dict[str, list[Path]], out: Path) -> Path:
     matplotlib.use("Agg")  # the CLI process only; never the kernel's backend (notebooks.md, section 7)
     import matplotlib.pyplot as plt
 
-    from golfkit.lab.workbook import load_curve
+    from golfkit.lab.pages import load_curve
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
     styles, colours = ["-", "--", ":", "-."], {}

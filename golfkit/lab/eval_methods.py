@@ -102,7 +102,7 @@ def plot_methods(comparisons: list[dict[str, Any]], seconds: dict[str, float], m
     right: mean evaluation seconds per method (bars from zero)."""
     import matplotlib.pyplot as plt
 
-    from golfkit.lab.workbook import plot_differences
+    from golfkit.lab.pages import plot_differences
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 0.8 + 0.5 * max(len(comparisons), 2)),
                                  gridspec_kw={"width_ratios": [3, 2], "wspace": 0.8})

@@ -187,7 +187,7 @@ def markdown(lines: list[str], title: str = "Findings (computed from this run's 
 
 
 def show(lines: list[str], title: str | None = None) -> None:
-    from golfkit.lab.workbook import show_markdown
+    from golfkit.lab.pages import show_markdown
 
     show_markdown(markdown(lines, title) if title else markdown(lines))
 
