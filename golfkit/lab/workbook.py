@@ -165,11 +165,15 @@ class Plan:
     _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
 
     # -- one training ----------------------------------------------------------------
+    def overrides_for(self, overrides: dict[str, Any] | None, seed: int) -> dict[str, Any]:
+        """What one training sets on the preset: the plan's base, its own overrides, its seed."""
+        return {**self.base, **(overrides or {}), "seed": seed}
+
     def config_for(self, overrides: dict[str, Any] | None, seed: int):
         """The resolved RunConfig of one training (preset + base + overrides + seed)."""
         from golfkit.presets import get_preset
 
-        return get_preset(self.preset).override({**self.base, **(overrides or {}), "seed": seed})
+        return get_preset(self.preset).override(self.overrides_for(overrides, seed))
 
     def training_key(self, overrides: dict[str, Any] | None, seed: int) -> str:
         """Hash of what decides a training's result: config, data contents, training code, processes."""
@@ -193,7 +197,7 @@ class Plan:
         """
         seed = self.seeds[0] if seed is None else seed
         sub = self.run_dir / "train" / f"{name}_s{seed}"
-        ov = {**self.base, **(overrides or {}), "seed": seed}
+        ov = self.overrides_for(overrides, seed)
         key = self.training_key(overrides, seed)
         tag = f"training {progress[0]}/{progress[1]} ({name}, seed {seed})" if progress else f"training ({name}, seed {seed})"
         src, reused = _finished(sub, key), key not in self._filled
@@ -247,7 +251,7 @@ class Plan:
         print(f"{len(todo)} trainings to run, {min(self.jobs, len(todo))} at a time ({_clock(self)})", flush=True)
 
         def one(i: int, key: str, name: str, ov: dict[str, Any], seed: int) -> None:
-            ov = {**self.base, **ov, "seed": seed}
+            ov = self.overrides_for(ov, seed)
             _, trained = self._ensure(key, name, seed, ov, f"training {i}/{len(todo)} ({name}, seed {seed}, side by side)")
             if trained:
                 rec = json.loads((self.cache_dir / key / TRAINING_RECORD).read_text(encoding="utf-8"))
