@@ -3,7 +3,7 @@
 * fetch: the challenge export from its Hugging Face dataset repo, manifest-driven like
   the challenge's `data/cached_challenge_fineweb.py` (needs internet; not used in CI);
 * build: shards from any text (.jsonl with a "text" field, or .txt with one document
-  per blank-line-separated block), BOS before each document, no EOS; with
+  per blank-line-separated block; .json and compressed files are refused, not read as text), BOS before each document, no EOS; with
   `--transform lossless_caps_caseops_v1` the CaseOps layout of the records (PR #1855, #2135):
   case-transformed text (golfkit/caseops.py) and the validation byte sidecar. It writes one
   dataset folder (datasets/fineweb10B_<variant>, with a `.golfkit-build.json` listing what it
@@ -131,6 +131,11 @@ def _utf8_or_refuse(doc: str, where: str) -> str:
     return doc
 
 
+NOT_TEXT = {".json": "a .json file is one JSON value, not one document per line (convert it to .jsonl)",
+            **{x: f"a {x} file is compressed or binary (unpack it first)"
+               for x in (".gz", ".bz2", ".xz", ".zst", ".zip", ".tar", ".parquet", ".arrow", ".npy", ".bin")}}
+
+
 def read_documents(path: str | Path) -> list[str]:
     """Documents of a .jsonl ("text" field, a string) or .txt (blank-line-separated) file, all checked first."""
     from golfkit import safeio
@@ -139,8 +144,12 @@ def read_documents(path: str | Path) -> list[str]:
     if not path.exists():
         raise GolfkitError(f"text file {path} not found")
     safeio.regular_file(path, "text file")
+    kind = path.suffix.lower()
+    if kind in NOT_TEXT:  # read as blank-line text, a JSON array became one document (and a .gz, mojibake)
+        raise GolfkitError(f"text file {path}: {NOT_TEXT[kind]}; data build reads .jsonl (one JSON object with a "
+                           f"'text' field per line) or plain text (documents separated by a blank line)")
     docs: list[str] = []
-    if path.suffix == ".jsonl":
+    if kind == ".jsonl":
         for i, line, _ in _lines(path, JSONL_LINE_MAX,
                                  lambda n: _too_long(f"{path}:{n}: a JSON line of more than {JSONL_LINE_MAX:,} bytes")):
             if not line.strip():

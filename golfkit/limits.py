@@ -6,6 +6,8 @@
   count for every preset and every switch of golfkit.techniques.
 * `check_model_size(cfg, max_params, what)`: refuses a model whose estimate is over the ceiling
   (config.DEFAULT_MAX_PARAMS, raised with `--max-params`), naming its memory as fp32 weights.
+* `check_batch_memory(cfg, micro_tokens, machine_bytes)`: refuses a training micro-step whose activations
+  (a lower bound) exceed the device's memory.
 * `load_for_model(path, build, cfg, max_params)`: the one way an artifact becomes a model. Inside
   the artifact's single validation pass (golfkit.artifact.load), after the header and table are
   checked and before tensor data is inflated: the config stored in the artifact is validated like
@@ -62,6 +64,25 @@ def check_model_size(cfg: RunConfig, max_params: int = DEFAULT_MAX_PARAMS, what:
 
 
 RAISE_HINT = "; pass --max-params {n} if you mean it"  # an exported script ships its own (golfkit.twins)
+
+
+def check_batch_memory(cfg: RunConfig, micro_tokens: int, machine_bytes: int) -> int:
+    """Refuse a micro-step whose activations cannot fit in the machine before any is allocated; returns the bound.
+
+    A lower bound, so that no batch that fits is refused: each token holds its input and target ids (int64) and,
+    for the backward pass, at least one 2-byte (bf16) copy of the residual stream per layer pass plus the
+    embedding. `schedule.train_batch_tokens=2**31` is in range, and without this was a MemoryError (or the OOM
+    killer) in the first micro-step, after the run folder was written.
+    """
+    m = cfg.model
+    per_token = 16 + 2 * m.model_dim * (m.num_layers * (m.num_loops + 1) + 1)
+    need = micro_tokens * per_token
+    if need > machine_bytes:
+        raise GolfkitError(f"each micro-step holds {micro_tokens:,} tokens per rank (schedule.train_batch_tokens="
+                           f"{cfg.schedule.train_batch_tokens} over {cfg.schedule.micro_batches} micro-batches): at "
+                           f"least {need / 2**30:,.1f} GiB of activations, more than this device's "
+                           f"{machine_bytes / 2**30:,.1f} GiB; raise schedule.micro_batches or lower the batch")
+    return need
 
 
 def _spec(e: dict) -> tuple:

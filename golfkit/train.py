@@ -156,12 +156,21 @@ def enable_fast_cuda(attention: str = "auto") -> None:
     bc.enable_math_sdp(kind == "math")
 
 
+def device_memory_bytes(device: torch.device) -> int:
+    """All of the device's memory (not what is free now: a bound that never refuses a batch that would fit)."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_properties(device).total_memory
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
 def preflight(cfg: RunConfig, ctx: dist.DistContext,
               max_params: int = DEFAULT_MAX_PARAMS) -> tuple[int, Dataset, ByteLUTs, torch.Tensor]:
     """Every check a user can fail, before anything is written: values, model size, batch shape, data, vocab."""
     validate_config(cfg)  # ranges (a RunConfig built in Python skipped from_dict)
     limits.check_model_size(cfg, max_params)
     accum = check_batch_geometry(cfg, ctx.world_size)
+    limits.check_batch_memory(cfg, cfg.schedule.train_batch_tokens // cfg.schedule.micro_batches,
+                              device_memory_bytes(ctx.device))
     optim.check_config(cfg)
     quant.check_config(cfg)  # quant policy / calibration mistakes (no-op for the baseline export)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, byte_source=cfg.data.byte_source)

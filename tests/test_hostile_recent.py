@@ -103,6 +103,20 @@ def test_documents_are_cut_at_newlines_only(tmp_path):
         dataprep.read_documents(tmp_path / "e.jsonl")
 
 
+def test_a_json_array_or_a_compressed_file_is_not_read_as_one_text_document(tmp_path, scratch, data_dir):
+    # any suffix but .jsonl was read as blank-line text: a JSON array of 3 documents became 1 document of
+    # JSON syntax, trained on without a word
+    (tmp_path / "d.json").write_text(json.dumps([{"text": "a"}, {"text": "b"}, {"text": "c"}]))
+    with pytest.raises(GolfkitError, match=r"d.json: a .json file is one JSON value, not one document per line "
+                                           r"\(convert it to .jsonl\); data build reads .jsonl"):
+        dataprep.read_documents(tmp_path / "d.json")
+    (tmp_path / "d.JSONL").write_text('{"text": "a"}\n{"text": "b"}\n')
+    assert dataprep.read_documents(tmp_path / "d.JSONL") == ["a", "b"]
+    import gzip
+    (scratch / "t.txt.gz").write_bytes(gzip.compress(b"some text\n\nmore text\n"))
+    _build(scratch, data_dir, "t.txt.gz", r"t.txt.gz: a .gz file is compressed or binary \(unpack it first\)")
+
+
 # ----------------------------------------------------------------------------------
 # validation splits with no bytes to score
 # ----------------------------------------------------------------------------------
@@ -281,6 +295,22 @@ def test_audit_of_a_submission_reads_no_fifo_and_no_deep_json(scratch):
 # ----------------------------------------------------------------------------------
 # the exported script's environment
 # ----------------------------------------------------------------------------------
+def test_a_batch_whose_activations_cannot_fit_is_refused_by_golfkit_and_the_exported_script(tmp_path, tiny):
+    # schedule.train_batch_tokens is in range up to 2**31; at 2**31 the first micro-step raised MemoryError (a
+    # traceback, after the run folder was written) in `golfkit train` and in the exported script alike
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    big = r"^error: each micro-step holds 1,073,741,824 tokens per rank \(schedule.train_batch_tokens=2147483648 " \
+          r"over 2 micro-batches\): at least [0-9,.]+ GiB of activations, more than this device's [0-9,.]+ GiB; " \
+          r"raise schedule.micro_batches or lower the batch$"
+    refused(["train", "--preset", "smoke", "--set", f"data.dir={tiny}", "--set", "schedule.train_batch_tokens=2147483648",
+             "--run-dir", "r"], scratch, big.replace("^error: ", "^golfkit: error: "))
+    sub = tmp_path / "sub"
+    _ran(run_golfkit(["export", "--preset", "smoke", "--out", sub], tmp_path), 0)
+    refused([], scratch, big, env={"TRAIN_BATCH_TOKENS": "2147483648", "RUN_ID": "r"},
+            argv=[sys.executable, str(sub / "train_gpt.py")], prefix="error: ")
+
+
 def test_exported_script_refuses_a_model_over_the_ceiling_as_golfkit_does(tmp_path):
     # MODEL_DIM is in range (2..65,536) but makes a 15-billion-parameter model: `golfkit train --set
     # model.model_dim=32768` refuses it in one line; the script's no-op ceiling built it until torch failed

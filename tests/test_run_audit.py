@@ -76,6 +76,11 @@ def test_three_seeds_and_the_significance_bar(smoke_run, tmp_path):
     mixed = statuses([*new, other], probe=False)
     assert mixed["one config"].status == "fail" and "optim.matrix_lr" in mixed["one config"].evidence
     assert mixed["seeds >= 3"].status == "fail"
+    diverged = copy_run(run_dir, tmp_path / "diverged", seed=4)  # golfkit writes a NaN score as null
+    edit_json(diverged / "metrics.json", lambda m: m.update(val_loss=None, val_bpb=None))
+    four = statuses([*new, diverged], probe=False)["seeds >= 3"]
+    assert four.status == "pass" and "3 distinct scored seed(s): 1, 2, 3, 4" in four.evidence, four
+    assert "no score in diverged (seed 4): metrics.json val_loss is null" in four.evidence, four
 
 
 def _val_in_training(d: Path, data_dir: Path) -> None:

@@ -363,9 +363,13 @@ def seed_checks(runs: list[Run], baseline: list[Run], previous: str | None, prev
     seeds = sorted({r.cfg.seed for r in runs})
     scored = [r for r in runs if r.num("val_loss") is not None]
     n = len({r.cfg.seed for r in scored})
+    # golfkit writes a NaN score as null (golfkit.atomic.write_json): a diverged run, or an eval method that failed
+    unscored = [f"{r.name} (seed {r.cfg.seed})" for r in runs if r.num("val_loss") is None]
     enough = Check(f"seeds >= {MIN_SEEDS}", "pass" if n >= MIN_SEEDS and not diffs else "fail",
                    f"{n} distinct scored seed(s): {', '.join(map(str, seeds))}"
-                   + (" (runs of different configs are not seeds of one)" if diffs else ""))
+                   + (" (runs of different configs are not seeds of one)" if diffs else "")
+                   + (f"; no score in {', '.join(unscored)}: metrics.json val_loss is null (the run diverged or its "
+                      f"eval failed; train.log says which)" if unscored else ""))
     logs = [r.seedlog() for r in scored]
     if baseline:
         prev_logs = [b.seedlog() for b in baseline if b.num("val_loss") is not None]
