@@ -253,12 +253,13 @@ class Plan:
         def one(i: int, key: str, name: str, ov: dict[str, Any], seed: int) -> None:
             ov = self.overrides_for(ov, seed)
             _, trained = self._ensure(key, name, seed, ov, f"training {i}/{len(todo)} ({name}, seed {seed}, side by side)")
+            with self._lock:  # finished either way (another process may have trained it): one less to wait for
+                self._pending -= 1  # trainings not finished, less one (_clock's count)
             if trained:
                 rec = json.loads((self.cache_dir / key / TRAINING_RECORD).read_text(encoding="utf-8"))
                 with self._lock:
                     self._filled.add(key)
                     self._trained.append(rec.get("seconds") or 0.0)
-                    self._pending -= 1  # trainings not finished, less one (_clock's count)
                 print(f"training {i}/{len(todo)} ({name}, seed {seed}): trained in {rec.get('seconds')} s "
                       f"({_clock(self)})", flush=True)
 
