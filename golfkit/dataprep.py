@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from golfkit import caseops
-from golfkit.data import (BOS_ID, CASE_OPERATORS, build_byte_luts, check_variant, dataset_files, find_dataset,
-                          has_case_operators, load_tokenizer, load_val_bytes, read_shard, tokenizer_path, write_shard)
+from golfkit.data import (BOS_ID, CASE_OPERATORS, build_byte_luts, check_sidecar_spelling, check_variant, dataset_files,
+                          find_dataset, has_case_operators, load_tokenizer, load_val_bytes, read_shard, tokenizer_path,
+                          write_shard)
 from golfkit.errors import GolfkitError
 
 BUILD_MANIFEST = ".golfkit-build.json"  # in a dataset folder `data build` wrote: {"golfkit_data_build": 1, "files": ...}
@@ -255,6 +256,11 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
         p = int(val_bytes.argmax())
         raise GolfkitError(f"validation token at position {p} stands for {int(val_bytes[p])} bytes, more than the "
                            f"sidecar's uint16 holds (a run of whitespace the tokenizer folded into one piece?)")
+    if val_bytes is not None and val_bytes.size > 1:  # what training would refuse later, refused before writing
+        import torch
+
+        check_sidecar_spelling(sp, torch.from_numpy(val_ids), torch.from_numpy(val_bytes),
+                               f"the byte sidecar of {Path(text).name}'s first {val_docs} documents")
 
     out = Path(out)
     ds_dir = out / "datasets" / f"fineweb10B_{variant}"
@@ -424,6 +430,7 @@ def verify(data_dir: str | Path, variant: str = "sp1024") -> dict:
             ds = find_dataset(data_dir, variant, str(tok), need_train=False, byte_source="sidecar")
             counts = load_val_bytes(ds, t)
             nbytes, source = int(counts[1:].sum()), "sidecar"
+            report["sidecar_spelling"] = check_sidecar_spelling(sp, t, counts, f"byte sidecar {side_files[0]}")
         elif luts is None:
             nbytes, source = None, "none"
         else:

@@ -205,6 +205,10 @@ def build_session(cfg: RunConfig, ctx: dist.DistContext, log: RunLog, checked: t
             if hasattr(opt, "ns"):  # one graph per matrix (or stack) shape, each compiled once in priming
                 opt.ns = torch.compile(newton_schulz, dynamic=False)
     log_header(cfg, ctx, log, ds, val_tokens, base, accum)
+    spelling = getattr(luts, "spelling", None)  # the CaseOps byte sidecar against the pieces' spelling
+    if spelling:
+        log.line(f"val_bytes:sidecar charged:{spelling['charged']} spelled:{spelling['spelled']} "
+                 f"excess:{100 * spelling['excess']:+.3f}% targets_differ:{spelling['targets_differ']}")
     sess = Session(cfg, ctx, log, ds, luts, val_tokens, base, model, eval_model, optimizers, accum)
     log.line(optim.describe(cfg, ctx.device))
     for module, installer, wanted in TRAINING_HOOKS:

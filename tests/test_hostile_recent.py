@@ -120,8 +120,8 @@ def test_a_json_array_or_a_compressed_file_is_not_read_as_one_text_document(tmp_
 # ----------------------------------------------------------------------------------
 # validation splits with no bytes to score
 # ----------------------------------------------------------------------------------
-def _caseops_copy(data_dir: Path, root: Path) -> Path:
-    """A CaseOps data folder whose byte sidecar is all zeros."""
+def _caseops_copy(data_dir: Path, root: Path, fill: int = 0) -> Path:
+    """A CaseOps data folder whose byte sidecar is all `fill` (0 at each BOS, as an aligned sidecar has)."""
     src = data_dir / "datasets" / f"fineweb10B_{CASEOPS}"
     if not src.is_dir():
         pytest.skip("CaseOps mini data not found")
@@ -129,7 +129,7 @@ def _caseops_copy(data_dir: Path, root: Path) -> Path:
     ds.mkdir(parents=True)
     val = read_shard(src / "fineweb_val_000000.bin")[:4097]
     write_shard(ds / "fineweb_val_000000.bin", val)
-    write_shard(ds / "fineweb_val_bytes_000000.bin", np.zeros_like(val))
+    write_shard(ds / "fineweb_val_bytes_000000.bin", np.where(val == 1, 0, fill).astype(val.dtype))
     write_shard(ds / "fineweb_train_000000.bin", read_shard(src / "fineweb_train_000000.bin")[:20_000])
     (root / "tokenizers").mkdir()
     name = "fineweb_8192_bpe_lossless_caps_caseops_v1_reserved.model"
@@ -142,6 +142,18 @@ def test_a_sidecar_of_zeros_is_refused(scratch, data_dir):
     root = _caseops_copy(data_dir, scratch / "data")
     refused(["data", "verify", root, "--variant", CASEOPS], scratch, r"fineweb_val_bytes_000000.bin counts 0 bytes "
                                                                      r"for every validation target: nothing to score")
+
+
+def test_a_forged_sidecar_is_refused_by_its_spelling(scratch, data_dir):
+    # 65,535 bytes per target, 0 at each BOS: aligned and in range, it passed every check and scored val_bpb 0.0002
+    root = _caseops_copy(data_dir, scratch / "data", fill=65535)
+    refused(["data", "verify", root, "--variant", CASEOPS], scratch,
+            r"fineweb_val_bytes_000000.bin charges 26[0-9,]+ bytes where the tokenizer's pieces spell [0-9,]+ "
+            r"\(\+[0-9.]+%, over the 1% Unicode normalisation and whitespace folding allow\): a sidecar like it would "
+            r"move val_bpb by -[0-9.]+%, so golfkit refuses it$")
+    refused(["train", "--preset", "smoke", "--data", root, "--run-dir", "run", "--set", f"data.variant={CASEOPS}",
+             "--set", "model.vocab_size=8192", "--set", "data.guard=off"], scratch,
+            r"fineweb_val_bytes_000000.bin charges 26[0-9,]+ bytes where the tokenizer's pieces spell")
 
 
 def test_a_validation_split_of_document_starts_is_refused(scratch, tiny):
