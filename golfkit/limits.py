@@ -6,8 +6,8 @@
   count for every preset and every switch of golfkit.techniques.
 * `check_model_size(cfg, max_params, what)`: refuses a model whose estimate is over the ceiling
   (config.DEFAULT_MAX_PARAMS, raised with `--max-params`), naming its memory as fp32 weights.
-* `check_batch_memory(cfg, micro_tokens, machine_bytes)`: refuses a training micro-step whose activations
-  (a lower bound) exceed the device's memory.
+* `check_batch_memory(cfg, micro_tokens, machine_bytes)`, `check_eval_memory(cfg, batch_tokens, machine_bytes)`:
+  refuse a training micro-step or an evaluation batch whose activations (a lower bound) exceed the device's memory.
 * `load_for_model(path, build, cfg, max_params)`: the one way an artifact becomes a model. Inside
   the artifact's single validation pass (golfkit.artifact.load), after the header and table are
   checked and before tensor data is inflated: the config stored in the artifact is validated like
@@ -82,6 +82,17 @@ def check_batch_memory(cfg: RunConfig, micro_tokens: int, machine_bytes: int) ->
                            f"{cfg.schedule.train_batch_tokens} over {cfg.schedule.micro_batches} micro-batches): at "
                            f"least {need / 2**30:,.1f} GiB of activations, more than this device's "
                            f"{machine_bytes / 2**30:,.1f} GiB; raise schedule.micro_batches or lower the batch")
+    return need
+
+
+def check_eval_memory(cfg: RunConfig, batch_tokens: int, machine_bytes: int) -> int:
+    """The same for an evaluation batch (no gradients, but every token's logits over the vocab, 2 bytes each at
+    least): `eval.batch_tokens=2**31` on the full validation split ran out of memory only after training."""
+    need = batch_tokens * (16 + 2 * (cfg.model.vocab_size + cfg.model.model_dim))
+    if need > machine_bytes:
+        raise GolfkitError(f"each evaluation batch holds {batch_tokens:,} tokens per rank (eval.batch_tokens="
+                           f"{cfg.eval.batch_tokens}): at least {need / 2**30:,.1f} GiB of logits and activations, "
+                           f"more than this device's {machine_bytes / 2**30:,.1f} GiB; lower eval.batch_tokens")
     return need
 
 

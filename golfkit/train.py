@@ -169,8 +169,8 @@ def preflight(cfg: RunConfig, ctx: dist.DistContext,
     validate_config(cfg)  # ranges (a RunConfig built in Python skipped from_dict)
     limits.check_model_size(cfg, max_params)
     accum = check_batch_geometry(cfg, ctx.world_size)
-    limits.check_batch_memory(cfg, cfg.schedule.train_batch_tokens // cfg.schedule.micro_batches,
-                              device_memory_bytes(ctx.device))
+    memory = device_memory_bytes(ctx.device)
+    limits.check_batch_memory(cfg, cfg.schedule.train_batch_tokens // cfg.schedule.micro_batches, memory)
     optim.check_config(cfg)
     quant.check_config(cfg)  # quant policy / calibration mistakes (no-op for the baseline export)
     ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, byte_source=cfg.data.byte_source)
@@ -182,6 +182,8 @@ def preflight(cfg: RunConfig, ctx: dist.DistContext,
         local_tokens = cfg.schedule.train_batch_tokens // (ctx.world_size * accum)
         check_packed_span(ds.train_files, (local_tokens + 1) * ctx.world_size)
     val_tokens = load_val_tokens(ds, cfg.model.vocab_size)
+    per_rank = (val_tokens.numel() - 1) // ctx.world_size  # a batch holds no more than the rank's share
+    limits.check_eval_memory(cfg, min(cfg.eval.batch_tokens // ctx.world_size, per_rank), memory)
     return accum, ds, val_byte_counts(ds, sp, cfg.model.vocab_size, val_tokens), val_tokens
 
 

@@ -192,7 +192,7 @@ def limits_twin_source() -> str:
 
     shipped = (Path(__file__).parent / "shipped" / "limits.py").read_text()
     real = "".join("\n\n" + inspect.getsource(f) for f in (limits.estimate_params, limits.check_model_size,
-                                                                  limits.check_batch_memory))
+                                                                  limits.check_batch_memory, limits.check_eval_memory))
     hint = "RAISE_HINT = %r\n" % " (an exported script keeps golfkit's ceiling: train it with `golfkit train --max-params {n}`)"
     return shipped + "\nfrom golfkit.config import ModelConfig\nfrom golfkit.errors import GolfkitError\n" + hint + real
 

@@ -138,3 +138,18 @@ def test_the_ceiling_is_the_users_to_raise():
     assert limits.check_model_size(cfg, est) == est
     with pytest.raises(GolfkitError, match=f"over the ceiling of {est - 1:,}; pass --max-params {est}"):
         limits.check_model_size(cfg, est - 1)
+
+
+def test_the_memory_bounds_pass_every_preset_on_one_h100_and_refuse_2_31_tokens():
+    """Lower bounds: no preset's own batch is refused on one 80 GB GPU (world size 1, the whole eval batch on it)."""
+    h100 = 80 * 10**9
+    for name in PRESETS:
+        cfg = get_preset(name)
+        limits.check_batch_memory(cfg, cfg.schedule.train_batch_tokens // cfg.schedule.micro_batches, h100)
+        limits.check_eval_memory(cfg, cfg.eval.batch_tokens, h100)
+    cfg = get_preset("baseline")
+    with pytest.raises(GolfkitError, match=r"each evaluation batch holds 2,147,483,648 tokens per rank \(eval.batch_"
+                                           r"tokens=524288\): at least 6,176.0 GiB .* lower eval.batch_tokens$"):
+        limits.check_eval_memory(cfg, 2**31, h100)
+    with pytest.raises(GolfkitError, match=r"each micro-step holds 268,435,456 tokens per rank"):
+        limits.check_batch_memory(cfg, 2**31 // 8, h100)
