@@ -118,12 +118,23 @@ def cmd_export(args) -> int:
 
     if bool(args.run_dir) == bool(args.preset):
         raise GolfkitError("export takes a run folder or --preset, not both and not neither")
+    if args.run_dir and args.sets:  # a run folder exports the config it trained: --set was dropped without a word
+        raise GolfkitError(f"--set changes --preset's config; a run folder exports the config it trained ({args.run_dir}"
+                           f"/config.json): train again with --set, or export --preset with it")
     cfg = None
     if args.preset:
-        from golfkit.config import parse_set_args
+        from golfkit import limits
+        from golfkit.config import DEFAULT_MAX_PARAMS, parse_set_args
         from golfkit.presets import get_preset
 
         cfg = get_preset(args.preset).override(parse_set_args(args.sets))
+        # the exported script keeps golfkit's ceiling and refuses such a model at its first line: exporting one
+        # wrote a submission that could never train
+        n = limits.estimate_params(cfg.model)
+        if n > DEFAULT_MAX_PARAMS:
+            raise GolfkitError(f"--preset {args.preset} declares a model of about {n:,} parameters, over the ceiling "
+                               f"of {DEFAULT_MAX_PARAMS:,} that an exported train_gpt.py keeps (it would refuse to "
+                               f"train); nothing exported")
     info = export_submission(args.out, cfg=cfg, run_dir=args.run_dir, wrapper=args.wrapper, name=args.name,
                              github_id=args.github_id, data_dir=args.data_dir, force=args.force)
     total = f", model {info['bytes_model']:,} = total {info['bytes_total']:,} bytes" if "bytes_total" in info else ""

@@ -14,6 +14,8 @@ from typing import Any
 from golfkit.errors import GolfkitError
 
 INF = math.inf
+F32_MAX = 3.4028234663852886e38  # the largest finite float32
+F32_TINY = 1.1754943508222875e-38  # the smallest normal float32
 
 
 def _num(x: float) -> str:
@@ -88,3 +90,9 @@ def check(cfg: Any, values: dict[str, Any], ranges: dict[str, tuple]) -> None:
     need(s.train_batch_tokens % s.micro_batches == 0 and per_micro % s.train_seq_len == 0, "schedule.train_batch_tokens",
          f"={s.train_batch_tokens} must split into {s.micro_batches} micro-batches of whole {s.train_seq_len}-token "
          f"sequences")
+    # the scorer divides the softcapped float32 logits by T: a T at which cap / T leaves float32 (e.g. 1e-300,
+    # in range as "> 0") turned every distribution into NaN, and `golfkit eval` printed val_bpb nan with exit 0
+    t = cfg.eval.temperature
+    need(t >= F32_TINY and m.logit_softcap / t <= F32_MAX, "eval.temperature",
+         f"must keep model.logit_softcap / T within float32 (logits over T), got T={t:g} with "
+         f"model.logit_softcap={m.logit_softcap:g}")

@@ -251,6 +251,9 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
     check_variant(variant)
 
     val_ids, val_bytes = _encode_docs(sp, docs[:val_docs], transform, byte_counts=transform != "none")
+    if not (val_ids != BOS_ID).any():  # --val-docs 0 (the default) or empty documents: a folder every run refuses
+        raise GolfkitError(f"--val-docs {val_docs}: the validation split would hold no token to score (training and "
+                           f"eval need one); pass --val-docs N for the first N documents of {Path(text).name}")
     train_ids, _ = _encode_docs(sp, docs[val_docs:], transform, byte_counts=False)
     if val_bytes is not None and val_bytes.size and val_bytes.max() > 65535:
         p = int(val_bytes.argmax())

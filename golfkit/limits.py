@@ -75,7 +75,11 @@ def check_batch_memory(cfg: RunConfig, micro_tokens: int, machine_bytes: int) ->
     killer) in the first micro-step, after the run folder was written.
     """
     m = cfg.model
-    per_token = 16 + 2 * m.model_dim * (m.num_layers * (m.num_loops + 1) + 1)
+    # layer passes: depth recurrence repeats only its band loop_start..loop_end (golfkit/model/recurrence.py
+    # loop_schedule); counting every layer num_loops + 1 times was no lower bound (64 layers, a one-layer band
+    # looped 64 times: 4,160 passes counted where 128 run), and refused micro-steps that fit
+    band = max(0, min(m.loop_end, m.num_layers - 1) - m.loop_start + 1) if m.num_loops > 0 else 0
+    per_token = 16 + 2 * m.model_dim * (m.num_layers + m.num_loops * band + 1)
     need = micro_tokens * per_token
     if need > machine_bytes:
         raise GolfkitError(f"each micro-step holds {micro_tokens:,} tokens per rank (schedule.train_batch_tokens="

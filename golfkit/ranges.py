@@ -20,6 +20,8 @@ _FRAC = (0.0, 1.0, True, True)  # [0, 1]
 _POS = (0.0, INF, False, False)  # > 0
 _NONNEG = (0, INF, True, False)  # >= 0
 _ONE_UP = (1, INF, True, False)  # >= 1
+F32_MAX = 3.4028234663852886e38  # the largest finite float32
+_F32 = (-F32_MAX, F32_MAX, True, True)  # a value a float32 tensor holds
 
 
 def _r(lo: float, hi: float, lo_in: bool = True, hi_in: bool = True) -> tuple:
@@ -36,6 +38,9 @@ RANGES: dict[str, tuple] = {
     "model.vocab_size": _r(2, 1 << 20), "model.num_layers": _r(1, 1024), "model.model_dim": _r(2, 65_536),
     "model.num_heads": _r(1, 4096), "model.num_kv_heads": _r(1, 4096), "model.mlp_mult": _r(1, 64),
     "model.tied_embed_init_std": _NONNEG, "model.logit_softcap": _POS, "model.rope_base": _POS,
+    # initial values of float32 parameters: -1e300 passed and torch.full failed ("cannot be converted to type
+    # float without overflow", a traceback after the run folder was written)
+    "model.qk_gain_init": _F32, "model.parallel_resid_init": _F32,
     "model.num_loops": _r(0, 64), "model.loop_start": _r(0, 1023), "model.loop_end": _r(0, 1023),
     "model.enable_looping_at": _FRAC, "model.loop_lora_rank": _r(0, 4096),
     "model.deq_layer": _r(-1, 1023), "model.deq_history": _r(1, 64), "model.deq_max_iter": _r(1, 100_000),
@@ -76,7 +81,8 @@ RANGES: dict[str, tuple] = {
     "eval.lora.beta2": _FRAC_OPEN, "eval.lora.eps": _POS, "eval.lora.weight_decay": _NONNEG,
     "eval.lora.chunk_tokens": _ONE_UP, "eval.lora.context": _ONE_UP, "eval.lora.batch_docs": _ONE_UP,
     "eval.lora.steps_per_chunk": _NONNEG,
-    "eval.phased.docs": _NONNEG, "eval.phased.phases": _ONE_UP, "eval.phased.lr": _NONNEG,
+    # phases: its boundaries are built one per phase; 10**12 phases hung `golfkit eval` building them
+    "eval.phased.docs": _NONNEG, "eval.phased.phases": _r(1, 1 << 20), "eval.phased.lr": _NONNEG,
     "eval.phased.momentum": _FRAC_OPEN, "eval.phased.epochs": _NONNEG, "eval.phased.chunk_tokens": _ONE_UP,
     "eval.tilt.order": _r(2, 33), "eval.tilt.threshold": _FRAC, "eval.tilt.boost": _NONNEG,
     "eval.phased.seq_len": _NONNEG, "eval.phased.batch_seqs": _ONE_UP, "eval.phased.grad_clip_norm": _NONNEG,

@@ -39,9 +39,12 @@ def _window(cfg) -> int:
 
 
 def plain_flat(cfg) -> bool:
-    """flat without temperature or RoPE scaling: `evaluate_flat` itself, as `golfkit train` scores."""
+    """flat without temperature or RoPE scaling, at the training length: `evaluate_flat` itself, as `golfkit train`
+    scores (its roundtrip scores sequences of schedule.train_seq_len: an eval.seq_len of 1 was ignored there and in
+    `golfkit eval`, which printed the train-length score for it)."""
     e = cfg.eval
     return e.method == "flat" and e.temperature == 1.0 and not e.tilt.enabled and \
+        e.seq_len in (0, cfg.schedule.train_seq_len) and \
         ntk_scale(_window(cfg), cfg.schedule.train_seq_len, e.rope_scaling) == 1.0
 
 

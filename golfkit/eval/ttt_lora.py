@@ -60,6 +60,32 @@ class BatchedLoRA(nn.Module):
         return torch.bmm(h, B.transpose(1, 2).to(x.dtype)) * self.scale  # (B, T, out)
 
 
+def check_adapter_memory(model: nn.Module, targets: list[str], batch: int, rank: int, dev: torch.device) -> int:
+    """Refuse adapters whose fp32 A and B alone exceed the device's memory, before any is allocated; returns bytes.
+
+    eval.lora.rank and eval.lora.batch_docs are in range up to 65,536 and without bound: rank 65,536 or
+    batch_docs 10**12 was a MemoryError traceback in torch.empty (a lower bound: gradients and Adam state
+    come on top).
+    """
+    per_row = sum(SITES[t](blk).in_features + SITES[t](blk).out_features for blk in model.blocks for t in targets
+                  if t != "head")
+    if "head" in targets:
+        per_row += model.cfg.model_dim + model.cfg.vocab_size
+    need = 4 * batch * rank * per_row
+    if dev.type == "cuda":
+        memory = torch.cuda.get_device_properties(dev).total_memory
+    else:
+        import os
+
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if need > memory:
+        raise GolfkitError(f"eval.lora adapters for {batch:,} documents at rank {rank:,} hold at least "
+                           f"{need / 2**30:,.1f} GiB of fp32 weights (eval.lora.batch_docs x rank x the targets' "
+                           f"widths), more than this device's {memory / 2**30:,.1f} GiB; lower eval.lora.batch_docs "
+                           f"or eval.lora.rank")
+    return need
+
+
 class LoRASet:
     """The adapters of one TTT run: attach to the hooks, select rows, reset, detach.
 
@@ -70,6 +96,7 @@ class LoRASet:
         self.model, self.init = model, init
         self.sites: list[tuple[nn.Module, str, BatchedLoRA]] = []
         dev = next(model.parameters()).device
+        check_adapter_memory(model, targets, batch, rank, dev)
         for blk in model.blocks:
             for t in targets:
                 if t != "head":

@@ -13,6 +13,7 @@ Exit status of `run`: 0 ok, 1 failed, 3 killed (the record is written in every c
 from __future__ import annotations
 
 import logging
+import math
 import sys
 from pathlib import Path
 
@@ -81,7 +82,14 @@ def cmd_run(args) -> int:
         logging.basicConfig(format="%(message)s")
         logging.getLogger("papermill").setLevel(logging.INFO)
     params, raw = _params(args.param)
-    kwargs = {"runs_root": args.runs_dir, "timeout": args.timeout, "log_output": not args.quiet, "raw": raw}
+    timeout = args.timeout
+    if timeout is not None:
+        # papermill's per-cell timeout is an int of seconds: nan, inf or 1.5 failed inside the run (a TraitError
+        # recorded as a failed run, its folder written); -1 there means none, which is this option's default
+        if not (math.isfinite(timeout) and 0 < timeout <= 2**31):
+            raise GolfkitError(f"--timeout must be a number of seconds in (0, 2**31], got {timeout}")
+        timeout = math.ceil(timeout)
+    kwargs = {"runs_root": args.runs_dir, "timeout": timeout, "log_output": not args.quiet, "raw": raw}
     if args.sweep:
         import yaml
 

@@ -1,0 +1,173 @@
+"""Hostile input, round 19: eval settings at their range edges, export options, the exported script's
+environment, data build's validation split, `golfkit run --timeout`, and the batch-memory lower bound.
+
+Each CLI case runs the real command in a subprocess through tests/hostile_helpers.py: a refusal is exit 2
+with one `golfkit: error:` line (`error:` from an exported script), no traceback, bounded memory and not
+one byte changed under the scratch folder. Each test says what happened before its fix.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from golfkit import artifact, limits, quant
+from golfkit.errors import GolfkitError
+from golfkit.model import GPT
+from golfkit.presets import get_preset
+from hostile_helpers import refused, run_golfkit, succeeded, tiny_data, user_folder
+
+
+@pytest.fixture(scope="module")
+def tiny(data_dir, tmp_path_factory) -> Path:
+    return tiny_data(data_dir, tmp_path_factory.mktemp("tiny_data"))
+
+
+@pytest.fixture(scope="module")
+def art_path(tmp_path_factory) -> Path:
+    """A valid int8 smoke artifact (weights at a perturbed init): no training needed to load and score it."""
+    torch.manual_seed(0)
+    cfg = get_preset("smoke")
+    model = GPT(cfg.model)
+    for p in model.parameters():
+        p.data.add_(0.02 * torch.randn_like(p))
+    qts = quant.quantize_state_dict_int8(model.state_dict(), set(model.tensor_names("scalar")))
+    path = tmp_path_factory.mktemp("art") / "a.golf"
+    path.write_bytes(artifact.pack(artifact.Artifact(qts, cfg.to_dict(), {"format": "int8_clean_per_row_v1"})))
+    return path
+
+
+@pytest.fixture()
+def scratch(tmp_path) -> Path:
+    return user_folder(tmp_path)
+
+
+def _eval(scratch: Path, art: Path, tiny: Path, pattern: str, *sets: str, method: str | None = None):
+    args = ["eval", "--artifact", art, "--data", tiny, *(["--method", method] if method else [])]
+    for s in sets:
+        args += ["--set", s]
+    return refused(args, scratch, pattern, watch=(tiny, art.parent))
+
+
+# ----------------------------------------------------------------------------------
+# golfkit eval: settings at their range edges
+# ----------------------------------------------------------------------------------
+def test_lora_adapters_beyond_memory_are_refused_before_allocating(scratch, art_path, tiny):
+    # eval.lora.batch_docs has no upper bound: 10**12 was a traceback (DefaultCPUAllocator: can't allocate
+    # 2,048,000,000,000,000 bytes) from torch.empty in the adapters
+    _eval(scratch, art_path, tiny, r"eval.lora adapters for 1,000,000,000,000 documents at rank 8 hold at least "
+                                   r"[\d,.]+ GiB of fp32 weights .* lower eval.lora.batch_docs or eval.lora.rank$",
+          "eval.lora.batch_docs=1000000000000", method="ttt-lora")
+
+
+def test_a_phase_count_past_its_cap_is_refused(scratch, art_path, tiny):
+    # eval.phased.phases=10**12 was in range: `golfkit eval` hung building 10**12 phase boundaries
+    _eval(scratch, art_path, tiny, r"config key 'eval.phased.phases' must be in \[1, 1_048_576\], got 1000000000000",
+          "eval.phased.phases=1000000000000", method="ttt-phased")
+
+
+@pytest.mark.parametrize("t", ["1e-300", "5e-324"])
+def test_a_temperature_that_leaves_float32_is_refused(scratch, art_path, tiny, t):
+    # in range as "> 0": the logits over T overflowed float32 and `golfkit eval` printed val_bpb:nan, exit 0
+    _eval(scratch, art_path, tiny, r"config key 'eval.temperature' must keep model.logit_softcap / T within float32",
+          f"eval.temperature={t}")
+
+
+def _val_loss(o) -> float:
+    return float(re.search(r"final_int8_zlib_roundtrip_exact val_loss:(\S+)", o.stdout).group(1))
+
+
+def test_flat_eval_scores_at_the_eval_seq_len_it_is_given(scratch, art_path, tiny):
+    # `--set eval.seq_len=16` with the flat method was ignored: the score of schedule.train_seq_len was printed
+    default = _val_loss(succeeded(["eval", "--artifact", art_path, "--data", tiny], scratch))
+    same = _val_loss(succeeded(["eval", "--artifact", art_path, "--data", tiny, "--set",
+                                f"eval.seq_len={get_preset('smoke').schedule.train_seq_len}"], scratch))
+    short = _val_loss(succeeded(["eval", "--artifact", art_path, "--data", tiny, "--set", "eval.seq_len=16"], scratch))
+    assert same == default and abs(short - default) > 1e-6, (default, same, short)
+
+
+# ----------------------------------------------------------------------------------
+# config values a float32 parameter cannot hold: golfkit train and the exported script
+# ----------------------------------------------------------------------------------
+def test_an_init_value_past_float32_is_refused_by_golfkit_and_the_exported_script(tmp_path, tiny):
+    # model.qk_gain_init had no range: -1e300 passed, and torch.full raised "value cannot be converted to type
+    # float without overflow" (a traceback after the run folder was written), in both
+    scratch = user_folder(tmp_path)
+    pattern = r"config key 'model.qk_gain_init' must be in \[-3.4028234663852886e\+38, 3.4028234663852886e\+38\], got -1e\+300"
+    refused(["train", "--preset", "smoke", "--data", tiny, "--run-dir", "r", "--set", "model.qk_gain_init=-1e300"],
+            scratch, pattern, watch=(tiny,))
+    refused(["train", "--preset", "smoke", "--data", tiny, "--run-dir", "r", "--set", "model.parallel_resid_init=1e39"],
+            scratch, r"config key 'model.parallel_resid_init' must be in", watch=(tiny,))
+    sub = tmp_path / "sub"
+    o = run_golfkit(["export", "--preset", "smoke", "--out", sub], tmp_path)
+    assert o.rc == 0, o.describe()
+    refused([], scratch, "^error: environment variable QK_GAIN_INIT: " + pattern,
+            env={"QK_GAIN_INIT": "-1e300", "RUN_ID": "r"}, argv=[sys.executable, str(sub / "train_gpt.py")],
+            prefix="error: ")
+
+
+# ----------------------------------------------------------------------------------
+# golfkit export: options that were dropped or exported a script that cannot train
+# ----------------------------------------------------------------------------------
+def test_set_with_a_run_folder_is_refused(scratch):
+    # --set applies to --preset; with a run folder it was dropped without a word and the run's config exported
+    refused(["export", "run", "--set", "seed=3", "--out", "sub"], scratch,
+            r"--set changes --preset's config; a run folder exports the config it trained")
+
+
+def test_a_preset_over_the_ceiling_is_not_exported(scratch):
+    # exported (exit 0) a train_gpt.py whose first line refuses the model: a submission that can never train
+    refused(["export", "--preset", "smoke", "--set", "model.model_dim=32768", "--out", "sub"], scratch,
+            r"--preset smoke declares a model of about 15,066,596,420 parameters, over the ceiling of 250,000,000 "
+            r"that an exported train_gpt.py keeps")
+
+
+# ----------------------------------------------------------------------------------
+# data build: a validation split with nothing to score
+# ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("lines,val_docs", [
+    (['{"text": "one document"}', '{"text": "another"}'], "0"),  # the default: an empty validation shard
+    (['{"text": ""}', '{"text": "another"}'], "1"),  # a first document with no text: only its BOS
+])
+def test_data_build_refuses_a_validation_split_with_nothing_to_score(scratch, tiny, lines, val_docs):
+    # built (exit 0) a folder whose validation shard every training and eval refuses ("nothing to score")
+    (scratch / "docs.jsonl").write_text("\n".join(lines) + "\n")
+    refused(["data", "build", "--text", "docs.jsonl", "--tokenizer", tiny / "tokenizers" / "fineweb_1024_bpe.model",
+             "--out", "out", "--val-docs", val_docs], scratch,
+            rf"--val-docs {val_docs}: the validation split would hold no token to score", watch=(tiny,))
+
+
+# ----------------------------------------------------------------------------------
+# golfkit run --timeout
+# ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("timeout", ["nan", "inf", "0", "-1"])
+def test_run_refuses_a_timeout_papermill_cannot_take(tmp_path, timeout):
+    # nan and inf started the run: papermill's TraitError was recorded as a failed run, its folder written
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('run_dir = ""\nx = 1  # type: int  a count')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("print(x)")]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    refused(["run", "nb.ipynb", "--runs-dir", "runs", "--timeout", timeout], tmp_path,
+            r"--timeout must be a number of seconds in \(0, 2\*\*31\]")
+
+
+# ----------------------------------------------------------------------------------
+# the batch-memory check is a lower bound under depth recurrence
+# ----------------------------------------------------------------------------------
+def test_batch_memory_counts_only_the_looped_band():
+    # every layer was counted num_loops + 1 times: 64 layers with a one-layer band looped 64 times counted 4,160
+    # passes where 128 run, and a 32,768-token micro-step that fits an 80 GB GPU was refused
+    cfg = get_preset("smoke").override({"model.num_layers": 64, "model.model_dim": 512, "model.num_heads": 8,
+                                        "model.num_kv_heads": 4, "model.num_loops": 64, "model.loop_start": 0,
+                                        "model.loop_end": 0})
+    assert limits.check_batch_memory(cfg, 32_768, 80 * 10**9) == 32_768 * (16 + 2 * 512 * (64 + 64 + 1))
+    with pytest.raises(GolfkitError, match=r"each micro-step holds 1,048,576 tokens per rank"):
+        limits.check_batch_memory(cfg, 1 << 20, 80 * 10**9)
