@@ -429,6 +429,16 @@ def has_case_operators(sp) -> bool:
     return any(sp.id_to_piece(i) in ops for i in range(int(sp.vocab_size())))
 
 
+def check_tokenizer_variant(sp, variant: str, path: str | Path) -> None:
+    """A dataset named sp<N>... is tokenized with an N-piece vocab: a tokenizer of another size under its name (the
+    sp4096 model saved as the sp1024 one) scores the sp1024 ids with the other vocab's piece bytes (3.16 bytes per
+    token where the split has 2.44), and nothing else notices."""
+    m = VARIANT.fullmatch(variant or "")
+    if m and int(m.group(1)) != int(sp.vocab_size()):
+        raise GolfkitError(f"tokenizer {path} has vocab {int(sp.vocab_size())} but the dataset {variant} was "
+                           f"tokenized with {int(m.group(1))} pieces: not its tokenizer")
+
+
 def load_tokenizer(path: str | Path, vocab_size: int):
     """A SentencePiece processor whose vocab must match the model's."""
     import sentencepiece as spm
@@ -477,6 +487,7 @@ def build_byte_luts(sp, vocab_size: int) -> ByteLUTs:
 def val_byte_counts(ds: Dataset, sp, vocab_size: int, val_tokens: Tensor) -> ByteCounts:
     """What val_bpb divides by, for this dataset: the sidecar when `ds.byte_source` says so, else the
     tokenizer's tables (refused for a CaseOps tokenizer, see `build_byte_luts`)."""
+    check_tokenizer_variant(sp, ds.variant, ds.tokenizer)
     if ds.byte_source == "sidecar":
         counts = load_val_bytes(ds, val_tokens)
         return SidecarBytes(counts, check_sidecar_spelling(sp, val_tokens, counts,
@@ -484,7 +495,7 @@ def val_byte_counts(ds: Dataset, sp, vocab_size: int, val_tokens: Tensor) -> Byt
     return build_byte_luts(sp, vocab_size)
 
 
-SIDECAR_SPELLING_TOLERANCE = 0.01
+SIDECAR_SPELLING_TOLERANCE = 0.001
 
 
 def spelled_bytes(sp) -> np.ndarray:
@@ -501,12 +512,14 @@ def spelled_bytes(sp) -> np.ndarray:
 
 
 def check_sidecar_spelling(sp, val_tokens: Tensor, counts: Tensor, what: str) -> dict:
-    """The sidecar's bytes against what the tokenizer's pieces spell for the same targets; refused beyond 1%.
+    """The sidecar's bytes against what the tokenizer's pieces spell for the same targets; refused beyond 0.1%.
 
     The sidecar is val_bpb's denominator and nothing else checks its values: one of all-65,535s passed every
-    alignment check and scored val_bpb 0.0002. On the CaseOps validation head every target but byte pieces and
-    operators charges exactly its piece's spelling (201,269 targets: 0 differ); Unicode normalisation (NFKC:
-    a no-break space spelled as a space) can make a few differ, far under 1% of the bytes.
+    alignment check and scored val_bpb 0.0002. On the CaseOps validation head (201,269 targets, 638,651 bytes)
+    every target but byte pieces and operators charges exactly its piece's spelling, and the totals are equal.
+    Unicode normalisation (NFKC: a no-break space spelled as a space) and whitespace runs folded into one piece
+    can make a target charge more; none occurs in the head, so at 0.1% the margin is wide, and a forgery inside
+    it moves val_bpb by at most 0.1% (~0.001 at the record's 1.0565, under half the challenge's 0.005-nat bar).
     """
     table = torch.from_numpy(spelled_bytes(sp))
     ids = val_tokens[1:].long().clamp(0, table.numel() - 1)
@@ -516,7 +529,7 @@ def check_sidecar_spelling(sp, val_tokens: Tensor, counts: Tensor, what: str) ->
     excess = charged / max(spelled, 1) - 1.0
     if abs(excess) > SIDECAR_SPELLING_TOLERANCE:
         raise GolfkitError(f"{what} charges {charged:,} bytes where the tokenizer's pieces spell {spelled:,} "
-                           f"({100 * excess:+.1f}%, over the {100 * SIDECAR_SPELLING_TOLERANCE:.0f}% Unicode "
+                           f"({100 * excess:+.2f}%, over the {100 * SIDECAR_SPELLING_TOLERANCE:.1f}% Unicode "
                            f"normalisation and whitespace folding allow): a sidecar like it would move val_bpb by "
-                           f"{100 * (1 / (1 + excess) - 1):+.1f}%, so golfkit refuses it")
+                           f"{100 * (1 / (1 + excess) - 1):+.2f}%, so golfkit refuses it")
     return {"charged": charged, "spelled": spelled, "excess": round(excess, 6), "targets_differ": differ}

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from golfkit import caseops
-from golfkit.data import (BOS_ID, CASE_OPERATORS, build_byte_luts, check_sidecar_spelling, check_variant, dataset_files,
-                          find_dataset, has_case_operators, load_tokenizer, load_val_bytes, read_shard, tokenizer_path,
-                          write_shard)
+from golfkit.data import (BOS_ID, CASE_OPERATORS, build_byte_luts, check_sidecar_spelling, check_tokenizer_variant,
+                          check_variant, dataset_files, find_dataset, has_case_operators, load_tokenizer, load_val_bytes,
+                          read_shard, tokenizer_path, write_shard)
 from golfkit.errors import GolfkitError
 
 BUILD_MANIFEST = ".golfkit-build.json"  # in a dataset folder `data build` wrote: {"golfkit_data_build": 1, "files": ...}
@@ -249,6 +249,7 @@ def build(text: str | Path, tokenizer: str | Path, out: str | Path, val_docs: in
         raise GolfkitError(f"tokenizer {tokenizer} has {vocab} pieces; shards hold uint16 ids (at most 65,536)")
     variant = variant or f"sp{vocab}" + (caseops.VARIANT_SUFFIX if transform != "none" else "")
     check_variant(variant)
+    check_tokenizer_variant(sp, variant, tokenizer)  # a --variant sp1024 built with a 4096-piece model
 
     val_ids, val_bytes = _encode_docs(sp, docs[:val_docs], transform, byte_counts=transform != "none")
     if not (val_ids != BOS_ID).any():  # --val-docs 0 (the default) or empty documents: a folder every run refuses
@@ -416,6 +417,7 @@ def verify(data_dir: str | Path, variant: str = "sp1024") -> dict:
     if not tok.is_file():
         raise GolfkitError(f"tokenizer {tok} not found")
     sp = load_tokenizer(tok, _vocab_of(tok))
+    check_tokenizer_variant(sp, variant, tok)
     caseops_tok = has_case_operators(sp)
     if caseops_tok and val_files and not side_files:
         raise GolfkitError(f"{root} is tokenized with a CaseOps tokenizer ({tok.name}) but has no byte sidecar "

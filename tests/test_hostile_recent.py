@@ -149,11 +149,46 @@ def test_a_forged_sidecar_is_refused_by_its_spelling(scratch, data_dir):
     root = _caseops_copy(data_dir, scratch / "data", fill=65535)
     refused(["data", "verify", root, "--variant", CASEOPS], scratch,
             r"fineweb_val_bytes_000000.bin charges 26[0-9,]+ bytes where the tokenizer's pieces spell [0-9,]+ "
-            r"\(\+[0-9.]+%, over the 1% Unicode normalisation and whitespace folding allow\): a sidecar like it would "
+            r"\(\+[0-9.]+%, over the 0.1% Unicode normalisation and whitespace folding allow\): a sidecar like it would "
             r"move val_bpb by -[0-9.]+%, so golfkit refuses it$")
     refused(["train", "--preset", "smoke", "--data", root, "--run-dir", "run", "--set", f"data.variant={CASEOPS}",
              "--set", "model.vocab_size=8192", "--set", "data.guard=off"], scratch,
             r"fineweb_val_bytes_000000.bin charges 26[0-9,]+ bytes where the tokenizer's pieces spell")
+
+
+def test_a_sidecar_inflated_by_half_a_percent_and_a_foreign_tokenizer_are_refused(tmp_path, data_dir):
+    # 0.95% more bytes on the real sidecar passed at the first (1%) tolerance: val_bpb 0.94% low, several times a
+    # record's margin. A 4096-piece tokenizer under the sp1024 name passed `data verify` (3.16 bytes per token
+    # where the split has 2.44) and would score sp1024 ids with the wrong piece bytes.
+    import sentencepiece as spm
+    import torch
+
+    from golfkit.data import check_sidecar_spelling, check_tokenizer_variant
+
+    src = data_dir / "datasets" / f"fineweb10B_{CASEOPS}"
+    if not src.is_dir():
+        pytest.skip("CaseOps mini data not found")
+    sp = spm.SentencePieceProcessor(model_file=str(data_dir / "tokenizers" /
+                                                   "fineweb_8192_bpe_lossless_caps_caseops_v1_reserved.model"))
+    val = torch.from_numpy(read_shard(src / "fineweb_val_000000.bin").astype(np.int64))
+    side = read_shard(src / "fineweb_val_bytes_000000.bin").astype(np.int64)
+    assert check_sidecar_spelling(sp, val, torch.from_numpy(side), "real")["excess"] == 0.0
+    forged = side.copy()
+    pick = np.flatnonzero(forged > 0)[::200]  # one byte more on every 200th target: +0.5%
+    forged[pick] += 1
+    with pytest.raises(GolfkitError, match=r"forged charges .* \(\+0.[0-9]+%, over the 0.1% Unicode normalisation"):
+        check_sidecar_spelling(sp, val, torch.from_numpy(forged), "forged")
+    sp4096 = spm.SentencePieceProcessor(model_file=str(data_dir / "tokenizers" / "fineweb_4096_bpe.model"))
+    with pytest.raises(GolfkitError, match=r"has vocab 4096 but the dataset sp1024 was tokenized with 1024 pieces"):
+        check_tokenizer_variant(sp4096, "sp1024", "fineweb_1024_bpe.model")
+    data = tmp_path / "data"
+    shutil.copytree(data_dir / "datasets" / "fineweb10B_sp1024", data / "datasets" / "fineweb10B_sp1024")
+    (data / "tokenizers").mkdir()
+    shutil.copyfile(data_dir / "tokenizers" / "fineweb_4096_bpe.model", data / "tokenizers" / "fineweb_1024_bpe.model")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    refused(["data", "verify", data], scratch, r"fineweb_1024_bpe.model has vocab 4096 but the dataset sp1024 was "
+                                               r"tokenized with 1024 pieces: not its tokenizer$")
 
 
 def test_a_validation_split_of_document_starts_is_refused(scratch, tiny):
