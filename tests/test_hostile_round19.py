@@ -171,3 +171,21 @@ def test_batch_memory_counts_only_the_looped_band():
     assert limits.check_batch_memory(cfg, 32_768, 80 * 10**9) == 32_768 * (16 + 2 * 512 * (64 + 64 + 1))
     with pytest.raises(GolfkitError, match=r"each micro-step holds 1,048,576 tokens per rank"):
         limits.check_batch_memory(cfg, 1 << 20, 80 * 10**9)
+
+
+@pytest.mark.parametrize("param,value,pattern", [
+    ("seeds", "[]", r"seeds is empty: give at least one seed"),
+    ("protocol", "nope", r"unknown protocol 'nope' \(known: "),
+    ("jobs", "0", r"jobs must be an integer from 1 to 64, got 0"),
+    ("nproc", "0", r"nproc must be an integer from 1 to 1024 \(processes per training\), got 0"),
+    ("val_tokens", "-5", r"val_tokens must be an integer >= 0 \(0 = the whole split\), got -5"),
+    ("overrides", '{"model.nope": 1}', r"model.nope"),
+])
+def test_run_checks_a_notebooks_plan_before_its_run_folder(tmp_path, tiny, param, value, pattern):
+    # types alone were checked: `-p seeds []` (and the others) ran the notebook, whose plan() refused inside the
+    # kernel, and the run was recorded failed with its folder written
+    from hostile_helpers import REPO
+
+    nb = REPO / "notebooks" / "01_architecture.ipynb"
+    refused(["run", str(nb), "--runs-dir", "runs", "-p", "data_dir", str(tiny), "-p", param, value], tmp_path,
+            r"01_architecture.ipynb: .*" + pattern)

@@ -203,6 +203,19 @@ def validate_parameters(nb, params: dict[str, Any], where: str,
     return {k: v["default"] for k, v in declared.items()}, checked
 
 
+def check_plan_parameters(values: dict[str, Any], where: str) -> None:
+    """A workbook notebook's parameters checked for meaning as `workbook.plan` will check them, before the run
+    folder exists (types alone let `-p seeds []` or an unknown protocol through to a recorded failed run)."""
+    from golfkit.lab import workbook
+
+    if not {"smoke", "preset", "seeds", "data_dir"} <= set(values):
+        return  # not a notebook that plans trainings
+    try:
+        workbook.check_plan(**{k: values[k] for k in workbook.PLAN_PARAMETERS if k in values})
+    except GolfkitError as e:
+        raise GolfkitError(f"{where}: {e}") from None
+
+
 def check_parameters(nb, params: dict[str, Any], where: str) -> dict[str, Any]:
     """Refuse undeclared names and wrongly typed values; return the declared defaults."""
     return validate_parameters(nb, params, where)[0]
@@ -270,6 +283,7 @@ def run_notebook(notebook: str | Path, params: dict[str, Any] | None = None, run
     notebook, params = Path(notebook), dict(params or {})
     nb = load_notebook(notebook)
     defaults, params = validate_parameters(nb, params, str(notebook), raw)
+    check_plan_parameters({**defaults, **params}, str(notebook))
     run_id = run_id or new_run_id(notebook, params)
     check_run_id(run_id)
     root = check_runs_root(runs_root, write=True)

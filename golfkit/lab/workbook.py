@@ -511,9 +511,50 @@ def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_d
       training uses). Only for iteration-capped trainings: under a wall-clock cap a training's steps, and so
       its result, would depend on what runs beside it.
     """
+    preset, seeds, protocol, val_tokens, base = check_plan(smoke, preset, seeds, data_dir, nproc, wallclock_seconds,
+                                                          smoke_seeds, smoke_steps, save_checkpoint, overrides,
+                                                          val_tokens, protocol, jobs)
+    run_dir, data_dir = resolve_path(run_dir), resolve_path(data_dir)
+    (run_dir / "figures").mkdir(parents=True, exist_ok=True)
+    given_data = data_dir
+    if val_tokens > 0:
+        data_dir = val_head_copy(data_dir, run_dir / ("smoke_data" if smoke else "val_head_data"), val_tokens)
+    cache = resolve_path(cache_dir) if cache_dir else run_dir.parent / CACHE_DIR
+    p = Plan(smoke, preset, list(seeds), data_dir, run_dir, nproc, base, timeout, max(val_tokens, 0), protocol,
+             cache_dir=cache, jobs=jobs)
+    mode = "SMOKE (tiny model, a few steps: numbers are meaningless)" if smoke else "full"
+    print(f"mode: {mode}\npreset: {preset}  protocol: {protocol or 'none'}  nproc: {nproc}  seeds: {p.seeds}"
+          + (f"  jobs: {jobs} side by side" if jobs > 1 else ""))
+    print(data_hint(given_data))
+    print(f"run_dir: {run_dir}")
+    if overrides:
+        print(f"overrides on every run: {overrides}")
+    if val_tokens > 0 and not smoke:
+        print(f"scoring the first {val_tokens:,} validation targets only (not a challenge score)")
+    return p
+
+
+PLAN_PARAMETERS = ("smoke", "preset", "seeds", "data_dir", "nproc", "wallclock_seconds", "overrides", "val_tokens",
+                   "protocol", "jobs")  # the notebook parameters `golfkit run` checks through check_plan
+
+
+def check_plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, nproc: int = 1,
+               wallclock_seconds: float = 0.0, smoke_seeds: int = 1, smoke_steps: int = SMOKE_STEPS,
+               save_checkpoint: bool = True, overrides: dict[str, Any] | None = None, val_tokens: int = 0,
+               protocol: str = "", jobs: int = 1) -> tuple[str, list[int], str, int, dict[str, Any]]:
+    """Every check of `plan`, writing nothing: (preset, seeds, protocol, val_tokens, overrides) as plan uses them.
+
+    `golfkit run` calls it before the run folder exists, so that `-p seeds []` or an unknown protocol is one
+    line, not a recorded failed run."""
     if not seeds:
         raise GolfkitError("seeds is empty: give at least one seed")
-    run_dir, data_dir = resolve_path(run_dir), resolve_path(data_dir)
+    if isinstance(nproc, bool) or not isinstance(nproc, int) or not 1 <= nproc <= 1024:
+        raise GolfkitError(f"nproc must be an integer from 1 to 1024 (processes per training), got {nproc!r}")
+    if isinstance(val_tokens, bool) or not isinstance(val_tokens, int) or val_tokens < 0:
+        raise GolfkitError(f"val_tokens must be an integer >= 0 (0 = the whole split), got {val_tokens!r}")
+    if not math.isfinite(wallclock_seconds) or wallclock_seconds < 0:
+        raise GolfkitError(f"wallclock_seconds must be a finite number >= 0 (0 = no cap), got {wallclock_seconds!r}")
+    data_dir = resolve_path(data_dir)
     if not (data_dir / "datasets").is_dir():
         raise GolfkitError(f"no datasets/ under {data_dir}: {data_hint(data_dir).split('  ', 1)[1]}")
     base: dict[str, Any] = {}
@@ -537,23 +578,7 @@ def plan(smoke: bool, preset: str, seeds: list[int], data_dir: str | Path, run_d
     base.update(overrides or {})
     cfg = _check_overrides(preset, base)
     _check_jobs(jobs, nproc, cfg)
-    (run_dir / "figures").mkdir(parents=True, exist_ok=True)
-    given_data = data_dir
-    if val_tokens > 0:
-        data_dir = val_head_copy(data_dir, run_dir / ("smoke_data" if smoke else "val_head_data"), val_tokens)
-    cache = resolve_path(cache_dir) if cache_dir else run_dir.parent / CACHE_DIR
-    p = Plan(smoke, preset, list(seeds), data_dir, run_dir, nproc, base, timeout, max(val_tokens, 0), protocol,
-             cache_dir=cache, jobs=jobs)
-    mode = "SMOKE (tiny model, a few steps: numbers are meaningless)" if smoke else "full"
-    print(f"mode: {mode}\npreset: {preset}  protocol: {protocol or 'none'}  nproc: {nproc}  seeds: {p.seeds}"
-          + (f"  jobs: {jobs} side by side" if jobs > 1 else ""))
-    print(data_hint(given_data))
-    print(f"run_dir: {run_dir}")
-    if overrides:
-        print(f"overrides on every run: {overrides}")
-    if val_tokens > 0 and not smoke:
-        print(f"scoring the first {val_tokens:,} validation targets only (not a challenge score)")
-    return p
+    return preset, list(seeds), protocol, val_tokens, base
 
 
 def _check_overrides(preset: str, base: dict[str, Any]):
