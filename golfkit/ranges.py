@@ -22,6 +22,8 @@ _NONNEG = (0, INF, True, False)  # >= 0
 _ONE_UP = (1, INF, True, False)  # >= 1
 F32_MAX = 3.4028234663852886e38  # the largest finite float32
 _F32 = (-F32_MAX, F32_MAX, True, True)  # a value a float32 tensor holds
+F32_TINY = 1.1754943508222875e-38  # the smallest normal float32: below it a positive setting rounds to 0 in a tensor
+_F32_POS = (F32_TINY, F32_MAX, True, True)
 
 
 def _r(lo: float, hi: float, lo_in: bool = True, hi_in: bool = True) -> tuple:
@@ -37,7 +39,9 @@ RANGES: dict[str, tuple] = {
     "seed": _r(0, U32),  # numpy's seed range
     "model.vocab_size": _r(2, 1 << 20), "model.num_layers": _r(1, 1024), "model.model_dim": _r(2, 65_536),
     "model.num_heads": _r(1, 4096), "model.num_kv_heads": _r(1, 4096), "model.mlp_mult": _r(1, 64),
-    "model.tied_embed_init_std": _NONNEG, "model.logit_softcap": _POS, "model.rope_base": _POS,
+    # values that become float32 tensors: 1e-300 rounds to 0 and 1e300 to inf (LOGIT_SOFTCAP, ROPE_BASE, ADAM_EPS
+    # at either end trained to val_bpb nan with exit 0); a base below 1 turns RoPE's frequencies into growth
+    "model.tied_embed_init_std": _r(0.0, F32_MAX), "model.logit_softcap": _F32_POS, "model.rope_base": _r(1.0, 1e30),
     # initial values of float32 parameters: -1e300 passed and torch.full failed ("cannot be converted to type
     # float without overflow", a traceback after the run folder was written)
     "model.qk_gain_init": _F32, "model.parallel_resid_init": _F32,
@@ -55,7 +59,7 @@ RANGES: dict[str, tuple] = {
     "optim.matrix_lr": _POS, "optim.scalar_lr": _POS, "optim.tied_embed_lr": _POS, "optim.embed_lr": _POS,
     "optim.head_lr": _POS, "optim.muon_momentum": _FRAC_OPEN, "optim.muon_momentum_warmup_start": _FRAC_OPEN,
     "optim.muon_momentum_warmup_steps": _NONNEG, "optim.muon_backend_steps": _r(1, 100),
-    "optim.beta1": _FRAC_OPEN, "optim.beta2": _FRAC_OPEN, "optim.adam_eps": _POS, "optim.grad_clip_norm": _NONNEG,
+    "optim.beta1": _FRAC_OPEN, "optim.beta2": _FRAC_OPEN, "optim.adam_eps": _F32_POS, "optim.grad_clip_norm": _NONNEG,
     "optim.muon_wd": _NONNEG, "optim.embed_wd": _NONNEG, "optim.scalar_wd": _NONNEG,
     "optim.wd_taper_start_frac": _FRAC_OPEN, "optim.wd_taper_final_mult": _NONNEG, "optim.wd_ramp_final_mult": _NONNEG,
     "optim.ema_decay": _FRAC_OPEN, "optim.swa_every": _ONE_UP, "optim.swa_lr_scale_below": _FRAC,

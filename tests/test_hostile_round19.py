@@ -189,3 +189,14 @@ def test_run_checks_a_notebooks_plan_before_its_run_folder(tmp_path, tiny, param
     nb = REPO / "notebooks" / "01_architecture.ipynb"
     refused(["run", str(nb), "--runs-dir", "runs", "-p", "data_dir", str(tiny), "-p", param, value], tmp_path,
             r"01_architecture.ipynb: .*" + pattern)
+
+
+@pytest.mark.parametrize("key,value", [("model.rope_base", "1e-300"), ("model.rope_base", "0.5"),
+                                       ("model.logit_softcap", "1e-300"), ("model.logit_softcap", "1e300"),
+                                       ("optim.adam_eps", "1e-300"), ("model.tied_embed_init_std", "1e300")])
+def test_settings_that_round_to_zero_or_inf_in_float32_are_refused(key, value):
+    # each trained to val_bpb nan with exit 0 (golfkit train and the exported script's environment variables)
+    with pytest.raises(GolfkitError, match=rf"'{re.escape(key)}' must be"):
+        get_preset("smoke").override({key: value})
+    for key, ok in (("model.rope_base", "1e4"), ("model.logit_softcap", "30"), ("optim.adam_eps", "1e-8")):
+        get_preset("smoke").override({key: ok})
