@@ -84,7 +84,7 @@ RANGES: dict[str, tuple] = {
     "eval.lora.rank": _r(1, 65_536), "eval.lora.alpha": _NONNEG, "eval.lora.lr": _NONNEG, "eval.lora.beta1": _FRAC_OPEN,
     "eval.lora.beta2": _FRAC_OPEN, "eval.lora.eps": _POS, "eval.lora.weight_decay": _NONNEG,
     "eval.lora.chunk_tokens": _ONE_UP, "eval.lora.context": _ONE_UP, "eval.lora.batch_docs": _ONE_UP,
-    "eval.lora.steps_per_chunk": _NONNEG,
+    "eval.lora.steps_per_chunk": _r(0, 10_000),  # 10**12 hung eval: the clock is read between chunks only
     # phases: its boundaries are built one per phase; 10**12 phases hung `golfkit eval` building them
     "eval.phased.docs": _NONNEG, "eval.phased.phases": _r(1, 1 << 20), "eval.phased.lr": _NONNEG,
     "eval.phased.momentum": _FRAC_OPEN, "eval.phased.epochs": _NONNEG, "eval.phased.chunk_tokens": _ONE_UP,

@@ -200,3 +200,10 @@ def test_settings_that_round_to_zero_or_inf_in_float32_are_refused(key, value):
         get_preset("smoke").override({key: value})
     for key, ok in (("model.rope_base", "1e4"), ("model.logit_softcap", "30"), ("optim.adam_eps", "1e-8")):
         get_preset("smoke").override({key: ok})
+
+
+def test_lora_steps_per_chunk_is_capped():
+    # 10**12 hung `golfkit eval --method ttt-lora`: the eval clock is read between chunks, never inside one
+    with pytest.raises(GolfkitError, match=r"'eval.lora.steps_per_chunk' must be"):
+        get_preset("smoke").override({"eval.lora.steps_per_chunk": str(10**12)})
+    get_preset("smoke").override({"eval.lora.steps_per_chunk": "10000"})
