@@ -143,6 +143,21 @@ def cmd_export(args) -> int:
     return 0
 
 
+def flat_over_budget(res, budget_s: float, action: str):
+    """The eval budget for the flat path, which scores in one pass with no clock inside (the other methods check
+    theirs between chunks: golfkit.eval.score.Clock): a flat score over budget was printed with exit 0 whatever
+    eval.over_budget said."""
+    from dataclasses import replace
+
+    if budget_s <= 0 or res.eval_seconds <= budget_s:
+        return res
+    msg = f"eval method flat took {res.eval_seconds:.1f} s, over its time budget of {budget_s:g} s"
+    if action == "stop":
+        raise GolfkitError(msg + " (eval.over_budget=stop)")
+    print(f"WARNING over_budget: {msg}", file=sys.stderr)
+    return replace(res, over_budget=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="golfkit", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -243,6 +258,7 @@ def cmd_eval(args) -> int:
 
         if plain_flat(cfg):  # the flat roundtrip `golfkit train` logs first (no temperature, RoPE scaling, tilt)
             res = evaluate_artifact(Path(args.artifact), cfg, ctx, val, luts, args.max_params)
+            res = flat_over_budget(res, cfg.eval.time_budget_seconds, cfg.eval.over_budget)
         else:  # sliding / doc / TTT (golfkit/eval/windows.py, golfkit/eval/ttt.py) on the reloaded artifact
             from golfkit.eval import evaluate
             from golfkit.reload import model_from_artifact

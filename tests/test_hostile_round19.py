@@ -90,6 +90,15 @@ def test_flat_eval_scores_at_the_eval_seq_len_it_is_given(scratch, art_path, tin
     assert same == default and abs(short - default) > 1e-6, (default, same, short)
 
 
+def test_flat_eval_over_its_budget_stops_or_warns(scratch, art_path, tiny):
+    # the flat path scores with no clock: a budget of 1e-9 s with over_budget=stop printed the score, exit 0
+    _eval(scratch, art_path, tiny, r"eval method flat took [\d.]+ s, over its time budget of 1e-09 s "
+                                   r"\(eval.over_budget=stop\)$", "eval.time_budget_seconds=1e-9", "eval.over_budget=stop")
+    o = succeeded(["eval", "--artifact", art_path, "--data", tiny, "--set", "eval.time_budget_seconds=1e-9",
+                   "--set", "eval.over_budget=warn", "--json"], scratch)
+    assert "WARNING over_budget: eval method flat took" in o.stderr and '"over_budget": true' in o.stdout, o.describe()
+
+
 # ----------------------------------------------------------------------------------
 # config values a float32 parameter cannot hold: golfkit train and the exported script
 # ----------------------------------------------------------------------------------
