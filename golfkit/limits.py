@@ -70,8 +70,8 @@ def check_batch_memory(cfg: RunConfig, micro_tokens: int, machine_bytes: int) ->
     """Refuse a micro-step whose activations cannot fit in the machine before any is allocated; returns the bound.
 
     A lower bound, so that no batch that fits is refused: each token holds its input and target ids (int64) and,
-    for the backward pass, at least one 2-byte (bf16) copy of the residual stream per layer pass plus the
-    embedding. `schedule.train_batch_tokens=2**31` is in range, and without this was a MemoryError (or the OOM
+    for the backward pass, at least one 2-byte (bf16) copy of the residual stream and of the MLP's hidden
+    activation per layer pass, plus the embedding. `schedule.train_batch_tokens=2**31` is in range, and without this was a MemoryError (or the OOM
     killer) in the first micro-step, after the run folder was written.
     """
     m = cfg.model
@@ -79,7 +79,11 @@ def check_batch_memory(cfg: RunConfig, micro_tokens: int, machine_bytes: int) ->
     # loop_schedule); counting every layer num_loops + 1 times was no lower bound (64 layers, a one-layer band
     # looped 64 times: 4,160 passes counted where 128 run), and refused micro-steps that fit
     band = max(0, min(m.loop_end, m.num_layers - 1) - m.loop_start + 1) if m.num_loops > 0 else 0
-    per_token = 16 + 2 * m.model_dim * (m.num_layers + m.num_loops * band + 1)
+    passes = m.num_layers + m.num_loops * band
+    # and each pass's MLP hidden activation (saved for the backward pass; `model.mlp_hidden=1<<20` passed the
+    # bound and then ran out of memory), for the capacity fraction of tokens Mixture-of-Depths routes through a block
+    hidden = (m.mlp_hidden or m.mlp_mult * m.model_dim) * (m.mod_capacity if m.mod_layers else 1.0)
+    per_token = 16 + 2 * (m.model_dim * (passes + 1) + int(hidden * passes))
     need = micro_tokens * per_token
     if need > machine_bytes:
         raise GolfkitError(f"each micro-step holds {micro_tokens:,} tokens per rank (schedule.train_batch_tokens="

@@ -177,7 +177,9 @@ def test_batch_memory_counts_only_the_looped_band():
     cfg = get_preset("smoke").override({"model.num_layers": 64, "model.model_dim": 512, "model.num_heads": 8,
                                         "model.num_kv_heads": 4, "model.num_loops": 64, "model.loop_start": 0,
                                         "model.loop_end": 0})
-    assert limits.check_batch_memory(cfg, 32_768, 80 * 10**9) == 32_768 * (16 + 2 * 512 * (64 + 64 + 1))
+    hidden = cfg.model.mlp_mult * 512
+    assert limits.check_batch_memory(cfg, 32_768, 80 * 10**9) == 32_768 * (16 + 2 * (512 * (64 + 64 + 1) +
+                                                                                    hidden * (64 + 64)))
     with pytest.raises(GolfkitError, match=r"each micro-step holds 1,048,576 tokens per rank"):
         limits.check_batch_memory(cfg, 1 << 20, 80 * 10**9)
 
@@ -216,3 +218,13 @@ def test_lora_steps_per_chunk_is_capped():
     with pytest.raises(GolfkitError, match=r"'eval.lora.steps_per_chunk' must be"):
         get_preset("smoke").override({"eval.lora.steps_per_chunk": str(10**12)})
     get_preset("smoke").override({"eval.lora.steps_per_chunk": "10000"})
+
+
+def test_batch_memory_counts_the_mlp_hidden_width():
+    # the MLP's hidden width was left out: model.mlp_hidden=1<<20 passed the bound and ran out of memory
+    cfg = get_preset("smoke").override({"model.mlp_hidden": str(1 << 20)})
+    with pytest.raises(GolfkitError, match=r"each micro-step holds 16,384 tokens per rank"):
+        limits.check_batch_memory(cfg, 16_384, 16 * 2**30)
+    mod = get_preset("smoke").override({"model.mlp_hidden": str(1 << 20), "model.mod_layers": "[0]",
+                                        "model.mod_capacity": "0.25"})
+    assert limits.check_batch_memory(mod, 1, 2**40) < limits.check_batch_memory(cfg, 1, 2**40)
