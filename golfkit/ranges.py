@@ -88,6 +88,6 @@ RANGES: dict[str, tuple] = {
     # phases: its boundaries are built one per phase; 10**12 phases hung `golfkit eval` building them
     "eval.phased.docs": _NONNEG, "eval.phased.phases": _r(1, 1 << 20), "eval.phased.lr": _NONNEG,
     "eval.phased.momentum": _FRAC_OPEN, "eval.phased.epochs": _NONNEG, "eval.phased.chunk_tokens": _ONE_UP,
-    "eval.tilt.order": _r(2, 33), "eval.tilt.threshold": _FRAC, "eval.tilt.boost": _NONNEG,
+    "eval.tilt.order": _r(2, 33), "eval.tilt.threshold": _FRAC, "eval.tilt.boost": _r(0.0, 80.0),  # log-odds: exp(boost) overflows float32 past 88 (1e308 warned of overflow)
     "eval.phased.seq_len": _NONNEG, "eval.phased.batch_seqs": _ONE_UP, "eval.phased.grad_clip_norm": _NONNEG,
 }

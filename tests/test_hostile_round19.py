@@ -228,3 +228,10 @@ def test_batch_memory_counts_the_mlp_hidden_width():
     mod = get_preset("smoke").override({"model.mlp_hidden": str(1 << 20), "model.mod_layers": "[0]",
                                         "model.mod_capacity": "0.25"})
     assert limits.check_batch_memory(mod, 1, 2**40) < limits.check_batch_memory(cfg, 1, 2**40)
+
+
+def test_the_tilt_boost_stays_where_exp_is_finite():
+    # eval.tilt.boost is log-odds: 1e308 printed numpy's overflow warning and scored on inf
+    with pytest.raises(GolfkitError, match=r"'eval.tilt.boost' must be"):
+        get_preset("smoke").override({"eval.tilt.boost": "1e308"})
+    get_preset("smoke").override({"eval.tilt.boost": "2.625"})
