@@ -23,7 +23,7 @@ import os
 import sys
 from pathlib import Path
 
-from golfkit.errors import GolfkitError
+from golfkit.errors import GolfkitError, one_line
 
 
 def _add_train(sub) -> None:
@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # here, not at exit: a closed pipe must be caught below
         return rc
     except GolfkitError as e:
-        print(f"golfkit: error: {e}", file=sys.stderr)
+        print(f"golfkit: error: {one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("golfkit: interrupted", file=sys.stderr)

@@ -18,3 +18,10 @@ class WriteError(GolfkitError, OSError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+def one_line(e: BaseException, limit: int = 1000) -> str:
+    """The message as the one line a user sees: newlines escaped (a path holding one split the line), and at most
+    `limit` characters (a 5,000-digit value was echoed whole)."""
+    msg = str(e).replace("\r", "\\r").replace("\n", "\\n")
+    return msg if len(msg) <= limit else msg[:limit] + f"... ({len(msg) - limit:,} more characters)"

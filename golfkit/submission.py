@@ -24,7 +24,7 @@ from typing import Mapping
 
 from golfkit.config import RunConfig
 from golfkit.envvars import ENV_FIELDS
-from golfkit.errors import GolfkitError
+from golfkit.errors import GolfkitError, one_line
 
 def _checked(cfg: RunConfig, var: str, key: str, raw: str) -> str:
     """`raw` if it parses as `key`'s type (override() parses strings; bools accept the reference's 0/1)."""
@@ -77,7 +77,7 @@ def main(config_json: str, environ: Mapping[str, str] | None = None) -> int:
 
         train(cfg, run_dir)
     except GolfkitError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {one_line(e)}", file=sys.stderr)
         return 2
     except OSError as e:  # the system refused a read or write: one line, like the golfkit command
         print(f"error: {e.strerror or e}{f' ({e.filename})' if e.filename else ''}", file=sys.stderr)

@@ -235,3 +235,11 @@ def test_the_tilt_boost_stays_where_exp_is_finite():
     with pytest.raises(GolfkitError, match=r"'eval.tilt.boost' must be"):
         get_preset("smoke").override({"eval.tilt.boost": "1e308"})
     get_preset("smoke").override({"eval.tilt.boost": "2.625"})
+
+
+def test_an_error_stays_one_line_and_bounded(scratch):
+    # a 5,000-digit value was echoed whole into the error line; a value holding a newline split it in two
+    o = refused(["train", "--preset", "smoke", "--set", "seed=" + "9" * 5000, "--run-dir", "r"], scratch,
+                r"\.\.\. \([\d,]+ more characters\)$")
+    assert len(o.stderr) < 1200, len(o.stderr)
+    refused(["train", "--preset", "smoke", "--data", "a\nb", "--run-dir", "r"], scratch, r"a\\nb")
