@@ -229,6 +229,24 @@ def tiny_data(data_dir: Path, root: Path) -> Path:
 # ----------------------------------------------------------------------------------
 # forging artifacts: an editable tensor table laid out into a container with a valid sha256
 # ----------------------------------------------------------------------------------
+def smoke_int8_artifact():
+    """(model, state dict, int8 quantized tensors, config) of the smoke preset at a perturbed init (seed 0): an
+    artifact to load, score and forge with no training."""
+    import torch
+
+    from golfkit import quant
+    from golfkit.model import GPT
+    from golfkit.presets import get_preset
+
+    torch.manual_seed(0)
+    cfg = get_preset("smoke")
+    model = GPT(cfg.model)
+    for p in model.parameters():
+        p.data.add_(0.02 * torch.randn_like(p))
+    sd = model.state_dict()
+    return model, sd, quant.quantize_state_dict_int8(sd, set(model.tensor_names("scalar"))), cfg
+
+
 def editable(art) -> tuple[dict, list[dict]]:
     """(header without tensors, entries) of an Artifact; each part carries its raw bytes."""
     entries = []

@@ -18,14 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from golfkit import artifact, quant
 from golfkit.data import write_shard
-from golfkit.model import GPT
-from golfkit.presets import get_preset
-from hostile_helpers import (TRAIN_TOKENS, VAL_TOKENS, body, container, editable, forge, layout, refused, succeeded,
-                             tiny_data, user_folder)
+from hostile_helpers import (TRAIN_TOKENS, VAL_TOKENS, body, container, editable, forge, layout, refused,
+                             smoke_int8_artifact, succeeded, tiny_data, user_folder)
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +34,7 @@ def tiny(data_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def smoke_art() -> artifact.Artifact:
     """A valid int8 smoke artifact (weights at a perturbed init), decoded."""
-    torch.manual_seed(0)
-    cfg = get_preset("smoke")
-    model = GPT(cfg.model)
-    for p in model.parameters():
-        p.data.add_(0.02 * torch.randn_like(p))
-    sd = model.state_dict()
-    qts = quant.quantize_state_dict_int8(sd, set(model.tensor_names("scalar")))
+    model, sd, qts, cfg = smoke_int8_artifact()
     # the smoke model's matrices are small enough to stay fp16 in the baseline export: store the larger
     # ones int8 per row too, so that every format's parts are there to forge
     qts = [quant.quantize_int8_row(qt.name, sd[qt.name]) if sd[qt.name].ndim == 2 and sd[qt.name].numel() > 4096

@@ -13,13 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
-from golfkit import artifact, limits, quant
+from golfkit import artifact, limits
 from golfkit.errors import GolfkitError
-from golfkit.model import GPT
 from golfkit.presets import get_preset
-from hostile_helpers import refused, run_golfkit, succeeded, tiny_data, user_folder
+from hostile_helpers import refused, run_golfkit, smoke_int8_artifact, succeeded, tiny_data, user_folder
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +28,7 @@ def tiny(data_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def art_path(tmp_path_factory) -> Path:
     """A valid int8 smoke artifact (weights at a perturbed init): no training needed to load and score it."""
-    torch.manual_seed(0)
-    cfg = get_preset("smoke")
-    model = GPT(cfg.model)
-    for p in model.parameters():
-        p.data.add_(0.02 * torch.randn_like(p))
-    qts = quant.quantize_state_dict_int8(model.state_dict(), set(model.tensor_names("scalar")))
+    _, _, qts, cfg = smoke_int8_artifact()
     path = tmp_path_factory.mktemp("art") / "a.golf"
     path.write_bytes(artifact.pack(artifact.Artifact(qts, cfg.to_dict(), {"format": "int8_clean_per_row_v1"})))
     return path
