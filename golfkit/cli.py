@@ -244,12 +244,9 @@ def cmd_eval(args) -> int:
         ds = find_dataset(cfg.data.dir, cfg.data.variant, cfg.data.tokenizer, need_train=False,
                           byte_source=cfg.data.byte_source)
         val = load_val_tokens(ds, cfg.model.vocab_size)
-        from golfkit import limits
-        from golfkit.train import device_memory_bytes
+        from golfkit.train import check_eval_batch, device_memory_bytes
 
-        per_rank = (val.numel() - 1) // ctx.world_size  # as `golfkit train` checks it (golfkit.train.preflight)
-        limits.check_eval_memory(cfg, min(cfg.eval.batch_tokens // ctx.world_size, per_rank),
-                                 device_memory_bytes(ctx.device))
+        check_eval_batch(cfg, ctx, val, device_memory_bytes(ctx.device))
         luts = val_byte_counts(ds, load_tokenizer(ds.tokenizer, cfg.model.vocab_size), cfg.model.vocab_size, val)
         if ctx.is_main:
             for note in notes:

@@ -163,6 +163,13 @@ def device_memory_bytes(device: torch.device) -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
+def check_eval_batch(cfg: RunConfig, ctx: dist.DistContext, val_tokens, memory: int) -> None:
+    """An evaluation batch's memory, as train and `golfkit eval` check it: a batch holds no more than the rank's
+    share of the validation split."""
+    per_rank = (val_tokens.numel() - 1) // ctx.world_size
+    limits.check_eval_memory(cfg, min(cfg.eval.batch_tokens // ctx.world_size, per_rank), memory)
+
+
 def preflight(cfg: RunConfig, ctx: dist.DistContext,
               max_params: int = DEFAULT_MAX_PARAMS) -> tuple[int, Dataset, ByteLUTs, torch.Tensor]:
     """Every check a user can fail, before anything is written: values, model size, batch shape, data, vocab."""
@@ -182,8 +189,7 @@ def preflight(cfg: RunConfig, ctx: dist.DistContext,
         local_tokens = cfg.schedule.train_batch_tokens // (ctx.world_size * accum)
         check_packed_span(ds.train_files, (local_tokens + 1) * ctx.world_size)
     val_tokens = load_val_tokens(ds, cfg.model.vocab_size)
-    per_rank = (val_tokens.numel() - 1) // ctx.world_size  # a batch holds no more than the rank's share
-    limits.check_eval_memory(cfg, min(cfg.eval.batch_tokens // ctx.world_size, per_rank), memory)
+    check_eval_batch(cfg, ctx, val_tokens, memory)
     return accum, ds, val_byte_counts(ds, sp, cfg.model.vocab_size, val_tokens), val_tokens
 
 
