@@ -3,7 +3,8 @@
 * fetch: the challenge export from its Hugging Face dataset repo, manifest-driven like
   the challenge's `data/cached_challenge_fineweb.py` (needs internet; not used in CI);
 * build: shards from any text (.jsonl with a "text" field, or .txt with one document
-  per blank-line-separated block; .json and compressed files are refused, not read as text), BOS before each document, no EOS; with
+  per blank-line-separated block; .json and compressed files are refused, not read as text), BOS before
+  each document, no EOS; with
   `--transform lossless_caps_caseops_v1` the CaseOps layout of the records (PR #1855, #2135):
   case-transformed text (golfkit/caseops.py) and the validation byte sidecar. It writes one
   dataset folder (datasets/fineweb10B_<variant>, with a `.golfkit-build.json` listing what it

@@ -71,8 +71,8 @@ def check_batch_memory(cfg: RunConfig, micro_tokens: int, machine_bytes: int) ->
 
     A lower bound, so that no batch that fits is refused: each token holds its input and target ids (int64) and,
     for the backward pass, at least one 2-byte (bf16) copy of the residual stream and of the MLP's hidden
-    activation per layer pass, plus the embedding. `schedule.train_batch_tokens=2**31` is in range, and without this was a MemoryError (or the OOM
-    killer) in the first micro-step, after the run folder was written.
+    activation per layer pass, plus the embedding. `schedule.train_batch_tokens=2**31` is in range, and without
+    this was a MemoryError (or the OOM killer) in the first micro-step, after the run folder was written.
     """
     m = cfg.model
     # layer passes: depth recurrence repeats only its band loop_start..loop_end (golfkit/model/recurrence.py
