@@ -211,9 +211,12 @@ def cmd_train(args) -> int:
         return 0
     if args.run_dir:
         check_output_dir(Path(args.run_dir), "--run-dir")
-    from golfkit.train import train
+    from golfkit.train import diverged_line, train
 
     metrics = train(cfg, args.run_dir, max_params=args.max_params)
+    if metrics and metrics.get("diverged_step") is not None:
+        print(f"golfkit: error: {diverged_line(metrics)}", file=sys.stderr)
+        return 1
     return 0 if metrics else 1
 
 

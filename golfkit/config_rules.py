@@ -39,7 +39,9 @@ def parse_scalar(kind: str, s: str) -> bool | int | float | str:
             return False
         raise ValueError(s)
     if kind in ("int", "float"):
-        return (int if kind == "int" else float)(s.replace("_", ""))
+        if not s.isascii():  # int() and float() also read other scripts' digits ("\u0661" is 1); a config is ASCII
+            raise ValueError(s)
+        return (int if kind == "int" else float)(s)  # `_` between digits only, as Python writes 1_000
     return s
 
 

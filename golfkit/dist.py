@@ -41,12 +41,20 @@ def resolve_device(kind: str, local_rank: int = 0) -> torch.device:
     return torch.device("cpu")
 
 
+def _env_int(var: str, default: str) -> int:
+    """torchrun's variable `var` as a non-negative int (ASCII digits; a hand-set RANK=abc is one line, not a traceback)."""
+    raw = os.environ.get(var, default)
+    if not (raw.isascii() and raw.strip().isdigit()) or len(raw) > 9:
+        raise GolfkitError(f"environment variable {var}={raw!r:.40} is not a non-negative integer (torchrun sets it)")
+    return int(raw)
+
+
 def init(device_kind: str = "auto") -> DistContext:
     """Read torchrun's env; initialise the process group when launched by torchrun."""
     launched = "RANK" in os.environ and "WORLD_SIZE" in os.environ
-    rank = int(os.environ.get("RANK", "0"))
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    local = int(os.environ.get("LOCAL_RANK", "0"))
+    rank, world, local = (_env_int(v, d) for v, d in (("RANK", "0"), ("WORLD_SIZE", "1"), ("LOCAL_RANK", "0")))
+    if world < 1 or not rank < world:
+        raise GolfkitError(f"torchrun's environment: RANK={rank} and WORLD_SIZE={world} need 0 <= RANK < WORLD_SIZE")
     device = resolve_device(device_kind, local)
     if device.type == "cuda":
         torch.cuda.set_device(device)

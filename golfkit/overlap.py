@@ -473,6 +473,16 @@ def _cache_dir(policy: Policy) -> Path | None:
     return d if os.access(d, os.W_OK) else None
 
 
+def cache_label(policy: Policy) -> str:
+    """The cache as reports name it: a path golfkit cannot use (a file, a read-only folder) is said to be unused,
+    not listed as if results were kept there."""
+    if not policy.cache:
+        return "(memory only)"
+    if _cache_dir(policy) is None:
+        return f"{policy.cache} (not a writable folder: unused, memory only)"
+    return policy.cache
+
+
 def _try_write(path: Path, data: bytes | str) -> None:
     try:
         atomic_write(path, data)
@@ -578,7 +588,7 @@ class GuardReport:
                 "worst_fraction": w.fraction if w else 0.0, "worst_shard": Path(w.file).name if w else None,
                 "worst_source": w.source if w else None,
                 "contained_docs": dict(self.contained), "max_overlap": p.max_overlap, "max_val_docs": p.max_val_docs,
-                "extra": list(p.extra), "cache": p.cache or "(memory only)", "work": dict(sorted(self.stats.items()))}
+                "extra": list(p.extra), "cache": cache_label(p), "work": dict(sorted(self.stats.items()))}
 
 
 def format_summary(d: dict) -> str:
@@ -731,7 +741,7 @@ def verify_report(data_dir: str | Path, variant: str, policy: Policy | None = No
         raise GolfkitError(f"no validation shards fineweb_val_*.bin in {folder}")
     val_tokens = np.concatenate([read_shard(f) for f in val])
     fp = split_fingerprint(val)
-    out: dict = {"fingerprint": {"val": fp}, "canonical": {}, "overlap": []}
+    out: dict = {"fingerprint": {"val": fp}, "canonical": {}, "overlap": [], "cache": cache_label(policy)}
     docs_note = (f"; documents {fp['docs']:,} (canonical {canonical.VAL_DOCS:,})"
                  if fp["tokens"] > canonical.SHARD_TOKENS // 10 else "")
     out["canonical"]["val"] = {**canonical.head_evidence(variant, "val", val_tokens)}
@@ -777,4 +787,6 @@ def format_verify(r: dict) -> str:
                      f"{o['contained_docs']:,} of {o['source_docs']:,} ({docs:.2%}); worst shard "
                      f"{Path(o['worst_shard']).name} {o['worst_fraction']:.4%}"
                      + (" OVER THE GUARD'S THRESHOLD: training would refuse this folder" if o["over_threshold"] else ""))
+    if r["overlap"]:
+        lines.append(f"overlap cache: {r.get('cache', '(memory only)')}")
     return "\n".join(lines)

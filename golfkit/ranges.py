@@ -78,7 +78,8 @@ RANGES: dict[str, tuple] = {
     **_policy("quant.embedding"), **_policy("quant.attention"), **_policy("quant.mlp"), **_policy("quant.other"),
     "eval.batch_tokens": _r(1, 2**31), "eval.seq_len": _r(0, 1 << 20), "eval.stride": _ONE_UP, "eval.temperature": _POS,
     "eval.time_budget_seconds": _NONNEG,
-    "eval.sgd.chunk_tokens": _ONE_UP, "eval.sgd.lr": _NONNEG, "eval.sgd.momentum": _FRAC_OPEN, "eval.sgd.epochs": _NONNEG,
+    "eval.sgd.chunk_tokens": _ONE_UP, "eval.sgd.lr": _NONNEG, "eval.sgd.momentum": _FRAC_OPEN,
+    "eval.sgd.epochs": _r(0, 10_000),  # as lora.steps_per_chunk: 10**12 epochs of one chunk never end under "warn"
     "eval.sgd.seq_len": _NONNEG, "eval.sgd.batch_seqs": _ONE_UP, "eval.sgd.grad_clip_norm": _NONNEG,
     "eval.sgd.freeze_blocks": _NONNEG,
     "eval.lora.rank": _r(1, 65_536), "eval.lora.alpha": _NONNEG, "eval.lora.lr": _NONNEG, "eval.lora.beta1": _FRAC_OPEN,
@@ -87,7 +88,7 @@ RANGES: dict[str, tuple] = {
     "eval.lora.steps_per_chunk": _r(0, 10_000),  # 10**12 hung eval: the clock is read between chunks only
     # phases: its boundaries are built one per phase; 10**12 phases hung `golfkit eval` building them
     "eval.phased.docs": _NONNEG, "eval.phased.phases": _r(1, 1 << 20), "eval.phased.lr": _NONNEG,
-    "eval.phased.momentum": _FRAC_OPEN, "eval.phased.epochs": _NONNEG, "eval.phased.chunk_tokens": _ONE_UP,
+    "eval.phased.momentum": _FRAC_OPEN, "eval.phased.epochs": _r(0, 10_000), "eval.phased.chunk_tokens": _ONE_UP,
     "eval.tilt.order": _r(2, 33), "eval.tilt.threshold": _FRAC, "eval.tilt.boost": _r(0.0, 80.0),  # log-odds: exp(boost) overflows float32 past 88 (1e308 warned of overflow)
     "eval.phased.seq_len": _NONNEG, "eval.phased.batch_seqs": _ONE_UP, "eval.phased.grad_clip_norm": _NONNEG,
 }

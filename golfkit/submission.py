@@ -73,13 +73,17 @@ def main(config_json: str, environ: Mapping[str, str] | None = None) -> int:
     try:
         cfg = config_from_env(config_json, env)
         run_dir = Path("logs") / run_id_from_env(env)
-        from golfkit.train import train  # after the environment is checked: a bad variable costs no torch import
+        from golfkit.train import diverged_line, train  # after the environment is checked: no torch for a bad one
 
-        train(cfg, run_dir)
+        metrics = train(cfg, run_dir)
+        if metrics.get("diverged_step") is not None:
+            print(f"error: {diverged_line(metrics)}", file=sys.stderr)
+            return 1
     except GolfkitError as e:
         print(f"error: {one_line(e)}", file=sys.stderr)
         return 2
     except OSError as e:  # the system refused a read or write: one line, like the golfkit command
-        print(f"error: {e.strerror or e}{f' ({e.filename})' if e.filename else ''}", file=sys.stderr)
+        print(f"error: {one_line(GolfkitError(f'{e.strerror or e}' + (f' ({e.filename})' if e.filename else '')))}",
+              file=sys.stderr)
         return 2
     return 0

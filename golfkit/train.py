@@ -347,7 +347,7 @@ def run_loop(sess: Session) -> dict[str, Any]:
     cfg, ctx, s = sess.cfg, sess.ctx, sess.cfg.schedule
     loader = train_loader(cfg.data, sess.ds.train_files, ctx.rank, ctx.world_size, ctx.device, cfg.model.vocab_size)
     cap_ms = optim.budget_ms(s)  # the cap minus schedule.wallclock_reserve_seconds; None = no cap
-    train_ms, stop_after, step, last_val = 0.0, None, 0, None
+    train_ms, stop_after, step, last_val, diverged = 0.0, None, 0, None, None
     sess.base.train()
     dist.sync(ctx.device)
     t0 = time.perf_counter()
@@ -375,12 +375,16 @@ def run_loop(sess: Session) -> dict[str, Any]:
             sess.log.line(f"step:{step}/{s.iterations} train_loss:{train_loss:.4f} "
                           f"train_time:{now_ms:.0f}ms step_avg:{now_ms / step:.2f}ms")
             sess.log.metric(step=step, kind="train", train_loss=train_loss, train_time_ms=now_ms, lr_scale=scale)
+            if not math.isfinite(train_loss):  # diverged: every later step is spent on NaNs (the ranks agree: a mean)
+                sess.log.line(f"stopping_early: diverged train_loss:{train_loss} step:{step}/{s.iterations}")
+                diverged, last_val = step, None
+                break
         # The ranks agree on the cap (a collective and a host sync each step, as the reference); without a cap
         # there is nothing to agree on, and nothing to wait for.
         if cap_ms is not None and stop_after is None and dist.all_reduce_max_flag(now_ms >= cap_ms, ctx.device):
             stop_after = step
     final_hooks_ms = 0.0  # after the loop, before export: training work (validation excluded)
-    if sess.final_hooks:
+    if sess.final_hooks and diverged is None:  # averaging NaN weights is still NaN
         hooks_t0 = time.perf_counter()
         for hook in sess.final_hooks:
             hook(sess)
@@ -389,7 +393,10 @@ def run_loop(sess: Session) -> dict[str, Any]:
             last_val = validate(sess, step, train_ms)  # the weights changed: re-score before export
     if not cfg.eval.pre_quant:
         last_val = None  # eval.pre_quant=false: only the roundtrip is scored
-    return {"steps": step, "train_time_ms": train_ms, "pre_quant": last_val, "final_hooks_ms": final_hooks_ms}
+    if diverged is not None:
+        train_ms += 1000.0 * (time.perf_counter() - t0)
+    return {"steps": step, "train_time_ms": train_ms, "pre_quant": last_val, "final_hooks_ms": final_hooks_ms,
+            "diverged_step": diverged}
 
 
 # ----------------------------------------------------------------------------------
@@ -491,7 +498,14 @@ def finalize(sess: Session, loop: dict[str, Any], run_dir: Path, started: float)
             "method": score.method, "scored_targets": score.val_tokens, "split_targets": sess.val_tokens.numel() - 1,
             "legality_note": score.legality_note, "eval_seconds": score.eval_seconds},
         "data_guard": sess.ds.guard,
+        "diverged_step": loop.get("diverged_step"),  # the logged step whose train loss was not finite, else None
     }
+
+
+def diverged_line(metrics: dict[str, Any]) -> str:
+    """What `golfkit train` and an exported script say (non-zero exit) when the loop stopped on a non-finite loss."""
+    return (f"training diverged: the train loss was not finite at step {metrics['diverged_step']}, where the run "
+            f"stopped; its folder keeps train.log and metrics.json, and its score is not a result")
 
 
 def _finite(x: float) -> float | None:

@@ -113,8 +113,12 @@ def pad_batch(seqs: list[Tensor], device: torch.device) -> tuple[Tensor, Tensor]
 
 
 def sgd_steps(model: nn.Module, opt: torch.optim.Optimizer, params: list[nn.Parameter], seqs: list[Tensor],
-              lr: float, epochs: int, batch_seqs: int, clip: float, ctx: DistContext) -> None:
-    """`epochs` passes over seqs in mini-batches: mean CE -> all-reduce (average) -> clip -> SGD step."""
+              lr: float, epochs: int, batch_seqs: int, clip: float, ctx: DistContext,
+              clock: Clock | None = None) -> None:
+    """`epochs` passes over seqs in mini-batches: mean CE -> all-reduce (average) -> clip -> SGD step.
+
+    `clock` is checked after each step, without a device sync (a chunk's epochs could outlast the whole budget
+    between the driver's checks); a rank that stops ends the torchrun group."""
     for g in opt.param_groups:
         g["lr"] = lr
     mine = seqs[ctx.rank:: ctx.world_size]
@@ -137,6 +141,8 @@ def sgd_steps(model: nn.Module, opt: torch.optim.Optimizer, params: list[nn.Para
             if clip > 0:
                 torch.nn.utils.clip_grad_norm_(params, clip)
             opt.step()
+            if clock is not None:
+                clock.check(sync_device=False)
 
 
 def trainable(model: nn.Module, freeze_blocks: int) -> list[nn.Parameter]:
@@ -184,7 +190,7 @@ def ttt_sgd(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e: 
     def adapt(i: int, sc: Scored) -> None:
         lr = c.lr * (cosine(i, len(bounds) - 1) if c.lr_schedule == "cosine" else 1.0)
         seqs = sequences_from(torch.cat([sc.x[0, :1], sc.y[0]]), c.seq_len or L)
-        sgd_steps(work, opt, params, seqs, lr, c.epochs, c.batch_seqs, c.grad_clip_norm, ctx)
+        sgd_steps(work, opt, params, seqs, lr, c.epochs, c.batch_seqs, c.grad_clip_norm, ctx, clock)
 
     score_then_adapt(len(bounds) - 1, score, adapt, book, clock, getattr(scorer.probe, "adapted", None))
     return book.result(clock.elapsed())
@@ -210,7 +216,7 @@ def make_lora_opt(c: LoRATTTConfig, params: list[nn.Parameter]) -> torch.optim.O
 class Phases:
     """Global SGD on the first N*p/P documents of the queue once they are all scored (rec 04-13/04-14)."""
 
-    def __init__(self, p: PhasedTTTConfig, n_docs: int, S: int, ctx: DistContext):
+    def __init__(self, p: PhasedTTTConfig, n_docs: int, S: int, ctx: DistContext, clock: Clock | None = None):
         if p.docs < 0 or p.phases < 1 or p.epochs < 0 or p.chunk_tokens < 1:
             raise GolfkitError("eval.phased needs docs >= 0, phases >= 1, epochs >= 0 and chunk_tokens >= 1")
         if ctx.world_size > 1:
@@ -219,7 +225,7 @@ class Phases:
         # count is a statistic of later tokens (condition 1, module docstring). A split with fewer
         # documents never reaches the last boundaries (the warning at the end of ttt_lora says so).
         N = p.docs
-        self.p, self.S, self.ctx = p, S, ctx
+        self.p, self.S, self.ctx, self.clock = p, S, ctx, clock
         # PR #1855 / #2135: boundary q = N * q // P (floor), e.g. 2,500 documents in 3 phases: 833, 1666, 2500
         self.bounds = sorted({N * q // p.phases for q in range(1, p.phases + 1)} - {0})
         self.parts: dict[int, list[Tensor]] = {}
@@ -253,7 +259,7 @@ class Phases:
         opt = torch.optim.SGD(params, lr=p.lr, momentum=p.momentum)
         for ci, ch in enumerate(chunks):
             sgd_steps(model, opt, params, ch, p.lr * cosine(ci, len(chunks)), p.epochs, p.batch_seqs,
-                      p.grad_clip_norm, self.ctx)
+                      p.grad_clip_norm, self.ctx, self.clock)
         for q in params:
             q.requires_grad_(False)
         lora.attach()
@@ -345,7 +351,7 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
     if mine:
         lora.reset(mine[0], reset_a=True)
     state = {"opt": make_lora_opt(c, lora.parameters())}
-    phases = Phases(e.phased, len(segs), e.phased.seq_len or c.context, ctx) if phased else None
+    phases = Phases(e.phased, len(segs), e.phased.seq_len or c.context, ctx, clock) if phased else None
     book = ScoreBook(luts, ctx.device, val.numel())
 
     def score(i: int, book: ScoreBook) -> Scored:

@@ -49,7 +49,7 @@ ARTIFACT = "final_model.int8.golf"  # golfkit.train.ARTIFACT_NAME (not imported:
 RECORD_SECTIONS = {"timing": dict, "score_book": dict, "method_score_book": dict, "data_guard": dict,
                    "data_guard.sources": list, "data_guard.contained_docs": dict, "data_guard.work": dict}
 RECORD_NUMBERS = ("bytes_model", "bytes_code", "bytes_total", "val_loss", "val_bpb", "eval_seconds",
-                  "method_eval_seconds", "train_time_ms", "timing.*", "score_book.scored_targets",
+                  "method_eval_seconds", "train_time_ms", "diverged_step", "timing.*", "score_book.scored_targets",
                   "score_book.split_targets", "method_score_book.scored_targets", "method_score_book.split_targets",
                   "data_guard.shards", "data_guard.worst_fraction", "data_guard.contained_docs.*")
 RUN_FIELDS = ("seed",)  # config fields that may differ between the seeds of one config
@@ -364,7 +364,9 @@ def seed_checks(runs: list[Run], baseline: list[Run], previous: str | None, prev
     scored = [r for r in runs if r.num("val_loss") is not None]
     n = len({r.cfg.seed for r in scored})
     # golfkit writes a NaN score as null (golfkit.atomic.write_json): a diverged run, or an eval method that failed
-    unscored = [f"{r.name} (seed {r.cfg.seed})" for r in runs if r.num("val_loss") is None]
+    unscored = [f"{r.name} (seed {r.cfg.seed}" + (f", diverged at step {r.num('diverged_step'):.0f})"
+                                                  if r.num("diverged_step") is not None else ")")
+                for r in runs if r.num("val_loss") is None]
     enough = Check(f"seeds >= {MIN_SEEDS}", "pass" if n >= MIN_SEEDS and not diffs else "fail",
                    f"{n} distinct scored seed(s): {', '.join(map(str, seeds))}"
                    + (" (runs of different configs are not seeds of one)" if diffs else "")
