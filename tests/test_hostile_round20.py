@@ -121,11 +121,13 @@ def test_an_exported_scripts_system_error_is_one_line(monkeypatch, capsys):
     ("ttt-sgd", {"eval.sgd.epochs": 10_000, "eval.sgd.chunk_tokens": 240, "eval.sgd.batch_seqs": 1}),
     ("ttt-phased", {"eval.phased.epochs": 10_000, "eval.phased.batch_seqs": 1, "eval.lora.doc_order": "stream",
                     "eval.lora.steps_per_chunk": 0}),
+    ("ttt-lora", {"eval.lora.steps_per_chunk": 10_000}),
 ])
-def test_a_chunks_sgd_epochs_stop_at_the_budget(method, overrides):
-    """Before: the clock was read between chunks only, so one chunk's 10,000 SGD epochs ran to their end before
-    `eval.over_budget=stop` could act: over 100 s here against a 5 s budget (and without bound on 10**12 epochs,
-    now out of range). The budget leaves time to score the first chunk, so the stop comes from inside its epochs."""
+def test_a_chunks_adaptation_stops_at_the_budget(method, overrides):
+    """Before: the clock was read between chunks only, so one chunk's 10,000 SGD epochs (or LoRA steps) ran to
+    their end before `eval.over_budget=stop` could act: 71 s (LoRA) to over 100 s (SGD) here against a 5 s budget,
+    and without bound on 10**12 epochs, now out of range. The budget leaves time to score the first chunk, so the
+    stop comes from inside its adaptation."""
     import time
 
     from eval_helpers import run, tiny_cfg, tiny_model, tiny_tokens

@@ -180,7 +180,7 @@ def ttt_sgd(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e: 
         lo, hi = bounds[i], bounds[i + 1]
         sel = wins[np.searchsorted(last, lo, side="right"): np.searchsorted(first, hi, side="right")]
         score_windows(work, val, sel[rank_slice(len(sel), ctx)], book, scorer, batch_tokens, ctx.device, lo, hi,
-                      pad_to=fixed_length(work, L))
+                      clock=clock, pad_to=fixed_length(work, L))
         book.sync(lo, hi)
         pos = torch.arange(lo + 1, hi + 1)[None]
         ones = torch.ones_like(pos, dtype=torch.bool)
@@ -380,6 +380,7 @@ def ttt_lora(model: nn.Module, val: Tensor, luts: ByteLUTs, ctx: DistContext, e:
                 state["opt"].zero_grad(set_to_none=True)
                 loss.backward()
                 state["opt"].step()
+                clock.check(sync_device=False)  # steps_per_chunk may be 10,000: read the clock inside them too
         if phases is not None:
             phases.collect(sc, k)
         if i + 1 < len(steps) and steps[i + 1][0] != j:  # batch end: phases, then fresh adapters
