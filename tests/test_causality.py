@@ -142,10 +142,10 @@ def test_phase_boundaries_do_not_read_the_document_count(models, monkeypatch):
     assert_passes(probe(models("baseline"), **over))
     real = ttt.Phases.__init__
 
-    def clamped(self, p, n_docs, S, ctx):
+    def clamped(self, p, n_docs, S, ctx, clock=None):
         from dataclasses import replace
 
-        real(self, replace(p, docs=min(p.docs, n_docs)), n_docs, S, ctx)
+        real(self, replace(p, docs=min(p.docs, n_docs)), n_docs, S, ctx, clock)
 
     monkeypatch.setattr(ttt.Phases, "__init__", clamped)
     rep = probe(models("baseline"), **over)
