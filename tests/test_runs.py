@@ -17,7 +17,7 @@ import pytest
 
 from conftest import make_notebook
 from golfkit.errors import GolfkitError
-from golfkit.lab import compare, launch, notebook_runs
+from golfkit.lab import compare, launch, notebook_runs, runinfo
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -210,7 +210,7 @@ def test_list_and_compare(tmp_path):
     fake_run(root, "multi", [1.25, 1.26, 1.24])
     text = notebook_runs.format_list(notebook_runs.read_index(root), root)
     assert "sw_0_s1" in text and "multi" in text
-    assert text.splitlines()[0].split()[2:4] == ["protocol", "val"] and "full" in text and "1,000" in text
+    assert text.splitlines()[0].split()[2:5] == ["protocol", "steps", "plateau"] and "full" in text and "1,000" in text
     res = compare.compare(["sw_0_*", "sw_1_*", "multi"], root, plot=tmp_path / "c.png")
     g = res["groups"]
     assert g["sw_0_*"]["summary"]["n"] == 2 and g["multi"]["summary"]["n"] == 3
@@ -259,6 +259,39 @@ def test_site_links_every_run(tmp_path):
     assert 'href="r_one/executed.html"' in page and "r_smoke" in page and "proto-smoke" in page
     assert "1.3050 ± 0.0071" in page and "1,000" in page  # headline mean ± std over 2 seeds, val targets
     assert 'href="train_only/metrics.json"' in page
+
+
+def test_list_and_site_show_whether_the_curves_flattened(tmp_path):
+    """The plateau evidence a run recorded (training_evidence) is in `runs list` and on the site, with the
+    1% bar's count: a run whose curves still fell is marked, not presented as trained."""
+    from golfkit.lab import findings, site
+
+    root = tmp_path / "runs"
+    fake_run(root, "still_falling", [2.17, 2.16])
+    fake_run(root, "flat", [2.14, 2.15])
+    results = {"still_falling": [{"val_plateau_pct": 1.37}, {"val_plateau_pct": 1.94}, {"val_plateau_pct": 0.8}],
+               "flat": [{"val_plateau_pct": 0.73}, {"val_plateau_pct": 0.80}]}
+    for run_id, rs in results.items():
+        m = json.loads((root / run_id / "metrics.json").read_text())
+        m["training_evidence"] = findings.training_evidence(rs)
+        (root / run_id / "metrics.json").write_text(json.dumps(m))
+    ev = findings.training_evidence(results["still_falling"])
+    assert (ev["plateau_under_bar"], ev["plateau_measured"], ev["plateau_bar_pct"]) == (1, 3, 1.0)
+    sentence = findings.training_sentence(ev)
+    assert "1 of 3 trainings fell under the 1% that counts as a flattened curve (not all flattened" in sentence
+    assert "(flattened)" in findings.training_sentence(findings.training_evidence(results["flat"]))
+    text = notebook_runs.format_list(notebook_runs.read_index(root), root)
+    row = {line.split()[0]: line.split() for line in text.splitlines()[1:]}
+    assert row["still_falling"][3:5] == ["5", "1.94%"] and row["flat"][4] == "0.80%"
+    page = site.write_site(root)[0].read_text()
+    assert "1/3 under 1%" in page and "2/2 under 1%" in page and "1.94%" in page
+    # an older record with only the range: all above the bar reads 0 of n, a mixed range stays unknown
+    assert runinfo.plateau({"training_evidence": {"trainings": 3, "val_plateau_pct": {"min": 1.4, "max": 1.9}}}) \
+        == {"plateau_max_pct": 1.9, "plateau_met": 0, "plateau_n": 3}
+    assert runinfo.plateau({"training_evidence": {"trainings": 3, "val_plateau_pct": {"min": 0.4, "max": 1.9}}}
+                           )["plateau_met"] is None
+    assert runinfo.plateau({"training_evidence": "junk"}) == {"plateau_max_pct": None, "plateau_met": None,
+                                                              "plateau_n": None}
 
 
 def test_sweep_checks_every_override_set_first(tmp_path):

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from golfkit.lab import stats
+from golfkit.lab.runinfo import FLAT_GAIN
 
 CI_LEVEL = 95  # the intervals this module prints
 
@@ -148,6 +149,11 @@ def training_evidence(results: list[dict[str, Any]]) -> dict[str, Any]:
         vals = [r[k] for r in results if _finite(r.get(k))]
         if vals:
             out[k] = {"mean": sum(vals) / len(vals), "min": min(vals), "max": max(vals)}
+    plateau = [r["val_plateau_pct"] for r in results if _finite(r.get("val_plateau_pct"))]
+    if plateau:  # the example bar for "trained, not initialised": under 1% over the window
+        out["plateau_bar_pct"] = 100 * FLAT_GAIN
+        out["plateau_under_bar"] = sum(v < 100 * FLAT_GAIN for v in plateau)
+        out["plateau_measured"] = len(plateau)
     return out
 
 
@@ -158,6 +164,11 @@ def training_sentence(ev: dict[str, Any]) -> str:
         v = ev["val_plateau_pct"]
         parts.append(f"over the last 20% of the constant-learning-rate phase validation loss fell {v['mean']:.2f}% "
                      f"(range {v['min']:.2f} to {v['max']:.2f})")
+        if "plateau_under_bar" in ev:
+            met, n = ev["plateau_under_bar"], ev["plateau_measured"]
+            verdict = "flattened" if met == n else "not all flattened: read the findings as models still improving"
+            parts.append(f"{met} of {n} trainings fell under the {ev['plateau_bar_pct']:g}% that counts as a flattened "
+                         f"curve ({verdict})")
     if "val_last20_pct" in ev:
         v = ev["val_last20_pct"]
         parts.append(f"over the last 20% of all steps (the warmdown) it fell {v['mean']:.2f}% "

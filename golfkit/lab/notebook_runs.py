@@ -734,9 +734,10 @@ def read_index(root: str | Path = "runs", warn=_warn) -> list[dict[str, Any]]:
 
 
 def format_list(rows: list[dict[str, Any]], root: str | Path | None = None) -> str:
-    """One line per record; with `root`, each run's protocol and validation targets from its folder."""
-    head = (f"{'run_id':44} {'status':7} {'protocol':8} {'val tgts':>9} {'val_bpb':>8} {'bytes_total':>12} "
-            f"{'duration':>9}  notebook")
+    """One line per record; with `root`, each run's protocol, steps, plateau (the largest fall of validation loss
+    over the last 20% of a training's constant-learning-rate phase) and validation targets from its folder."""
+    head = (f"{'run_id':44} {'status':7} {'protocol':11} {'steps':>9} {'plateau':>8} {'val tgts':>9} {'val_bpb':>8} "
+            f"{'bytes_total':>12} {'duration':>9}  notebook")
     lines = [head]
     for r in rows:
         s = runinfo.summary(Path(root), r, with_title=False) if root is not None else {}
@@ -744,8 +745,10 @@ def format_list(rows: list[dict[str, Any]], root: str | Path | None = None) -> s
         nbytes = str(r.get("bytes_total") or "-")
         dur = r.get("duration_s") if isinstance(r.get("duration_s"), (int, float)) else 0.0
         targets = f"{s['val_targets']:,}" if s.get("val_targets") else "-"
-        lines.append(f"{r['run_id']:44} {r['status']:7} {s.get('protocol') or '-':8} {targets:>9} {bpb:>8} "
-                     f"{nbytes:>12} {dur:>8.1f}s  {Path(r.get('notebook') or '-').name}")
+        steps = "/".join(map(str, s.get("steps") or [])) or "-"
+        plateau = f"{s['plateau_max_pct']:.2f}%" if s.get("plateau_max_pct") is not None else "-"
+        lines.append(f"{r['run_id']:44} {r['status']:7} {s.get('protocol') or '-':11} {steps:>9} {plateau:>8} "
+                     f"{targets:>9} {bpb:>8} {nbytes:>12} {dur:>8.1f}s  {Path(r.get('notebook') or '-').name}")
     return "\n".join(lines)
 
 

@@ -214,10 +214,26 @@ def summary(root: Path, record: dict[str, Any], with_title: bool = True) -> dict
         "seeds": len(metrics["seeds"]) if isinstance(metrics.get("seeds"), list) else None,
         "bytes_total": _num(metrics.get("bytes_total", record.get("bytes_total"))),
         "steps": sorted({int(s) for r in runs if (s := _num(r.get("steps"))) is not None}),
+        **plateau(metrics),
         "trainings": len(runs),
         "command": reproduce_command(str(record.get("notebook", "")), overrides(run_dir, record)),
         "html": f"{record['run_id']}/executed.html" if (run_dir / "executed.html").is_file() else None,
     }
+
+
+def plateau(metrics: dict) -> dict[str, Any]:
+    """The run's flattening evidence (metrics.json `training_evidence`, golfkit.lab.findings): the largest fall
+    of validation loss over the last 20% of a training's constant-learning-rate phase, in percent, and how
+    many of the trainings fell under the 1% bar. None where the run recorded none (older runs, smoke)."""
+    ev = _dict(metrics.get("training_evidence"))
+    worst = _num(_dict(ev.get("val_plateau_pct")).get("max"))
+    met, n = _num(ev.get("plateau_under_bar")), _num(ev.get("plateau_measured"))
+    if worst is not None and (met is None or n is None):  # recorded before the count was: derive it from the range
+        lo = _num(_dict(ev.get("val_plateau_pct")).get("min"))
+        n = _num(ev.get("trainings"))
+        met = n if worst < 100 * FLAT_GAIN else (0 if lo is not None and lo >= 100 * FLAT_GAIN else None)
+    return {"plateau_max_pct": worst, "plateau_met": None if met is None else int(met),
+            "plateau_n": None if n is None else int(n)}
 
 
 def _title_from_file(path: Path) -> str | None:
