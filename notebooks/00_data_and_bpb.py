@@ -170,7 +170,8 @@ extra = {"unigram": unigram, "bytes_per_token": same, "accounting": check, "trai
          "horizon": horizon_info, "budget_ratios": ratios, "budget_fit": fit, "baseline_layout": layout,
          "baseline_record": budget.BASELINE_RECORD, "trained_val_bpb": trained,
          "room_left": budget.BUDGET_BYTES - r0["bytes_total"], "budget_bytes": budget.BUDGET_BYTES,
-         "record_zlib_ratio": budget.BASELINE_RECORD["bytes_model"] / budget.BASELINE_RECORD["payload_bytes"]}
+         "record_zlib_ratio": budget.BASELINE_RECORD["bytes_model"] / budget.BASELINE_RECORD["payload_bytes"],
+         "ci_level": findings.CI_LEVEL}
 int8 = next((f for f in fit if f["bits"] == 8), None)
 lines = [findings.scale_sentence(p.scale(results)), findings.training_sentence(ev)]
 lines += [f"Horizon (seed {r0['seed']}): the protocol's {r0['steps']:,} steps end at val_loss {r0['val_loss_end']:.4f}; "
