@@ -398,13 +398,15 @@ def cpu_wall(runs: Path) -> dict[str, tuple[str, float, float]]:
 
     cached_s: the training seconds of the trainings the run took from the cache, trained by another run or
     process (train/*/training.json names who trained each): a run whose trainings were prefilled took only
-    its analysis time itself.
+    its analysis time itself. A run of a variant subset (`-p variants`, e.g. notebook 02 recorded in two
+    parts) is part of the notebook, not its wall time, and is skipped.
     """
     out: dict[str, tuple[str, float, float]] = {}
     path = runs / "index.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
         d = json.loads(line)
-        if d.get("status") == "ok" and "cpu-trained" in d.get("run_id", ""):
+        subset = bool((d.get("parameters") or {}).get("variants"))
+        if d.get("status") == "ok" and "cpu-trained" in d.get("run_id", "") and not subset:
             cached = 0.0
             for rec in sorted((runs / d["run_id"] / "train").glob("*/training.json")):
                 t = json.loads(rec.read_text(encoding="utf-8"))

@@ -146,3 +146,13 @@ def test_real_run_over_the_records_logs(tmp_path):
     assert all(r["statements skipped"] == [] for r in d["notebooks"])
     assert rows["00"]["per training (longest)"]["training"] == pytest.approx(600.0, abs=0.1)  # the cap binds
     assert "estimate, unmeasured on GPU" in (tmp_path / "est.md").read_text()
+
+
+def test_cpu_column_skips_runs_of_a_variant_subset(tmp_path):
+    """Notebook 02 recorded in parts (`-p variants`): a part is not the notebook's wall time."""
+    rows = [{"run_id": "a_02_cpu-trained", "notebook": "notebooks/02_q.ipynb", "status": "ok", "duration_s": 600.0,
+             "parameters": {}},
+            {"run_id": "b_02_cpu-trained-1200_3x3-2x5", "notebook": "notebooks/02_q.ipynb", "status": "ok",
+             "duration_s": 5731.0, "parameters": {"variants": {"core3x3": {}}}}]
+    (tmp_path / "index.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert he.cpu_wall(tmp_path) == {"02_q": ("a_02_cpu-trained", 600.0, 0.0)}
