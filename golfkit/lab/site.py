@@ -49,8 +49,8 @@ Protocols: <span class="proto proto-smoke">smoke</span> checks the code path onl
 <span class="proto proto-trained">trained</span> reduced, with every validation curve flat over its last 20% of steps,
 <span class="proto proto-full">full</span> the notebook's own defaults; a named protocol (<code>cpu-trained</code>) is the
 workbook's own setting, with the steps it ran. <b>plateau</b>: the largest fall of validation loss over the last 20% of a
-training's constant-learning-rate phase, and how many of the run's trainings fell under 1%, the workbook's bar for a
-flattened curve. Numbers from CPU runs are CPU-scale, mini data.</p>
+training's constant-learning-rate phase, and how many of the run's trainings fell under {{ '%g'|format(bar_pct) }}%, the workbook's bar
+for a flattened curve. Numbers from CPU runs are CPU-scale, mini data.</p>
 <table>
 <thead><tr><th>run</th><th>status</th><th>date</th><th>commit</th><th>protocol</th><th>plateau</th><th>val targets</th>
 <th>headline val_bpb</th><th>bytes</th><th>trainings</th><th>duration</th></tr></thead>
@@ -61,7 +61,7 @@ flattened curve. Numbers from CPU runs are CPU-scale, mini data.</p>
 <td>{{ (r.started or '')[:10]|e }}</td>
 <td>{% if r.commit %}<code>{{ r.commit[:10]|e }}</code>{% if r.dirty %}<span class="sub"> +changes</span>{% endif %}{% else %}-{% endif %}</td>
 <td><span class="proto proto-{{ r.protocol|e }}">{{ r.protocol|e }}</span>{% if r.steps %}<br><span class="sub">{{ r.steps|join('/') }} steps</span>{% endif %}</td>
-<td class="num">{% if r.plateau_max_pct is not none %}<span class="{{ 'ok' if r.plateau_met is not none and r.plateau_met == r.plateau_n else 'failed' }}">{{ '%.2f'|format(r.plateau_max_pct) }}%</span>{% if r.plateau_met is not none %}<br><span class="sub">{{ r.plateau_met }}/{{ r.plateau_n }} under 1%</span>{% endif %}{% else %}-{% endif %}</td>
+<td class="num">{% if r.plateau_max_pct is not none %}<span class="{{ 'ok' if r.plateau_met is not none and r.plateau_met == r.plateau_n else 'failed' }}">{{ '%.2f'|format(r.plateau_max_pct) }}%</span>{% if r.plateau_met is not none %}<br><span class="sub">{{ r.plateau_met }}/{{ r.plateau_n }} under {{ '%g'|format(bar_pct) }}%</span>{% endif %}{% else %}-{% endif %}</td>
 <td class="num">{{ '{:,}'.format(r.val_targets) if r.val_targets else '-' }}</td>
 <td class="num">{% if r.val_bpb is not none %}{{ '%.4f'|format(r.val_bpb) }}{% if r.val_bpb_std is not none and r.seeds and r.seeds > 1 %} ± {{ '%.4f'|format(r.val_bpb_std) }}<br><span class="sub">{{ r.headline|e if r.headline else '' }} std, {{ r.seeds }} seeds</span>{% elif r.headline %}<br><span class="sub">{{ r.headline|e }}</span>{% endif %}{% else %}-{% endif %}</td>
 <td class="num">{{ '{:,}'.format(r.bytes_total|int) if r.bytes_total else '-' }}</td>
@@ -110,7 +110,7 @@ def write_site(runs_root: str | Path = "runs") -> tuple[Path, int]:
         raise GolfkitError(f"no runs folder {root} (--runs-dir)")
     rows = site_rows(root)
     page = jinja2.Environment(autoescape=False).from_string(PAGE).render(
-        runs=rows, others=other_folders(root, {r["run_id"] for r in rows}), index=INDEX,
+        runs=rows, others=other_folders(root, {r["run_id"] for r in rows}), index=INDEX, bar_pct=100 * runinfo.FLAT_GAIN,
         written=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     out = root / "index.html"
     try:
