@@ -110,7 +110,8 @@ def write_site(runs_root: str | Path = "runs") -> tuple[Path, int]:
         raise GolfkitError(f"no runs folder {root} (--runs-dir)")
     rows = site_rows(root)
     page = jinja2.Environment(autoescape=False).from_string(PAGE).render(
-        runs=rows, others=other_folders(root, {r["run_id"] for r in rows}), index=INDEX, bar_pct=100 * runinfo.FLAT_GAIN,
+        runs=rows, others=other_folders(root, {r["run_id"] for r in rows}), index=INDEX,
+        bar_pct=100 * runinfo.FLAT_GAIN,
         written=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     out = root / "index.html"
     try:
