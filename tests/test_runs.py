@@ -294,6 +294,23 @@ def test_list_and_site_show_whether_the_curves_flattened(tmp_path):
                                                               "plateau_n": None}
 
 
+def test_site_names_the_part_a_variant_subset_run_recorded(tmp_path):
+    """A notebook recorded in parts (`-p variants` subsets, README) shows on the site which variants each part
+    holds, so two runs of one notebook are not read as repeats of each other."""
+    from golfkit.lab import site
+
+    root = tmp_path / "runs"
+    fake_run(root, "part_a", [2.15])
+    fake_run(root, "whole", [2.14])
+    (root / "part_a" / "params.yaml").write_text(
+        'overrides:\n  jobs: 2\n  variants:\n    flat: {"model.num_layers": 4}\n    looped: {"model.num_loops": 2}\n')
+    rows = {r["run_id"]: r for r in site.site_rows(root)}
+    assert rows["part_a"]["variants"] == ["flat", "looped"] and rows["whole"]["variants"] == []
+    page = site.write_site(root)[0].read_text()
+    assert page.count("only (<code>-p variants</code>)") == 1 and "part: flat, looped only" in page
+    assert runinfo.subset_variants({"variants": "junk"}) == []
+
+
 def test_sweep_checks_every_override_set_first(tmp_path):
     nb = make_notebook(tmp_path / "nb.ipynb", "x = 1", params='run_dir = ""\nseeds = [1]\nlr = 0.1')
     with pytest.raises(GolfkitError, match="unknown parameter 'lrr'"):

@@ -98,6 +98,12 @@ def trainings(run_dir: Path) -> list[Path]:
     return sorted(d for d in (run_dir / "train").glob("*") if (d / "metrics.json").is_file())
 
 
+def subset_variants(overrides: dict[str, Any]) -> list[str]:
+    """The variants a run was limited to with `-p variants` (a notebook recorded in parts), else []."""
+    v = overrides.get("variants")
+    return [str(k) for k in v] if isinstance(v, dict) else []
+
+
 def variant_of(train_dir: Path) -> str:
     """`baseline_s1337` -> `baseline` (the workbook names each training <variant>_s<seed>)."""
     return re.sub(r"_s-?\d+$", "", train_dir.name)
@@ -216,6 +222,7 @@ def summary(root: Path, record: dict[str, Any], with_title: bool = True) -> dict
         "steps": sorted({int(s) for r in runs if (s := _num(r.get("steps"))) is not None}),
         **plateau(metrics),
         "trainings": len(runs),
+        "variants": subset_variants(overrides(run_dir, record)),
         "command": reproduce_command(str(record.get("notebook", "")), overrides(run_dir, record)),
         "html": f"{record['run_id']}/executed.html" if (run_dir / "executed.html").is_file() else None,
     }

@@ -56,7 +56,7 @@ for a flattened curve. Numbers from CPU runs are CPU-scale, mini data.</p>
 <th>headline val_bpb</th><th>bytes</th><th>trainings</th><th>duration</th></tr></thead>
 <tbody>
 {% for r in runs %}<tr>
-<td>{% if r.html %}<a href="{{ r.html|e }}">{{ r.title|e }}</a>{% else %}{{ r.title|e }}{% endif %}<br><span class="sub">{{ r.run_id|e }}</span></td>
+<td>{% if r.html %}<a href="{{ r.html|e }}">{{ r.title|e }}</a>{% else %}{{ r.title|e }}{% endif %}<br><span class="sub">{{ r.run_id|e }}</span>{% if r.variants %}<br><span class="sub">part: {{ r.variants|join(', ')|e }} only (<code>-p variants</code>)</span>{% endif %}</td>
 <td class="{{ r.status|e }}">{{ r.status|e }}{% if r.error %}<br><span class="sub">{{ r.error|truncate(120)|e }}</span>{% endif %}</td>
 <td>{{ (r.started or '')[:10]|e }}</td>
 <td>{% if r.commit %}<code>{{ r.commit[:10]|e }}</code>{% if r.dirty %}<span class="sub"> +changes</span>{% endif %}{% else %}-{% endif %}</td>
