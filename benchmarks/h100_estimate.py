@@ -401,11 +401,13 @@ def cpu_wall(runs: Path) -> dict[str, tuple[str, float, float]]:
     its analysis time itself. A run of a variant subset (`-p variants`, e.g. notebook 02 recorded in two
     parts) is part of the notebook, not its wall time, and is skipped.
     """
+    from golfkit.lab.runinfo import subset_variants
+
     out: dict[str, tuple[str, float, float]] = {}
     path = runs / "index.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
         d = json.loads(line)
-        subset = bool((d.get("parameters") or {}).get("variants"))
+        subset = bool(subset_variants(d.get("parameters") or {}))
         if d.get("status") == "ok" and "cpu-trained" in d.get("run_id", "") and not subset:
             cached = 0.0
             for rec in sorted((runs / d["run_id"] / "train").glob("*/training.json")):

@@ -208,6 +208,7 @@ def summary(root: Path, record: dict[str, Any], with_title: bool = True) -> dict
     title = (with_title and _title_from_file(run_dir / "executed.ipynb")) or Path(str(record.get("notebook", "notebook"))).stem
     bpb = _dict(metrics.get("val_bpb_summary"))
     runs = [r for r in metrics.get("runs", []) if isinstance(r, dict)] if isinstance(metrics.get("runs"), list) else []
+    given = overrides(run_dir, record)
     return {
         "run_id": record["run_id"], "notebook": str(record.get("notebook", "")), "title": title,
         "status": record.get("status"), "started": record.get("started"), "duration_s": _num(record.get("duration_s")),
@@ -222,8 +223,8 @@ def summary(root: Path, record: dict[str, Any], with_title: bool = True) -> dict
         "steps": sorted({int(s) for r in runs if (s := _num(r.get("steps"))) is not None}),
         **plateau(metrics),
         "trainings": len(runs),
-        "variants": subset_variants(overrides(run_dir, record)),
-        "command": reproduce_command(str(record.get("notebook", "")), overrides(run_dir, record)),
+        "variants": subset_variants(given),
+        "command": reproduce_command(str(record.get("notebook", "")), given),
         "html": f"{record['run_id']}/executed.html" if (run_dir / "executed.html").is_file() else None,
     }
 
