@@ -86,7 +86,6 @@ ax.bar([r["variant"] for r in same], [r["bytes/token"] for r in same], color=["C
 ax.set_ylabel("UTF-8 bytes per token")
 ax.set_title(f"the same {same[0]['documents']} raw FineWeb documents")
 p.figure(fig, "bytes_per_token")
-plt.show()
 
 # %% [markdown]
 # ## 3. The byte accounting, checked
@@ -115,7 +114,6 @@ pages.show_table(pages.training_rows(results + horizon_runs))
 # %%
 fig = pages.plot_curves(results + horizon_runs, title="protocol model per seed, and the horizon runs (first seed)")
 p.figure(fig, "loss_curves")
-plt.show()
 
 # %% [markdown]
 # ## 5. The 16,000,000-byte budget
@@ -149,7 +147,6 @@ a2.set_ylabel("million parameters that fit")
 a2.set_title("baseline-shaped model, at the compression measured here")
 a2.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
 p.figure(fig, "budget")
-plt.show()
 
 # %% [markdown]
 # ## Result: findings computed from this run

@@ -70,7 +70,6 @@ for ax, rows, title in ((axes[0], base_rows, "baseline"), (axes[1], run_rows, "t
     ax.set_xlabel("int8 payload (MB, before zlib)")
     ax.set_title(f"{title}: {sum(r['params'] for r in rows):,} params")
 p.figure(fig, "components")
-plt.show()
 
 # %% [markdown]
 # ## 2. Ablations of the main switches
@@ -85,7 +84,6 @@ pages.show_table(pages.training_rows(results))
 # %%
 fig = pages.plot_curves(results, title="every training: train and validation loss (one line per seed)")
 p.figure(fig, "loss_curves")
-plt.show()
 
 # %% [markdown]
 # ## 3. Each ablation against the protocol's model
@@ -101,7 +99,6 @@ pages.show_table(cmp)
 fig = pages.plot_differences(cmp, "nats", stats.CHALLENGE_MARGIN_NATS)
 fig.axes[0].set_title("val_loss difference vs the protocol's model (int8+zlib roundtrip)")
 p.figure(fig, "ablations")
-plt.show()
 
 # %% [markdown]
 # ## Result: findings computed from this run

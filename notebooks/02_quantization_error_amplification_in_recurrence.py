@@ -78,7 +78,6 @@ pages.show_table(pages.training_rows(results))
 # %%
 fig = pages.plot_curves(results, title="every training: train and validation loss (one line per seed)")
 p.figure(fig, "loss_curves")
-plt.show()
 
 # %% [markdown]
 # ## 2. Quantize each float model; trace the error through depth
@@ -102,13 +101,11 @@ for ax, method in zip(axes[:, 0], methods):
     quant_depth.plot_layer_errors(rows, method, ax=ax)
 fig.tight_layout()
 p.figure(fig, "layer_errors")
-plt.show()
 
 # %%
 fig = quant_depth.plot_gaps(summary)
 fig.axes[0].set_title("val_bpb lost to quantization, mean ± 95% interval over seeds")
 p.figure(fig, "val_bpb_gaps")
-plt.show()
 
 # %% [markdown]
 # ## 3. Three comparisons, one test each
@@ -131,7 +128,6 @@ pages.show_table(cmp)
 if cmp:
     fig = pages.plot_differences(cmp, "nats", stats.CHALLENGE_MARGIN_NATS)
     p.figure(fig, "comparisons")
-    plt.show()
 
 # %% [markdown]
 # ## Result: findings computed from this run

@@ -48,7 +48,6 @@ smoke_methods = 3  # type: int  how many methods the smoke run scores
 
 # %%
 # %matplotlib inline
-import matplotlib.pyplot as plt
 
 from golfkit.lab import eval_methods, findings, pages, stats, workbook
 
@@ -66,7 +65,6 @@ results = p.train_variants({"baseline": {}})
 pages.show_table(pages.training_rows(results))
 fig = pages.plot_curves(results, title="the protocol's model per seed: train and validation loss")
 p.figure(fig, "loss_curves")
-plt.show()
 
 # %% [markdown]
 # ## 2. Score each seed's artifact with every method
@@ -84,7 +82,6 @@ seconds = {m: sum(r["eval seconds"] for r in rows if r["method"] == m) / len(res
 fig = eval_methods.plot_methods(cmp, seconds, stats.CHALLENGE_MARGIN_NATS)
 fig.suptitle(f"same artifact, different evaluation: val_loss vs {first} (mean ± 95% interval over seeds) and eval time")
 p.figure(fig, "eval_methods")
-plt.show()
 
 # %% [markdown]
 # ## 3. Legality, demonstrated on the guards every method uses

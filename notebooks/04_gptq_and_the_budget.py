@@ -69,7 +69,6 @@ results = p.train_variants({"baseline": {}})
 pages.show_table(pages.training_rows(results))
 fig = pages.plot_curves(results, title="the protocol's model per seed: train and validation loss")
 p.figure(fig, "loss_curves")
-plt.show()
 
 # %% [markdown]
 # ## 2. Every format x method x compressor
@@ -113,7 +112,6 @@ a2.set_ylabel("model bytes")
 a2.set_title(f"compressors ({methods[0].upper()} codes, every seed)")
 a2.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
 p.figure(fig, "frontier")
-plt.show()
 
 # %% [markdown]
 # ## 4. What the budget buys

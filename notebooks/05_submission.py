@@ -72,7 +72,6 @@ ref = [r for r in results if r["name"] == "reference"]
 pages.show_table(pages.training_rows(results))
 fig = pages.plot_curves(results, title="candidate and reference: train and validation loss (one line per seed)")
 p.figure(fig, "loss_curves")
-plt.show()
 
 # %% [markdown]
 # ## 2. Significance (lower is better; margin in nats of val_loss)
@@ -105,7 +104,6 @@ a1.set_xticks([0, 1], ["candidate", "reference"])
 a1.set_ylabel("val_loss (nats/token): seeds, mean ± 95% interval")
 pages.plot_differences(cmp, "nats", margin_nats, ax=a2)
 p.figure(fig, "significance")
-plt.show()
 
 # %% [markdown]
 # ## 3. Export

@@ -2,7 +2,7 @@
 
 Every notebook runs through the same runner as `golfkit run` (papermill, kernel python3)
 with smoke=True on the test data: status ok, a finite val_bpb in metrics.json, its figures
-as PNG files and embedded in executed.html.
+as PNG files and embedded in executed.html, each once and with alt text.
 """
 
 from __future__ import annotations
@@ -107,6 +107,11 @@ def test_executes_in_smoke_mode(path, data_dir, tmp_path):
     assert figures and all(f.stat().st_size > 2000 for f in figures)
     page = (d / "executed.html").read_text()
     assert page.count("data:image/png;base64") >= len(figures)  # the inline figures, embedded
+    # each figure is shown once, with alt text made from its titles and labels (Plan.figure, the page template)
+    imgs = re.findall(r"<img [^>]*>", page)
+    assert len(imgs) == len(figures), "a figure shown twice (or not at all) on the page"
+    alts = [m.group(1) for i in imgs if (m := re.search(r'alt="([^"]*)"', i))]
+    assert len(alts) == len(imgs) and all(html.unescape(a).startswith("Figure ") for a in alts), alts
     for name in ("params.yaml", "env.json", "executed.ipynb"):
         assert (d / name).is_file()
     assert list((d / "train").glob("*/train.log")), "no training log"

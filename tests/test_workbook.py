@@ -146,3 +146,30 @@ def test_tables_escape_pipes_and_curves_report_flattening(tmp_path):
     assert c["warmdown_start"] == 700 and c["val_plateau_pct"] == pytest.approx(100 * (3.98 - 3.97) / 3.98)
     assert c["train_loss_end"] == pytest.approx(sum(4.0 - s / 1000 for s in range(910, 1001, 10)) / 10)
     assert c["train_val_gap"] == pytest.approx(3.8 - c["train_loss_end"]) and c["val_best_step"] == 1000
+
+
+def test_figures_are_saved_and_described_for_the_page(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2)
+    for i in range(15):
+        a.plot([0, 1], [i, i + 1], label=f"seed {i}")
+    a.legend()
+    a.set_title("loss | per seed")
+    a.set_xlabel("step")
+    a.set_ylabel("nats")
+    b.bar(["x"], [1.0])
+    fig.suptitle("every training")
+    alt = pages.figure_alt(fig, "loss_curves")
+    assert alt == ("Figure loss_curves: every training. loss | per seed (x step, y nats); legend: seed 0, seed 1, "
+                   "seed 2, seed 3, seed 4, seed 5, seed 6, seed 7, seed 8, seed 9, seed 10, seed 11 and 3 more. "
+                   "panel 2.")
+    fig2, _ = plt.subplots()  # an empty panel is not described
+    assert pages.figure_alt(fig2) == "Figure."
+    p = workbook.Plan(smoke=True, preset="smoke", seeds=[1337], data_dir=tmp_path, run_dir=tmp_path)
+    path = p.figure(fig, "loss_curves")  # outside a notebook: saved, not shown, left open for the caller
+    assert path == tmp_path / "figures" / "loss_curves.png" and path.stat().st_size > 2000
+    assert plt.fignum_exists(fig.number)
+    plt.close("all")

@@ -148,6 +148,45 @@ def show_table(rows: list[dict[str, Any]], digits: int = 4) -> None:
     show_markdown(markdown_table(rows, digits))
 
 
+def figure_alt(fig, name: str = "", max_labels: int = 12) -> str:
+    """A text description of a matplotlib figure for its page's `<img alt>`: the figure's title, then each panel's
+    title, axis labels and legend entries (what is plotted, for a reader who cannot see the image)."""
+    parts = [f"Figure {name}" if name else "Figure"]
+    if fig.get_suptitle():
+        parts[0] += f": {fig.get_suptitle()}"
+    for i, ax in enumerate(a for a in fig.axes if a.get_visible() and (a.has_data() or a.get_title())):
+        desc = ax.get_title() or f"panel {i + 1}"
+        axes = ", ".join(f"{k} {v}" for k, v in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if v)
+        if axes:
+            desc += f" ({axes})"
+        legend = ax.get_legend()
+        labels = [t.get_text() for t in legend.get_texts()] if legend is not None else []
+        if labels:
+            shown = labels[:max_labels]
+            more = f" and {len(labels) - len(shown)} more" if len(labels) > len(shown) else ""
+            desc += f"; legend: {', '.join(shown)}{more}"
+        parts.append(desc)
+    for legend in fig.legends:
+        parts.append("legend: " + ", ".join(t.get_text() for t in legend.get_texts()[:max_labels]))
+    return ". ".join(p.strip() for p in parts if p.strip()) + "."
+
+
+def show_figure(fig, png: Path, alt: str) -> None:
+    """Display a saved figure in a notebook with its alt text (the run page's `<img alt>`) and close it, so the
+    inline backend does not show it a second time without one. Elsewhere (a plain script) nothing is shown."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    display(Image(data=Path(png).read_bytes(), format="png", metadata={"alt": alt}))
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
 def plot_curves(results: list[dict[str, Any]], title: str = "", axes=None):
     """Train (left) and validation (right) loss of every training: one colour per variant, one line per seed.
 

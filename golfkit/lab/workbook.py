@@ -46,7 +46,7 @@ from typing import Any
 from golfkit.atomic import atomic_write
 from golfkit.errors import GolfkitError
 from golfkit.lab import launch, stats
-from golfkit.lab.pages import curve_summary, summary_line
+from golfkit.lab.pages import curve_summary, figure_alt, show_figure, summary_line
 
 SMOKE_VAL_TARGETS = 16_384  # 128 smoke-length sequences
 SMOKE_STEPS = 4
@@ -321,11 +321,14 @@ class Plan:
         items = list(ablations.items())[: smoke_count if self.smoke else None]
         return {**({baseline: {}} if baseline else {}), **dict(items)}
 
-    def figure(self, fig, name: str) -> Path:
-        """Save a figure as figures/<name>.png (the inline display is the notebook's plt.show())."""
+    def figure(self, fig, name: str, alt: str | None = None) -> Path:
+        """Save a figure as figures/<name>.png and show that image in the notebook with alt text (`alt`, or one
+        made from the figure's titles, axis labels and legends: golfkit.lab.pages.figure_alt); the figure is
+        then closed, so a notebook needs no plt.show()."""
         path = self.run_dir / "figures" / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=110, bbox_inches="tight")
+        show_figure(fig, path, alt or figure_alt(fig, name))
         return path
 
     def scale(self, results: list[dict[str, Any]] | None = None) -> dict[str, Any]:

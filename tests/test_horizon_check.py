@@ -1,0 +1,46 @@
+"""benchmarks/horizon_check.py: its window measures on a made-up curve, and the committed horizon check
+(runs/horizon_looped_s42_20261130) is what the script computes from the committed training records."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+import horizon_check as hc  # noqa: E402
+
+RUN = REPO / "runs" / "horizon_looped_s42_20261130"
+SHORT = (REPO / "runs" / "20261130_02_quantization_error_amplification_in_recurrence_cpu-trained-1200_flat-looped"
+         / "train" / "looped_s42")
+
+
+def test_window_measures_on_a_line_and_a_flat_curve():
+    steps = list(range(0, 1001, 50))
+    falling = [4.0 - 0.001 * s for s in steps]  # 0.1 nats per 100 steps
+    m = hc.window_measures(steps, falling, ws=1000)
+    # windows (600, 800] and (800, 1000]: means at 725 and 925, 0.2 nats apart
+    assert m["window_evals"] == (4, 4)
+    assert m["window_fall_pct"] == pytest.approx(100 * 0.2 / (4.0 - 0.725))
+    assert m["trend_fall_pct"] == pytest.approx(100 * 0.2 / (4.0 - 0.825))  # over the mean of (600, 1000]
+    flat = hc.window_measures(steps, [3.0 + (0.01 if i % 2 else -0.01) for i in range(len(steps))], ws=1000)
+    assert abs(flat["window_fall_pct"]) < 0.5 and abs(flat["trend_fall_pct"]) < 0.5
+
+
+def test_the_committed_horizon_check_is_what_the_script_computes(tmp_path, capsys):
+    assert hc.main([str(SHORT), str(RUN / "looped_s42_2400"), "--md", str(tmp_path / "c.md")]) == 0
+    assert (tmp_path / "c.md").read_text(encoding="utf-8") == (RUN / "comparison.md").read_text(encoding="utf-8")
+    text = capsys.readouterr().out
+    assert "Configs differ only in: schedule.iterations." in text and "identical at 17 evals" in text
+
+
+def test_the_second_training_must_be_the_longer_one():
+    with pytest.raises(SystemExit, match="more schedule.iterations"):
+        hc.main([str(RUN / "looped_s42_2400"), str(SHORT)])
+
+
+def test_a_folder_that_is_not_a_training_is_one_line(tmp_path):
+    with pytest.raises(SystemExit, match="no config.json"):
+        hc.main([str(tmp_path), str(SHORT)])
