@@ -67,7 +67,10 @@ const [url, token, out, notebook, repo] = process.argv.slice(2);
     if (state.errors > 0 || state.done) break;
   }
   const img = page.locator('.jp-NotebookPanel:visible .jp-OutputArea-output img');
-  if (await img.count() > 0) await img.first().scrollIntoViewIfNeeded();
+  if (await img.count() > 0) {  // Lab renders scrolled-to cells lazily: let it paint before the screenshot
+    await img.first().scrollIntoViewIfNeeded();
+    await page.waitForTimeout(3000);
+  }
   fs.mkdirSync(out, { recursive: true });
   await page.screenshot({ path: path.join(out, 'jupyterlab_smoke.png') });
   const result = { notebook, ...state, seconds: (Date.now() - t0) / 1000 };

@@ -112,6 +112,7 @@ def test_executes_in_smoke_mode(path, data_dir, tmp_path):
     assert len(imgs) == len(figures), "a figure shown twice (or not at all) on the page"
     alts = [m.group(1) for i in imgs if (m := re.search(r'alt="([^"]*)"', i))]
     assert len(alts) == len(imgs) and all(html.unescape(a).startswith("Figure ") for a in alts), alts
+    assert "PosixPath(" not in html.unescape(page), "a cell's Out[] shows a path"
     for name in ("params.yaml", "env.json", "executed.ipynb"):
         assert (d / name).is_file()
     assert list((d / "train").glob("*/train.log")), "no training log"

@@ -321,15 +321,14 @@ class Plan:
         items = list(ablations.items())[: smoke_count if self.smoke else None]
         return {**({baseline: {}} if baseline else {}), **dict(items)}
 
-    def figure(self, fig, name: str, alt: str | None = None) -> Path:
+    def figure(self, fig, name: str, alt: str | None = None) -> None:
         """Save a figure as figures/<name>.png and show that image in the notebook with alt text (`alt`, or one
         made from the figure's titles, axis labels and legends: golfkit.lab.pages.figure_alt); the figure is
-        then closed, so a notebook needs no plt.show()."""
+        then closed, so a notebook needs no plt.show(). Returns None: as a cell's last line it adds no output."""
         path = self.run_dir / "figures" / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=110, bbox_inches="tight")
         show_figure(fig, path, alt or figure_alt(fig, name))
-        return path
 
     def scale(self, results: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """This run's scale against the challenge's: tokens and steps per training, val targets, seeds."""
