@@ -16,7 +16,7 @@ float validation loss, roundtrip val_bpb and the train/val gap. For the long run
 of validation loss over consecutive windows of its constant-LR phase after the short run's warmdown start.
 
 Used for issue #12's question whether a looped model's over-bar reading at 1,200 steps is a curve still falling
-(session 13's check, recorded in runs/horizon_looped_s42_20261130). This script is a benchmark, not part of
+(runs/horizon_looped_s42_20261130 and runs/horizon_core3x3_s42_20261130: notebook 02's two worst readings). This script is a benchmark, not part of
 golfkit: golfkit never imports it.
 """
 
@@ -95,8 +95,11 @@ def report(short: dict, long: dict, diff: list[str]) -> str:
     identical = all(v == w for _, v, w in common)
     lines = [f"# Horizon check, {short['name']}: {short['iterations']:,} against {long['iterations']:,} steps "
              f"(seed {short['seed']})", "",
-             f"Configs differ only in: {', '.join(diff) or 'nothing'}. Validation curves up to the short run's "
-             f"warmdown start (step {ws}): {'identical' if identical else 'NOT identical'} at {len(common)} evals.", "",
+             f"Configs differ only in: {', '.join(diff) or 'nothing'}."
+             + (" (A data.dir elsewhere holds the same data only if the curves compared next are identical.)"
+                if "data.dir" in diff else "")
+             + f" Validation curves up to the short run's warmdown start (step {ws}): "
+             f"{'identical' if identical else 'NOT identical'} at {len(common)} evals.", "",
              "| measure | " + " | ".join(f"{r['iterations']:,} steps" for r in (short, long)) + " |",
              "|---|---|---|"]
     rows = [("warmdown starts at step", "warmdown_start", "d"),

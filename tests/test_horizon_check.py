@@ -1,5 +1,5 @@
-"""benchmarks/horizon_check.py: its window measures on a made-up curve, and the committed horizon check
-(runs/horizon_looped_s42_20261130) is what the script computes from the committed training records."""
+"""benchmarks/horizon_check.py: its window measures on a made-up curve, and each committed horizon check
+(runs/horizon_*_20261130) is what the script computes from the committed training records."""
 
 from __future__ import annotations
 
@@ -12,9 +12,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 import horizon_check as hc  # noqa: E402
 
-RUN = REPO / "runs" / "horizon_looped_s42_20261130"
-SHORT = (REPO / "runs" / "20261130_02_quantization_error_amplification_in_recurrence_cpu-trained-1200_flat-looped"
-         / "train" / "looped_s42")
+RUNS = REPO / "runs"
+NB02 = "20261130_02_quantization_error_amplification_in_recurrence_cpu-trained-1200"
+# (committed horizon check, the 1,200-step training it extends, its 2,400-step training)
+HORIZONS = [
+    ("horizon_looped_s42_20261130", RUNS / f"{NB02}_flat-looped" / "train" / "looped_s42", "looped_s42_2400"),
+    ("horizon_core3x3_s42_20261130", RUNS / f"{NB02}_3x3-2x5" / "train" / "core3x3_s42", "core3x3_s42_2400"),
+]
+RUN, SHORT = RUNS / HORIZONS[0][0], HORIZONS[0][1]
 
 
 def test_window_measures_on_a_line_and_a_flat_curve():
@@ -29,11 +34,12 @@ def test_window_measures_on_a_line_and_a_flat_curve():
     assert abs(flat["window_fall_pct"]) < 0.5 and abs(flat["trend_fall_pct"]) < 0.5
 
 
-def test_the_committed_horizon_check_is_what_the_script_computes(tmp_path, capsys):
-    assert hc.main([str(SHORT), str(RUN / "looped_s42_2400"), "--md", str(tmp_path / "c.md")]) == 0
-    assert (tmp_path / "c.md").read_text(encoding="utf-8") == (RUN / "comparison.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("run, short, long", HORIZONS, ids=[h[0] for h in HORIZONS])
+def test_the_committed_horizon_check_is_what_the_script_computes(run, short, long, tmp_path, capsys):
+    assert hc.main([str(short), str(RUNS / run / long), "--md", str(tmp_path / "c.md")]) == 0
+    assert (tmp_path / "c.md").read_text(encoding="utf-8") == (RUNS / run / "comparison.md").read_text(encoding="utf-8")
     text = capsys.readouterr().out
-    assert "Configs differ only in: schedule.iterations." in text and "identical at 17 evals" in text
+    assert "schedule.iterations." in text and "identical at 17 evals" in text
 
 
 def test_the_second_training_must_be_the_longer_one():
