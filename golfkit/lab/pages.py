@@ -151,6 +151,11 @@ def show_table(rows: list[dict[str, Any]], digits: int = 4) -> None:
 def figure_alt(fig, name: str = "", max_labels: int = 12) -> str:
     """A text description of a matplotlib figure for its page's `<img alt>`: the figure's title, then each panel's
     title, axis labels and legend entries (what is plotted, for a reader who cannot see the image)."""
+    def legend_text(legend) -> str:
+        labels = [t.get_text() for t in legend.get_texts()] if legend is not None else []
+        more = f" and {len(labels) - max_labels} more" if len(labels) > max_labels else ""
+        return f"legend: {', '.join(labels[:max_labels])}{more}" if labels else ""
+
     parts = [f"Figure {name}" if name else "Figure"]
     if fig.get_suptitle():
         parts[0] += f": {fig.get_suptitle()}"
@@ -159,15 +164,10 @@ def figure_alt(fig, name: str = "", max_labels: int = 12) -> str:
         axes = ", ".join(f"{k} {v}" for k, v in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if v)
         if axes:
             desc += f" ({axes})"
-        legend = ax.get_legend()
-        labels = [t.get_text() for t in legend.get_texts()] if legend is not None else []
-        if labels:
-            shown = labels[:max_labels]
-            more = f" and {len(labels) - len(shown)} more" if len(labels) > len(shown) else ""
-            desc += f"; legend: {', '.join(shown)}{more}"
+        if legend := legend_text(ax.get_legend()):
+            desc += f"; {legend}"
         parts.append(desc)
-    for legend in fig.legends:
-        parts.append("legend: " + ", ".join(t.get_text() for t in legend.get_texts()[:max_labels]))
+    parts += [legend_text(legend) for legend in fig.legends]
     return ". ".join(p.strip() for p in parts if p.strip()) + "."
 
 
