@@ -16,7 +16,7 @@ float validation loss, roundtrip val_bpb and the train/val gap. For the long run
 of validation loss over consecutive windows of its constant-LR phase after the short run's warmdown start.
 
 Used for issue #12's question whether a looped model's over-bar reading at 1,200 steps is a curve still falling
-(runs/horizon_looped_s42_20261130 and runs/horizon_core3x3_s42_20261130: notebook 02's two worst readings). This script is a benchmark, not part of
+(runs/horizon_*_20261130: four of notebook 02's five readings over the 1% bar, one of each looped variant). This script is a benchmark, not part of
 golfkit: golfkit never imports it.
 """
 

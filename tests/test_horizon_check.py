@@ -18,6 +18,9 @@ NB02 = "20261130_02_quantization_error_amplification_in_recurrence_cpu-trained-1
 HORIZONS = [
     ("horizon_looped_s42_20261130", RUNS / f"{NB02}_flat-looped" / "train" / "looped_s42", "looped_s42_2400"),
     ("horizon_core3x3_s42_20261130", RUNS / f"{NB02}_3x3-2x5" / "train" / "core3x3_s42", "core3x3_s42_2400"),
+    ("horizon_looped_noisyqat_s1337_20261130", RUNS / f"{NB02}_flat-looped" / "train" / "looped_noisyqat_s1337",
+     "looped_noisyqat_s1337_2400"),
+    ("horizon_core2x5_s1337_20261130", RUNS / f"{NB02}_3x3-2x5" / "train" / "core2x5_s1337", "core2x5_s1337_2400"),
 ]
 RUN, SHORT = RUNS / HORIZONS[0][0], HORIZONS[0][1]
 
