@@ -64,7 +64,7 @@ def describe(train_dir: Path) -> dict:
     cs = pages.curve_summary(train_dir, metrics)
     steps, vals = pages.load_curve(train_dir, "val", "val_loss")
     ws = cs["warmdown_start"]
-    row = {"name": train_dir.name, "steps": metrics.get("steps"), "seed": metrics.get("seed"),
+    row = {"name": train_dir.name, "config": cfg, "steps": metrics.get("steps"), "seed": metrics.get("seed"),
            "iterations": cfg["schedule"]["iterations"], "warmdown_start": ws,
            "plateau_pct": cs["val_plateau_pct"], "val_best": cs["val_best"], "val_best_step": cs["val_best_step"],
            "val_loss_end": cs["val_loss_end"], "train_loss_end": cs["train_loss_end"],
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     short, long = describe(args.short), describe(args.long)
     if short["iterations"] >= long["iterations"]:
         raise SystemExit("horizon_check: the second training must have more schedule.iterations than the first")
-    diff = same_config(_read(args.short)[0], _read(args.long)[0])
+    diff = same_config(short["config"], long["config"])
     text = report(short, long, diff)
     print(text)
     if args.md:

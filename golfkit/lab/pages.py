@@ -129,17 +129,22 @@ def markdown_table(rows: list[dict[str, Any]], digits: int = 4) -> str:
     return "\n".join(lines)
 
 
-def show_markdown(text: str) -> None:
-    """Display Markdown in a notebook (plain text elsewhere)."""
+def _in_notebook() -> bool:
+    """True inside an IPython kernel (a notebook), where IPython.display shows rich output."""
     try:
         from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown in a notebook (plain text elsewhere)."""
+    if _in_notebook():
         from IPython.display import Markdown, display
 
-        if get_ipython() is not None:
-            display(Markdown(text))
-            return
-    except ImportError:
-        pass
+        display(Markdown(text))
+        return
     print(text)
 
 
@@ -174,15 +179,12 @@ def figure_alt(fig, name: str = "", max_labels: int = 12) -> str:
 def show_figure(fig, png: Path, alt: str) -> None:
     """Display a saved figure in a notebook with its alt text (the run page's `<img alt>`) and close it, so the
     inline backend does not show it a second time without one. Elsewhere (a plain script) nothing is shown."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import Image, display
-    except ImportError:
+    if not _in_notebook():
         return
-    if get_ipython() is None:
-        return
-    display(Image(data=Path(png).read_bytes(), format="png", metadata={"alt": alt}))
     import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    display(Image(data=Path(png).read_bytes(), format="png", metadata={"alt": alt}))
 
     plt.close(fig)
 
